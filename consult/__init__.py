@@ -1,0 +1,51 @@
+"""consult: a bilingual public consultation site."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, request, url_for
+
+from . import i18n
+from .config import load_config
+from .extensions import babel, csrf, db, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False,
+                instance_path=os.environ.get("CONSULT_INSTANCE_DIR") or os.path.abspath("instance"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    from . import models  # noqa: F401  (register the models with SQLAlchemy)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    from .services.sanitize import render_markdown
+    app.jinja_env.filters["markdown"] = render_markdown
+
+    from . import database, errors, security, textsize
+    database.init_app(app)
+    security.init_app(app)
+    textsize.init_app(app)
+    errors.init_app(app)
+
+    from .site import bp as site_bp
+    app.register_blueprint(site_bp)
+
+    @app.get("/")
+    def root():
+        return redirect(url_for("site.home", lang=i18n.best_language()), code=302)
+
+    @app.get("/healthz")
+    def healthz():
+        db.session.execute(db.text("SELECT 1"))
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+    from .cli import register_cli
+    register_cli(app)
+    return app

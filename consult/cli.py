@@ -1,0 +1,52 @@
+"""Command-line tools: `flask --app consult …` (SPEC §5)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database holds no consultation yet.")
+    def demo_command(if_empty: bool):
+        """Load the demo content (idempotent)."""
+        from .demo import database_is_empty, load_demo
+        if if_empty and not database_is_empty():
+            click.echo("The database already has content; demo not loaded.")
+            return
+        added = load_demo()
+        click.echo(f"Demo content: added {len(added)} consultation(s)." if added else "Demo content already present.")
+
+    @app.cli.group("translate")
+    def translate():
+        """Message catalogs: extract, update, compile."""
+
+    def pybabel(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_DIR)
+
+    pot = str(PACKAGE_DIR / "translations" / "messages.pot")
+    translations = str(PACKAGE_DIR / "translations")
+
+    @translate.command("extract")
+    def extract():
+        """Collect the UI strings into messages.pot."""
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+                "--project", "consult", "-o", pot, "consult")
+
+    @translate.command("update")
+    def update():
+        """Extract, then merge new strings into every catalog."""
+        extract.callback()
+        pybabel("update", "-i", pot, "-d", translations, "--no-fuzzy-matching", "--ignore-obsolete")
+
+    @translate.command("compile")
+    def compile_():
+        """Compile the catalogs to .mo files."""
+        pybabel("compile", "-d", translations, "--statistics")

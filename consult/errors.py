@@ -1,0 +1,50 @@
+"""Error pages in the language of the URL, never a stack trace."""
+from __future__ import annotations
+
+from flask import Flask, g, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import i18n
+
+
+def _render(status: int, title: str, message: str):
+    if getattr(g, "lang", None) is None:
+        from flask import request
+        g.lang = i18n.language_from_path(request.path) or i18n.best_language()
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(404)
+    def not_found(_error):
+        return _render(404, _("Page not found"),
+                       _("We could not find this page. Check the address, or start again from the home page."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _render(400, _("The form has expired"),
+                       _("Your form could not be accepted because it had expired or came from elsewhere. "
+                         "Go back, reload the page and send it again."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return _render(405, _("Not allowed"), _("This address does not accept that kind of request."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return _render(413, _("Too large"), _("What you sent is larger than this site accepts."))
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return _render(429, _("Too many attempts"), _("Please wait a minute and try again."))
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        return _render(error.code or 500, _("Something went wrong"), _("The request could not be completed."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return _render(500, _("Something went wrong"),
+                       _("An error on our side stopped this page. Please try again later."))

@@ -1,0 +1,101 @@
+"""Languages: the /lv/ and /en/ URL prefixes, locale selection and bilingual content.
+
+Every page lives under a language prefix; the prefix is the only thing that decides
+the page language, so a link or a cached page always means one language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, g, request
+from flask_babel import format_decimal
+from markupsafe import Markup
+
+LANGUAGES = ("lv", "en")
+DEFAULT_LANGUAGE = "lv"
+LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
+# Every blueprint with pages for people mounts under this prefix.
+LANG_PREFIX = "/<any(lv, en):lang>"
+
+
+def current_language() -> str:
+    return getattr(g, "lang", None) or DEFAULT_LANGUAGE
+
+
+def other_language(lang: str | None = None) -> str:
+    return "en" if (lang or current_language()) == "lv" else "lv"
+
+
+def language_from_path(path: str) -> str | None:
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else None
+
+
+def best_language() -> str:
+    """The language a visitor's browser prefers, for `/` and for pages outside a prefix."""
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    return getattr(g, "lang", None) or language_from_path(request.path) or best_language()
+
+
+@dataclass(frozen=True)
+class Localized:
+    text: str
+    is_fallback: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __html__(self) -> str:
+        return str(Markup.escape(self.text))
+
+
+def localized(obj, field: str) -> str:
+    """The value of `field_<lang>` in the page language, falling back to Latvian.
+
+    A fallback is remembered on `g`, so the page can show its "not available in
+    English" notice.
+    """
+    lang = current_language()
+    value = getattr(obj, f"{field}_{lang}", None)
+    if value:
+        return value
+    fallback = getattr(obj, f"{field}_{DEFAULT_LANGUAGE}", "") or ""
+    if lang != DEFAULT_LANGUAGE and fallback:
+        g.content_fallback = True
+    return fallback
+
+
+def human_size(size_bytes: int) -> str:
+    """1.8 MB, 4.8 KB … in the page's number format."""
+    units = ("B", "KB", "MB", "GB")
+    value = float(size_bytes)
+    unit = 0
+    while value >= 1024 and unit < len(units) - 1:
+        value /= 1024
+        unit += 1
+    pattern = "#,##0" if unit == 0 else "#,##0.#"
+    return f"{format_decimal(value, format=pattern)}\u00a0{units[unit]}"
+
+
+def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def _pull_language(_endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def _add_language(endpoint, values):
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = current_language()
+
+    app.jinja_env.globals.update(
+        localized=localized,
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        other_language=other_language,
+    )
+    app.jinja_env.filters["human_size"] = human_size

@@ -1,0 +1,1 @@
+"""Plain-Python operations shared by the web, the CLI and the mailers."""

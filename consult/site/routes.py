@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import os
+
+from flask import abort, current_app, g, render_template, request, send_from_directory
+
+from ..models import ConsultationStatus
+from ..services import publication
+from . import bp
+
+NEWS_PER_PAGE = 10
+
+
+def _page_number() -> int:
+    """?page=N, with anything malformed meaning the first page."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+def _consultation_or_404(slug: str):
+    consultation = publication.public_consultation(slug)
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "site/home.html",
+        open_consultations=publication.public_consultations(ConsultationStatus.OPEN),
+        news=publication.latest_news(limit=3),
+    )
+
+
+@bp.get("/consultations/")
+def consultations():
+    status = request.args.get("status", "")
+    if status not in ConsultationStatus.PUBLIC:
+        status = ""
+    return render_template("site/consultations.html", status=status,
+                           consultations=publication.public_consultations(status or None))
+
+
+@bp.get("/consultations/<slug>/")
+def overview(slug: str):
+    consultation = _consultation_or_404(slug)
+    return render_template(
+        "site/overview.html",
+        consultation=consultation,
+        version=publication.current_version(consultation),
+        sections=publication.all_sections(consultation),
+        documents=publication.consultation_documents(consultation),
+        news=publication.latest_news(limit=5, consultation=consultation),
+        faq=publication.faq_items(consultation),
+        subgroups=publication.subgroups_with_sections(consultation),
+    )
+
+
+@bp.get("/consultations/<slug>/sections/<int:number>/")
+def section(slug: str, number: int):
+    consultation = _consultation_or_404(slug)
+    section = publication.published_section(consultation, number)
+    if section is None:
+        abort(404)
+    version = publication.current_version(consultation)
+    previous, following = publication.neighbour_sections(section)
+    return render_template(
+        "site/section.html",
+        consultation=consultation, section=section, version=version,
+        paragraphs=publication.section_paragraphs(section, version),
+        previous=previous, following=following,
+    )
+
+
+@bp.get("/consultations/<slug>/documents/")
+def documents(slug: str):
+    consultation = _consultation_or_404(slug)
+    return render_template("site/documents.html", consultation=consultation,
+                           documents=publication.consultation_documents(consultation))
+
+
+@bp.get("/consultations/<slug>/working-group/")
+def working_group(slug: str):
+    consultation = _consultation_or_404(slug)
+    return render_template("site/working_group.html", consultation=consultation,
+                           subgroups=publication.subgroups_with_sections(consultation))
+
+
+@bp.get("/consultations/<slug>/faq/")
+def consultation_faq(slug: str):
+    consultation = _consultation_or_404(slug)
+    return render_template("site/faq.html", consultation=consultation,
+                           items=publication.faq_items(consultation))
+
+
+@bp.get("/documents/<int:document_id>/")
+def download_document(document_id: int):
+    document = publication.public_document(document_id)
+    if document is None:
+        abort(404)
+    directory = current_app.config["UPLOAD_DIR"]
+    if not os.path.isfile(os.path.join(directory, document.stored_name)):
+        abort(404)
+    response = send_from_directory(directory, document.stored_name, as_attachment=True,
+                                   download_name=document.file_name, mimetype=document.content_type)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@bp.get("/news/")
+def news():
+    page = _page_number()
+    total = publication.count_news()
+    items = publication.latest_news(limit=NEWS_PER_PAGE, offset=(page - 1) * NEWS_PER_PAGE)
+    if page > 1 and not items:
+        abort(404)
+    pages = max(1, -(-total // NEWS_PER_PAGE))
+    return render_template("site/news.html", items=items, page=page, pages=pages)
+
+
+@bp.get("/news/<slug>/")
+def news_item(slug: str):
+    item = publication.news_item(slug)
+    if item is None:
+        abort(404)
+    return render_template("site/news_item.html", item=item)
+
+
+@bp.get("/faq/")
+def faq():
+    return render_template("site/faq.html", consultation=None, items=publication.faq_items(None))
+
+
+@bp.get("/privacy/")
+def privacy():
+    return render_template("site/privacy.html")
+
+
+@bp.app_context_processor
+def _switcher():
+    """The same page in the other language, for the switcher and hreflang links."""
+    def page_in(lang: str) -> str:
+        from flask import url_for
+        if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
+            args = dict(request.view_args or {})
+            args["lang"] = lang
+            url = url_for(request.endpoint, **args)
+            query = request.query_string.decode("latin-1")
+            return f"{url}?{query}" if query else url
+        return url_for("site.home", lang=lang)
+    return {"page_in": page_in, "content_fallback": lambda: bool(getattr(g, "content_fallback", False))}

@@ -1,0 +1,132 @@
+"""Fixtures: one app and database for the run, emptied after every test.
+
+The suite runs on SQLite by default and on PostgreSQL when
+CONSULT_TEST_DATABASE_URL is set; the schema always comes from the migrations.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+TEST_DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    base = tmp_path_factory.mktemp("consult")
+    os.environ["CONSULT_INSTANCE_DIR"] = str(base / "instance")
+    url = TEST_DATABASE_URL or f"sqlite:///{base / 'test.db'}"
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+    from consult import create_app
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "UPLOAD_DIR": str(base / "uploads"),
+        "OUTBOX_DIR": str(base / "outbox"),
+        "SECRET_KEY": "test-secret",
+    })
+    from flask_migrate import upgrade
+    with app.app_context():
+        upgrade()
+    yield app
+    from consult.extensions import db
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(request, app):
+    """Every test starts from an empty database and an empty outbox."""
+    yield
+    from consult.extensions import db
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+    shutil.rmtree(app.config["OUTBOX_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo content, as `flask --app consult demo` loads it."""
+    from consult.demo import load_demo
+    with app.app_context():
+        load_demo()
+    return "social-services-guidelines-2014-2020"
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts the SQL statements run inside the `with` block."""
+    from consult.extensions import db
+
+    class Counter:
+        def __init__(self):
+            self.count = 0
+            self.statements = []
+
+        def __enter__(self):
+            self.count = 0
+            event.listen(engine, "before_cursor_execute", self._record)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(engine, "before_cursor_execute", self._record)
+
+        def _record(self, _conn, _cursor, statement, *_args):
+            self.count += 1
+            self.statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    return Counter()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over HTTP on 127.0.0.1, for the browser tests."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -1,0 +1,26 @@
+"""The public pages of the demo site, as paths without the language prefix."""
+DEMO = "social-services-guidelines-2014-2020"
+CLOSED = "riga-region-social-services-programme"
+
+PUBLIC_PAGES = [
+    "/",
+    "/consultations/",
+    "/consultations/?status=open",
+    "/consultations/?status=closed",
+    f"/consultations/{DEMO}/",
+    f"/consultations/{DEMO}/sections/1/",
+    f"/consultations/{DEMO}/sections/6/",
+    f"/consultations/{DEMO}/documents/",
+    f"/consultations/{DEMO}/working-group/",
+    f"/consultations/{DEMO}/faq/",
+    f"/consultations/{CLOSED}/",
+    f"/consultations/{CLOSED}/sections/1/",
+    "/news/",
+    "/news/meeting-with-municipalities-2013/",
+    "/faq/",
+    "/privacy/",
+]
+
+
+def both_languages(paths=PUBLIC_PAGES):
+    return [f"/{lang}{path}" for path in paths for lang in ("lv", "en")]
