@@ -7,7 +7,7 @@ from flask import Flask, redirect, request, url_for
 
 from . import i18n
 from .config import load_config
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,18 +24,28 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
     i18n.init_app(app)
-    from .services.sanitize import render_markdown
+    from .services.sanitize import render_markdown, render_plain_text
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["plain_text"] = render_plain_text
 
-    from . import database, errors, security, textsize
+    from . import auth, database, errors, forms, labels, security, textsize
     database.init_app(app)
+    labels.init_app(app)
+    forms.init_app(app)
+    auth.init_app(app)
     security.init_app(app)
     textsize.init_app(app)
     errors.init_app(app)
 
     from .site import bp as site_bp
     app.register_blueprint(site_bp)
+    from .participation import bp as participation_bp
+    app.register_blueprint(participation_bp)
+    from .moderation import bp as moderation_bp
+    app.register_blueprint(moderation_bp)
 
     @app.get("/")
     def root():

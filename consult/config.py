@@ -45,5 +45,6 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": env == "production",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
+        "PROXY_COUNT": int(_env("PROXY_COUNT", "0") or 0),
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
     }

@@ -60,6 +60,9 @@ def _empty_database(request, app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
     shutil.rmtree(app.config["OUTBOX_DIR"], ignore_errors=True)
+    from consult.extensions import limiter
+    with app.app_context():
+        limiter.reset()
 
 
 @pytest.fixture
@@ -130,3 +133,66 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role="citizen", email=None, confirmed=True, …) → the user's id."""
+    from consult.clock import utcnow
+    from consult.extensions import db
+    from consult.models import User
+    from werkzeug.security import generate_password_hash
+    counter = {"n": 0}
+    password_hash = generate_password_hash(PASSWORD)
+
+    def make(role="citizen", email=None, confirmed=True, display_name=None, language="lv",
+             respondent_type="citizen", **fields):
+        counter["n"] += 1
+        with app.app_context():
+            user = User(email=email or f"{role}{counter['n']}@example.test",
+                        display_name=display_name or f"{role.title()} {counter['n']}",
+                        password_hash=password_hash, role=role, language=language,
+                        respondent_type=respondent_type, consent_at=utcnow(),
+                        email_confirmed_at=utcnow() if confirmed else None, **fields)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+    return make
+
+
+@pytest.fixture
+def login(app):
+    """login(client, user_id): signs the client in, as the log-in page would."""
+    from consult.extensions import db
+    from consult.models import User
+
+    def sign_in(client, user_id):
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            token = user.get_id()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return client
+    return sign_in
+
+
+def form_post(client, url, data, page_url=None, **kwargs):
+    """POSTs a form with the CSRF token taken from the page that shows it (page_url, or url)."""
+    html = client.get(page_url or url).get_data(as_text=True)
+    return client.post(url, data={**data, "csrf_token": csrf_token_from(html)}, **kwargs)
+
+
+def outbox_messages(app):
+    """The e-mails written to the outbox, oldest first, as email.message.EmailMessage."""
+    import email
+    import email.policy
+    import pathlib
+    outbox = pathlib.Path(app.config["OUTBOX_DIR"])
+    if not outbox.exists():
+        return []
+    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(outbox.glob("*.eml"))]

@@ -1,8 +1,12 @@
 """The content model (SPEC §2). Import every model here so Alembic sees them all."""
 from .consultation import Consultation, ConsultationStatus, Paragraph, Section, Subgroup, Version
 from .content import Document, FaqItem, NewsItem
+from .user import RespondentType, Role, User
+from .comment import Comment, Reason, Report, Stance, Status
+from .audit import ModerationEvent
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
-    "NewsItem", "FaqItem", "Document",
+    "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType",
+    "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import bleach
+import bleach.linkifier
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -30,3 +31,27 @@ def render_markdown(source: str) -> Markup:
         return Markup("")
     html = _markdown.render(source)
     return Markup(_cleaner.clean(html))  # noqa: S704  (bleach output, allow-listed above)
+
+
+def _link_attributes(attrs, new=False):
+    attrs[(None, "rel")] = "nofollow ugc noopener"
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+_linker = bleach.linkifier.Linker(
+    callbacks=[_link_attributes],
+    url_re=bleach.linkifier.build_url_re(protocols=["http", "https"]),
+    parse_email=False,
+)
+
+
+def render_plain_text(text: str) -> Markup:
+    """People's plain text as HTML: escaped, paragraphs and line breaks kept, web addresses linked."""
+    if not text:
+        return Markup("")
+    blocks = [block for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+    html = "".join(
+        "<p>" + "<br>\n".join(str(Markup.escape(line)) for line in block.strip("\n").split("\n")) + "</p>"
+        for block in blocks)
+    return Markup(_linker.linkify(html))  # noqa: S704  (escaped above; bleach only adds <a>)

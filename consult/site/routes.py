@@ -3,9 +3,10 @@ from __future__ import annotations
 import os
 
 from flask import abort, current_app, g, render_template, request, send_from_directory
+from flask_babel import gettext as _
 
 from ..models import ConsultationStatus
-from ..services import publication
+from ..services import comments, publication
 from . import bp
 
 NEWS_PER_PAGE = 10
@@ -48,6 +49,7 @@ def overview(slug: str):
     return render_template(
         "site/overview.html",
         consultation=consultation,
+        comment_counts=comments.section_counts(consultation),
         version=publication.current_version(consultation),
         sections=publication.all_sections(consultation),
         documents=publication.consultation_documents(consultation),
@@ -63,14 +65,44 @@ def section(slug: str, number: int):
     section = publication.published_section(consultation, number)
     if section is None:
         abort(404)
+    return section_page(consultation, section)
+
+
+def section_page(consultation, section, form=None, status: int = 200, refusal: str | None = None):
+    """The section page; the comment routes render it again with their form and its errors."""
+    from flask_login import current_user
+
+    from ..participation.forms import CommentForm, new_idempotency_key
     version = publication.current_version(consultation)
+    paragraphs = publication.section_paragraphs(section, version)
     previous, following = publication.neighbour_sections(section)
+    user = current_user if current_user.is_authenticated else None
+    blocked = comments.can_comment(consultation, section, user)
+    reply_to = None
+    if form is None and blocked is None:
+        form = CommentForm(formdata=None, idempotency_key=new_idempotency_key())
+        wanted = request.args.get("paragraph", "")
+        if wanted.isdigit() and len(wanted) < 6:
+            form.paragraph.data = wanted
+        reply = request.args.get("reply_to", "")
+        if reply.isdigit() and len(reply) < 10:
+            form.parent.data = reply
+    if form is not None:
+        form.set_paragraphs(section, paragraphs, _("The whole section"))
+    threads = comments.section_threads(section)
+    if form is not None and form.parent.data:
+        reply_to = next((t.comment for t in threads if str(t.comment.id) == form.parent.data
+                         and t.comment.status == "approved"), None)
+        if reply_to is None:
+            form.parent.data = ""
     return render_template(
         "site/section.html",
-        consultation=consultation, section=section, version=version,
-        paragraphs=publication.section_paragraphs(section, version),
-        previous=previous, following=following,
-    )
+        consultation=consultation, section=section, version=version, paragraphs=paragraphs,
+        previous=previous, following=following, threads=threads,
+        paragraph_counts=comments.paragraph_counts(section),
+        pending=comments.pending_for_author(section, user),
+        blocked=blocked, form=form, reply_to=reply_to, refusal=refusal,
+    ), status
 
 
 @bp.get("/consultations/<slug>/documents/")

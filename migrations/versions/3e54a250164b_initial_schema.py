@@ -1,8 +1,8 @@
-"""content model
+"""initial schema
 
-Revision ID: 8612a605e67d
+Revision ID: 3e54a250164b
 Revises: 
-Create Date: 2026-11-23 15:47:59.242479
+Create Date: 2026-11-23 15:58:29.623598
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8612a605e67d'
+revision = '3e54a250164b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -41,6 +41,26 @@ def upgrade():
     with op.batch_alter_table('consultations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consultations_status'), ['status'], unique=False)
 
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('display_name', sa.String(length=80), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('respondent_type', sa.String(length=20), nullable=False),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('consent_at', sa.DateTime(), nullable=True),
+    sa.Column('email_confirmed_at', sa.DateTime(), nullable=True),
+    sa.Column('suspended_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(), nullable=True),
+    sa.Column('session_token', sa.String(length=64), nullable=False),
+    sa.CheckConstraint("language IN ('lv', 'en')", name=op.f('ck_users_language')),
+    sa.CheckConstraint("role IN ('citizen', 'organisation', 'moderator', 'workgroup', 'editor', 'admin')", name=op.f('ck_users_role')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    )
     op.create_table('documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
@@ -72,6 +92,23 @@ def upgrade():
     )
     with op.batch_alter_table('faq_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_faq_items_consultation_id'), ['consultation_id'], unique=False)
+
+    op.create_table('moderation_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=30), nullable=False),
+    sa.Column('target_type', sa.String(length=20), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=30), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_moderation_events_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_events'))
+    )
+    with op.batch_alter_table('moderation_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderation_events_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_events_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_events_target_id'), ['target_id'], unique=False)
 
     op.create_table('news_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -155,11 +192,90 @@ def upgrade():
     sa.ForeignKeyConstraint(['subgroup_id'], ['subgroups.id'], name=op.f('fk_subgroup_sections_subgroup_id_subgroups'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('subgroup_id', 'section_id', name=op.f('pk_subgroup_sections'))
     )
+    op.create_table('comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=True),
+    sa.Column('paragraph_id', sa.Integer(), nullable=True),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('stance', sa.String(length=20), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('show_name', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('needs_review', sa.Boolean(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('edited_at', sa.DateTime(), nullable=True),
+    sa.Column('moderated_at', sa.DateTime(), nullable=True),
+    sa.Column('moderated_by_id', sa.Integer(), nullable=True),
+    sa.Column('moderation_reason', sa.String(length=30), nullable=True),
+    sa.Column('moderation_note', sa.Text(), nullable=True),
+    sa.CheckConstraint("stance IN ('supports', 'objects', 'proposes', 'asks')", name=op.f('ck_comments_stance')),
+    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'hidden', 'withdrawn')", name=op.f('ck_comments_status')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_comments_author_id_users')),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_comments_consultation_id_consultations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['moderated_by_id'], ['users.id'], name=op.f('fk_comments_moderated_by_id_users')),
+    sa.ForeignKeyConstraint(['paragraph_id'], ['paragraphs.id'], name=op.f('fk_comments_paragraph_id_paragraphs'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['parent_id'], ['comments.id'], name=op.f('fk_comments_parent_id_comments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_comments_section_id_sections'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['versions.id'], name=op.f('fk_comments_version_id_versions'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),
+    sa.UniqueConstraint('author_id', 'idempotency_key', name=op.f('uq_comments_author_id_idempotency_key'))
+    )
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.create_index('ix_comments_author_fingerprint', ['author_id', 'fingerprint'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_consultation_id'), ['consultation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_needs_review'), ['needs_review'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_paragraph_id'), ['paragraph_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index('ix_comments_section_status', ['section_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_status'), ['status'], unique=False)
+
+    op.create_table('reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=30), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_reports_comment_id_comments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_reports_reporter_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
+    sa.UniqueConstraint('comment_id', 'reporter_id', name=op.f('uq_reports_comment_id_reporter_id'))
+    )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reports_comment_id'), ['comment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reports_reporter_id'), ['reporter_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reports_reporter_id'))
+        batch_op.drop_index(batch_op.f('ix_reports_comment_id'))
+
+    op.drop_table('reports')
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_comments_status'))
+        batch_op.drop_index('ix_comments_section_status')
+        batch_op.drop_index(batch_op.f('ix_comments_parent_id'))
+        batch_op.drop_index(batch_op.f('ix_comments_paragraph_id'))
+        batch_op.drop_index(batch_op.f('ix_comments_needs_review'))
+        batch_op.drop_index(batch_op.f('ix_comments_created_at'))
+        batch_op.drop_index(batch_op.f('ix_comments_consultation_id'))
+        batch_op.drop_index(batch_op.f('ix_comments_author_id'))
+        batch_op.drop_index('ix_comments_author_fingerprint')
+
+    op.drop_table('comments')
     op.drop_table('subgroup_sections')
     with op.batch_alter_table('paragraphs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_paragraphs_version_id'))
@@ -183,6 +299,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_news_items_consultation_id'))
 
     op.drop_table('news_items')
+    with op.batch_alter_table('moderation_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderation_events_target_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_events_created_at'))
+        batch_op.drop_index(batch_op.f('ix_moderation_events_actor_id'))
+
+    op.drop_table('moderation_events')
     with op.batch_alter_table('faq_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_faq_items_consultation_id'))
 
@@ -191,6 +313,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_documents_consultation_id'))
 
     op.drop_table('documents')
+    op.drop_table('users')
     with op.batch_alter_table('consultations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consultations_status'))
 

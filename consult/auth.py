@@ -1,0 +1,57 @@
+"""Who is signed in, and the one role check every staff route uses."""
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from .extensions import db, login_manager
+from .models import User
+
+security_log = logging.getLogger("consult.security")
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "account.login"
+    login_manager.session_protection = "basic"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        """The session names the user and their current session token; an old token is refused."""
+        raw_id, _, token = user_id.partition(":")
+        if not raw_id.isdigit() or not token or len(raw_id) > 12:
+            return None
+        user = db.session.get(User, int(raw_id))
+        if user is None or user.session_token != token or not user.is_active:
+            return None
+        return user
+
+
+def require_role(*roles: str):
+    """Only these roles (and admins) may use the view; others get 403, anonymous visitors the log-in page."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                security_log.warning("denied: user=%s role=%s %s %s", current_user.id, current_user.role,
+                                     request.method, request.path)
+                abort(403)
+            return view(*args, **kwargs)
+        wrapped.required_roles = roles
+        return wrapped
+    return decorator
+
+
+def require_login(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+    return wrapped

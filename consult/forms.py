@@ -1,0 +1,75 @@
+"""What every form on the site shares: text normalisation, the honeypot, field attributes."""
+from __future__ import annotations
+
+import unicodedata
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+# Characters that change how text displays without being visible.
+INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+             "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"}
+
+
+def normalise_text(value: str | None) -> str | None:
+    """NFC, Windows line endings made plain, surrounding space trimmed."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def normalise_name(value: str | None) -> str | None:
+    """A display name: NFC, one line, no bidi overrides or zero-width characters."""
+    if value is None:
+        return None
+    value = normalise_text(value) or ""
+    return " ".join("".join(ch for ch in value if ch not in INVISIBLE).split())
+
+
+def no_nul(_form, field) -> None:
+    if field.data and "\x00" in field.data:
+        raise ValidationError(_l("This text contains a character that cannot be stored (NUL). Remove it and try again."))
+
+
+def max_chars(limit: int):
+    """Length limit in characters (ā counts as one), with a translated message."""
+    def check(_form, field):
+        if field.data and len(field.data) > limit:
+            raise ValidationError(_l("Use at most %(limit)d characters (you used %(used)d).",
+                                     limit=limit, used=len(field.data)))
+    return check
+
+
+class HoneypotField(StringField):
+    """Left empty by people (it is hidden); a bot that fills it is refused."""
+
+    def pre_validate(self, form):
+        if self.data:
+            raise ValidationError(_l("This form could not be accepted. Please try again."))
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        locales = False
+
+
+def field_attrs(field, hint=None) -> dict:
+    """aria-describedby and aria-invalid for a field, pointing at its hint and message."""
+    ids = []
+    if hint:
+        ids.append(f"{field.id}-hint")
+    if field.errors:
+        ids.append(f"{field.id}-error")
+    attrs = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["field_attrs"] = field_attrs

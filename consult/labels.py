@@ -1,0 +1,49 @@
+"""Words for the stored codes (stance, status, reason, respondent type), in the page language."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+STANCES = {
+    "supports": _l("Supports"),
+    "objects": _l("Objects"),
+    "proposes": _l("Proposes a change"),
+    "asks": _l("Asks a question"),
+}
+STATUSES = {
+    "pending": _l("Waiting for moderation"),
+    "approved": _l("Published"),
+    "rejected": _l("Rejected"),
+    "hidden": _l("Hidden by a moderator"),
+    "withdrawn": _l("Withdrawn"),
+}
+REASONS = {
+    "off_topic": _l("off topic"),
+    "offensive": _l("offensive or hateful"),
+    "personal_data": _l("contains personal data"),
+    "spam": _l("spam or advertising"),
+    "duplicate": _l("duplicate"),
+    "other": _l("other reason"),
+    "reported": _l("reported by several readers, waiting for a moderator"),
+}
+RESPONDENT_TYPES = {
+    "citizen": _l("Resident"),
+    "organisation": _l("Organisation representative"),
+    "municipality": _l("Municipality"),
+    "business": _l("Business"),
+    "academic": _l("Academic"),
+    "other": _l("Other"),
+}
+ROLES = {
+    "citizen": _l("Citizen"),
+    "organisation": _l("Organisation representative"),
+    "moderator": _l("Moderator"),
+    "workgroup": _l("Working-group member"),
+    "editor": _l("Editor"),
+    "admin": _l("Administrator"),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(STANCE_LABELS=STANCES, STATUS_LABELS=STATUSES, REASON_LABELS=REASONS,
+                                 RESPONDENT_LABELS=RESPONDENT_TYPES, ROLE_LABELS=ROLES)

@@ -1,0 +1,107 @@
+"""Comments on sections and paragraphs, and reports of abusive ones."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..extensions import db
+from .consultation import Consultation, Paragraph, Section, Version
+from .user import User
+
+
+class Stance:
+    SUPPORTS = "supports"
+    OBJECTS = "objects"
+    PROPOSES = "proposes"
+    ASKS = "asks"
+    ALL = (SUPPORTS, OBJECTS, PROPOSES, ASKS)
+
+
+class Status:
+    """Moderation status. Nothing is ever deleted: every status stays in the record."""
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    HIDDEN = "hidden"
+    WITHDRAWN = "withdrawn"
+    ALL = (PENDING, APPROVED, REJECTED, HIDDEN, WITHDRAWN)
+
+
+class Reason:
+    """Why a moderator rejected or hid an item (a fixed list)."""
+    OFF_TOPIC = "off_topic"
+    OFFENSIVE = "offensive"
+    PERSONAL_DATA = "personal_data"
+    SPAM = "spam"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+    ALL = (OFF_TOPIC, OFFENSIVE, PERSONAL_DATA, SPAM, DUPLICATE, OTHER)
+    # Set by the site itself when readers' reports hide an item until a moderator looks.
+    REPORTED = "reported"
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'hidden', 'withdrawn')", name="status"),
+        CheckConstraint("stance IN ('supports', 'objects', 'proposes', 'asks')", name="stance"),
+        UniqueConstraint("author_id", "idempotency_key"),
+        Index("ix_comments_section_status", "section_id", "status"),
+        Index("ix_comments_author_fingerprint", "author_id", "fingerprint"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"))
+    paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("paragraphs.id", ondelete="SET NULL"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    stance: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2), default="lv")
+    show_name: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default=Status.PENDING, index=True)
+    # Post-moderated items are public at once; a moderator still reviews them.
+    needs_review: Mapped[bool] = mapped_column(default=True, index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
+    moderated_at: Mapped[datetime | None]
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    moderation_reason: Mapped[str | None] = mapped_column(String(30))
+    moderation_note: Mapped[str | None] = mapped_column(Text)
+
+    consultation: Mapped[Consultation] = relationship()
+    section: Mapped[Section] = relationship()
+    version: Mapped[Version | None] = relationship()
+    paragraph: Mapped[Paragraph | None] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side=[id], back_populates="replies")
+    replies: Mapped[list[Comment]] = relationship(back_populates="parent", order_by="Comment.created_at")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    moderated_by: Mapped[User | None] = relationship(foreign_keys=[moderated_by_id])
+
+    @property
+    def paragraph_label(self) -> str | None:
+        return f"{self.section.number}.{self.paragraph.number}" if self.paragraph else None
+
+
+class Report(db.Model):
+    """A signed-in reader flags a comment for moderators; one report per reader and comment."""
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("comment_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+
+    comment: Mapped[Comment] = relationship()
+    reporter: Mapped[User] = relationship()

@@ -1,0 +1,84 @@
+"""People with accounts, and what they may do."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..clock import utcnow
+from ..extensions import db
+
+
+class Role:
+    CITIZEN = "citizen"
+    ORGANISATION = "organisation"
+    MODERATOR = "moderator"
+    WORKGROUP = "workgroup"
+    EDITOR = "editor"
+    ADMIN = "admin"
+    ALL = (CITIZEN, ORGANISATION, MODERATOR, WORKGROUP, EDITOR, ADMIN)
+    STAFF = (MODERATOR, WORKGROUP, EDITOR, ADMIN)
+
+
+class RespondentType:
+    """How a person takes part; shown instead of the name when they choose so."""
+    CITIZEN = "citizen"
+    ORGANISATION = "organisation"
+    MUNICIPALITY = "municipality"
+    BUSINESS = "business"
+    ACADEMIC = "academic"
+    OTHER = "other"
+    ALL = (CITIZEN, ORGANISATION, MUNICIPALITY, BUSINESS, ACADEMIC, OTHER)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('citizen', 'organisation', 'moderator', 'workgroup', 'editor', 'admin')",
+                        name="role"),
+        CheckConstraint("language IN ('lv', 'en')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(20), default=Role.CITIZEN)
+    respondent_type: Mapped[str] = mapped_column(String(20), default=RespondentType.CITIZEN)
+    language: Mapped[str] = mapped_column(String(2), default="lv")
+    consent_at: Mapped[datetime | None]
+    email_confirmed_at: Mapped[datetime | None]
+    suspended_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    # Checked on every request: changing it ends every other session of this user.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.suspended_at is None and self.deleted_at is None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in Role.STAFF
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles or self.role == Role.ADMIN
+
+    def end_other_sessions(self) -> None:
+        self.session_token = new_session_token()

@@ -1,0 +1,8 @@
+"""Taking part: posting, editing, withdrawing and reporting comments."""
+from flask import Blueprint
+
+from ..i18n import LANG_PREFIX
+
+bp = Blueprint("participation", __name__, url_prefix=LANG_PREFIX)
+
+from . import routes  # noqa: E402,F401

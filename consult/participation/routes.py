@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth import require_login
+from ..extensions import limiter
+from ..i18n import current_language
+from ..models import Status
+from ..services import comments, moderation, publication
+from ..site.routes import section_page
+from . import bp
+from .forms import CommentForm, EditCommentForm, EmptyForm, ReportForm
+
+REFUSALS = {
+    "closed": _l("This consultation is not open for comments."),
+    "unpublished": _l("This section is not open for comments."),
+    "anonymous": _l("Sign in to comment."),
+    "unconfirmed": _l("Confirm your e-mail address before you comment. We sent you a link."),
+    "no_parent": _l("The comment you are replying to cannot be answered."),
+    "nested_reply": _l("You can reply to a comment, but not to a reply."),
+    "no_paragraph": _l("Choose a paragraph of this section."),
+    "duplicate": _l("You have already posted this text. Each comment must be different."),
+    "not_pending": _l("This comment has already been moderated, so it can no longer be changed."),
+}
+
+
+def _user_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr or "?"
+
+
+@bp.post("/consultations/<slug>/sections/<int:number>/comments/")
+@limiter.limit("10 per minute;100 per day", key_func=_user_key)
+@limiter.limit("60 per minute")
+def post_comment(slug: str, number: int):
+    consultation = publication.public_consultation(slug)
+    section = publication.published_section(consultation, number) if consultation else None
+    if section is None:
+        abort(404)
+    blocked = comments.can_comment(consultation, section, current_user if current_user.is_authenticated else None)
+    if blocked:
+        if blocked == "anonymous":
+            return redirect(url_for("account.login", next=url_for("site.section", slug=slug, number=number)))
+        flash(REFUSALS[blocked], "error")
+        return section_page(consultation, section, status=403)
+    form = CommentForm()
+    form.set_paragraphs(section, publication.section_paragraphs(section, publication.current_version(consultation)),
+                        _("The whole section"))
+    if not form.validate():
+        return section_page(consultation, section, form=form, status=400)
+    parent = form.parent.data or ""
+    try:
+        comment = comments.post_comment(consultation, section, current_user, comments.NewComment(
+            stance=form.stance.data, body=form.body.data, show_name=form.publication.data == "name",
+            language=current_language(), idempotency_key=(form.idempotency_key.data or "")[:64] or
+            comments.fingerprint(form.body.data),
+            paragraph_number=int(form.paragraph.data) if form.paragraph.data and not parent else None,
+            parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None))
+    except comments.CommentRefused as refused:
+        if refused.code == "duplicate":
+            form.body.errors = [*form.body.errors, REFUSALS["duplicate"]]
+        else:
+            flash(REFUSALS[refused.code], "error")
+        return section_page(consultation, section, form=form, status=400)
+    if comment.status == Status.PENDING:
+        flash(_("Thank you. Your comment is waiting for a moderator and will be published once approved."), "success")
+    else:
+        flash(_("Thank you. Your comment is published."), "success")
+    return redirect(url_for("site.section", slug=slug, number=number) + f"#comment-{comment.id}", code=303)
+
+
+def _own_or_404(comment_id: int):
+    comment = comments.own_comment(comment_id, current_user)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+def _back_to(comment) -> str:
+    return url_for("site.section", slug=comment.consultation.slug, number=comment.section.number)
+
+
+@bp.route("/comments/<int:comment_id>/edit/", methods=["GET", "POST"])
+@require_login
+def edit_comment(comment_id: int):
+    comment = _own_or_404(comment_id)
+    if comment.status != Status.PENDING:
+        flash(REFUSALS["not_pending"], "error")
+        return redirect(_back_to(comment), code=303)
+    form = EditCommentForm(data={"stance": comment.stance, "body": comment.body,
+                                 "publication": "name" if comment.show_name else "type"}
+                           if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            comments.edit_comment(comment, form.stance.data, form.body.data, form.publication.data == "name")
+        except comments.CommentRefused as refused:
+            form.body.errors = [*form.body.errors, REFUSALS[refused.code]]
+        else:
+            flash(_("Your comment has been changed."), "success")
+            return redirect(_back_to(comment) + f"#comment-{comment.id}", code=303)
+    status = 400 if form.errors else 200
+    return render_template("participation/edit.html", form=form, comment=comment,
+                           withdraw_form=EmptyForm()), status
+
+
+@bp.post("/comments/<int:comment_id>/withdraw/")
+@require_login
+def withdraw_comment(comment_id: int):
+    comment = _own_or_404(comment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        comments.withdraw_comment(comment)
+    except comments.CommentRefused as refused:
+        flash(REFUSALS[refused.code], "error")
+    else:
+        flash(_("Your comment has been withdrawn."), "success")
+    return redirect(_back_to(comment), code=303)
+
+
+@bp.route("/comments/<int:comment_id>/report/", methods=["GET", "POST"])
+@require_login
+@limiter.limit("20 per hour", key_func=_user_key, methods=["POST"])
+def report_comment(comment_id: int):
+    comment = moderation.public_comment(comment_id)
+    if comment is None:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        moderation.report_comment(comment, current_user, form.reason.data, form.note.data or "")
+        flash(_("Thank you. The moderators will look at this comment."), "success")
+        return redirect(_back_to(comment) + f"#comment-{comment.id}", code=303)
+    return render_template("participation/report.html", form=form, comment=comment), 400 if form.errors else 200

@@ -1,0 +1,198 @@
+"""Commenting: what may be posted where, and what the public sees of it."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Comment, Consultation, Paragraph, Section, Status, User
+from . import publication
+
+MAX_COMMENT_CHARS = 5000
+PUBLIC_STATUSES = (Status.APPROVED, Status.HIDDEN)  # hidden ones show only a placeholder
+
+
+class CommentRefused(Exception):
+    """The comment cannot be stored; `message` says why, in words for the person."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def fingerprint(text: str) -> str:
+    """Same text after folding case, spacing and punctuation → same fingerprint."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    folded = re.sub(r"[\W_]+", " ", folded).strip()
+    return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def can_comment(consultation: Consultation, section: Section, user: User | None) -> str | None:
+    """None when this user may comment on this section now, else the reason's code."""
+    if not consultation.is_open:
+        return "closed"
+    if not section.is_published():
+        return "unpublished"
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    if not user.is_confirmed:
+        return "unconfirmed"
+    return None
+
+
+@dataclass
+class NewComment:
+    stance: str
+    body: str
+    show_name: bool
+    language: str
+    idempotency_key: str
+    paragraph_number: int | None = None
+    parent_id: int | None = None
+
+
+def post_comment(consultation: Consultation, section: Section, author: User, data: NewComment) -> Comment:
+    """Stores a comment (pending, or public at once under post-moderation).
+
+    A repeated submission of the same form (same idempotency key) returns the comment
+    already stored instead of a second one.
+    """
+    reason = can_comment(consultation, section, author)
+    if reason:
+        raise CommentRefused(reason)
+    existing = db.session.scalar(select(Comment).where(
+        Comment.author_id == author.id, Comment.idempotency_key == data.idempotency_key))
+    if existing is not None:
+        return existing
+    version = publication.current_version(consultation)
+    paragraph = None
+    parent = None
+    if data.parent_id is not None:
+        parent = db.session.get(Comment, data.parent_id) if 0 < data.parent_id <= publication.MAX_ID else None
+        if parent is None or parent.section_id != section.id or parent.status != Status.APPROVED:
+            raise CommentRefused("no_parent")
+        if parent.parent_id is not None:
+            raise CommentRefused("nested_reply")
+        paragraph = parent.paragraph
+    elif data.paragraph_number is not None:
+        paragraph = db.session.scalar(select(Paragraph).where(
+            Paragraph.section_id == section.id, Paragraph.version_id == (version.id if version else None),
+            Paragraph.number == data.paragraph_number))
+        if paragraph is None:
+            raise CommentRefused("no_paragraph")
+    print_ = fingerprint(data.body)
+    duplicate = db.session.scalar(select(Comment.id).where(
+        Comment.author_id == author.id, Comment.fingerprint == print_,
+        Comment.status != Status.WITHDRAWN).limit(1))
+    if duplicate is not None:
+        raise CommentRefused("duplicate")
+    post_moderated = consultation.moderation_mode == "post"
+    comment = Comment(
+        consultation_id=consultation.id, section_id=section.id, version_id=version.id if version else None,
+        paragraph_id=paragraph.id if paragraph else None, parent_id=parent.id if parent else None,
+        author_id=author.id, stance=data.stance, body=data.body, language=data.language,
+        show_name=data.show_name, status=Status.APPROVED if post_moderated else Status.PENDING,
+        needs_review=True, fingerprint=print_, idempotency_key=data.idempotency_key)
+    db.session.add(comment)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A parallel submission of the same form won the race: return the one stored.
+        db.session.rollback()
+        stored = db.session.scalar(select(Comment).where(
+            Comment.author_id == author.id, Comment.idempotency_key == data.idempotency_key))
+        if stored is None:
+            raise
+        return stored
+    return comment
+
+
+def own_comment(comment_id: int, user: User) -> Comment | None:
+    """The user's own comment, or None: nobody reaches another person's item by guessing an id."""
+    if not 0 < comment_id <= publication.MAX_ID:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.author_id == user.id))
+
+
+def edit_comment(comment: Comment, stance: str, body: str, show_name: bool) -> None:
+    if comment.status != Status.PENDING:
+        raise CommentRefused("not_pending")
+    print_ = fingerprint(body)
+    duplicate = db.session.scalar(select(Comment.id).where(
+        Comment.author_id == comment.author_id, Comment.fingerprint == print_, Comment.id != comment.id,
+        Comment.status != Status.WITHDRAWN).limit(1))
+    if duplicate is not None:
+        raise CommentRefused("duplicate")
+    comment.stance, comment.body, comment.show_name = stance, body, show_name
+    comment.fingerprint = print_
+    comment.edited_at = utcnow()
+    db.session.commit()
+
+
+def withdraw_comment(comment: Comment) -> None:
+    if comment.status != Status.PENDING:
+        raise CommentRefused("not_pending")
+    comment.status = Status.WITHDRAWN
+    comment.needs_review = False
+    db.session.commit()
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def section_threads(section: Section) -> list[Thread]:
+    """Public comments of a section with their replies, oldest first, in one query."""
+    comments = db.session.scalars(
+        select(Comment).where(Comment.section_id == section.id, Comment.status.in_(PUBLIC_STATUSES))
+        .options(joinedload(Comment.author), joinedload(Comment.paragraph))
+        .order_by(Comment.created_at, Comment.id)).all()
+    threads: dict[int, Thread] = {}
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        if comment.parent_id is None:
+            threads[comment.id] = Thread(comment)
+        else:
+            replies[comment.parent_id].append(comment)
+    for parent_id, items in replies.items():
+        if parent_id in threads:
+            threads[parent_id].replies = items
+    return list(threads.values())
+
+
+def pending_for_author(section: Section, user: User | None) -> list[Comment]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(db.session.scalars(
+        select(Comment).where(Comment.section_id == section.id, Comment.author_id == user.id,
+                              Comment.status == Status.PENDING)
+        .options(joinedload(Comment.paragraph)).order_by(Comment.created_at)))
+
+
+def section_counts(consultation: Consultation) -> dict[int, int]:
+    """Approved comments per section id."""
+    rows = db.session.execute(
+        select(Comment.section_id, func.count()).where(Comment.consultation_id == consultation.id,
+                                                        Comment.status == Status.APPROVED)
+        .group_by(Comment.section_id))
+    return {section_id: count for section_id, count in rows}
+
+
+def paragraph_counts(section: Section) -> dict[int, int]:
+    """Approved comments per paragraph id of one section."""
+    rows = db.session.execute(
+        select(Comment.paragraph_id, func.count()).where(Comment.section_id == section.id,
+                                                          Comment.status == Status.APPROVED,
+                                                          Comment.paragraph_id.is_not(None))
+        .group_by(Comment.paragraph_id))
+    return {paragraph_id: count for paragraph_id, count in rows}

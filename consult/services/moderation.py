@@ -1,0 +1,200 @@
+"""Moderation: decisions on comments and users, each one written to the audit log."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Comment, Consultation, ModerationEvent, Reason, Report, Status, User
+from . import publication
+from .mail import send_email
+
+REPORTS_TO_HIDE = 3  # in post-moderation, this many different readers hide an item until a moderator looks
+
+
+class ModerationRefused(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def public_comment(comment_id: int) -> Comment | None:
+    if not 0 < comment_id <= publication.MAX_ID:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.status == Status.APPROVED))
+
+
+def _log(actor: User | None, action: str, target_type: str, target_id: int, reason: str | None = None,
+         note: str = "") -> None:
+    db.session.add(ModerationEvent(actor_id=actor.id if actor else None, action=action, target_type=target_type,
+                                   target_id=target_id, reason=reason, note=note or ""))
+
+
+def _resolve_reports(comment: Comment) -> None:
+    now = utcnow()
+    for report in db.session.scalars(select(Report).where(Report.comment_id == comment.id,
+                                                          Report.resolved_at.is_(None))):
+        report.resolved_at = now
+
+
+def _tell_author(comment: Comment, template: str) -> None:
+    author = comment.author
+    if author.email and author.deleted_at is None:
+        send_email(author.email, template, author.language, comment=comment, name=author.display_name,
+                   section=comment.section, consultation=comment.consultation)
+
+
+def _check_actor(comment: Comment, moderator: User) -> None:
+    if comment.author_id == moderator.id:
+        raise ModerationRefused("own")
+
+
+def approve(comment: Comment, moderator: User) -> None:
+    _check_actor(comment, moderator)
+    if comment.status not in (Status.PENDING, Status.APPROVED, Status.HIDDEN):
+        raise ModerationRefused("state")
+    was_public = comment.status == Status.APPROVED
+    comment.status = Status.APPROVED
+    comment.needs_review = False
+    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
+    comment.moderation_reason = comment.moderation_note = None
+    _resolve_reports(comment)
+    _log(moderator, "approve", "comment", comment.id)
+    db.session.commit()
+    if not was_public:
+        _tell_author(comment, "comment_approved")
+
+
+def reject(comment: Comment, moderator: User, reason: str, note: str = "") -> None:
+    _check_actor(comment, moderator)
+    if comment.status != Status.PENDING:
+        raise ModerationRefused("state")
+    comment.status = Status.REJECTED
+    comment.needs_review = False
+    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
+    comment.moderation_reason, comment.moderation_note = reason, note or None
+    _resolve_reports(comment)
+    _log(moderator, "reject", "comment", comment.id, reason, note)
+    db.session.commit()
+    _tell_author(comment, "comment_rejected")
+
+
+def hide(comment: Comment, moderator: User, reason: str, note: str = "") -> None:
+    """Takes a published item down; its place shows who hid it and why."""
+    _check_actor(comment, moderator)
+    if comment.status not in (Status.APPROVED, Status.HIDDEN):
+        raise ModerationRefused("state")
+    comment.status = Status.HIDDEN
+    comment.needs_review = False
+    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
+    comment.moderation_reason, comment.moderation_note = reason, note or None
+    _resolve_reports(comment)
+    _log(moderator, "hide", "comment", comment.id, reason, note)
+    db.session.commit()
+    _tell_author(comment, "comment_hidden")
+
+
+def unhide(comment: Comment, moderator: User) -> None:
+    if comment.status != Status.HIDDEN:
+        raise ModerationRefused("state")
+    _check_actor(comment, moderator)
+    comment.status = Status.APPROVED
+    comment.needs_review = False
+    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
+    comment.moderation_reason = comment.moderation_note = None
+    _resolve_reports(comment)
+    _log(moderator, "unhide", "comment", comment.id)
+    db.session.commit()
+    _tell_author(comment, "comment_approved")
+
+
+def report_comment(comment: Comment, reporter: User, reason: str, note: str = "") -> bool:
+    """Files a report (once per reader); returns False when this reader had already reported it."""
+    db.session.add(Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason, note=note))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    comment.needs_review = True
+    open_reports = db.session.scalar(select(func.count(func.distinct(Report.reporter_id))).where(
+        Report.comment_id == comment.id, Report.resolved_at.is_(None))) or 0
+    if (comment.consultation.moderation_mode == "post" and open_reports >= REPORTS_TO_HIDE
+            and comment.status == Status.APPROVED):
+        comment.status = Status.HIDDEN
+        comment.moderation_reason = Reason.REPORTED
+        _log(None, "auto_hide", "comment", comment.id, Reason.REPORTED)
+    db.session.commit()
+    return True
+
+
+def suspend(user: User, moderator: User, note: str = "") -> None:
+    if user.id == moderator.id:
+        raise ModerationRefused("own")
+    if user.is_staff and not moderator.has_role("admin"):
+        raise ModerationRefused("staff")
+    user.suspended_at = utcnow()
+    user.end_other_sessions()
+    _log(moderator, "suspend", "user", user.id, None, note)
+    db.session.commit()
+
+
+def reinstate(user: User, moderator: User) -> None:
+    user.suspended_at = None
+    _log(moderator, "reinstate", "user", user.id)
+    db.session.commit()
+
+
+QUEUE_FILTERS = ("todo", "pending", "reported", "review", "hidden", "rejected", "all")
+
+
+@dataclass
+class QueuePage:
+    items: list[Comment]
+    report_counts: dict[int, int]
+    total: int
+
+
+def queue(filter_: str, consultation: Consultation | None, page: int, per_page: int = 25) -> QueuePage:
+    """Items for moderators: by default what awaits a decision (pending, reported, unreviewed)."""
+    open_report = exists().where(Report.comment_id == Comment.id, Report.resolved_at.is_(None))
+    conditions = {
+        "todo": or_(Comment.status == Status.PENDING, Comment.needs_review.is_(True) & (Comment.status != Status.WITHDRAWN),
+                    open_report),
+        "pending": Comment.status == Status.PENDING,
+        "reported": open_report,
+        "review": Comment.needs_review.is_(True) & (Comment.status == Status.APPROVED),
+        "hidden": Comment.status == Status.HIDDEN,
+        "rejected": Comment.status == Status.REJECTED,
+        "all": None,
+    }
+    condition = conditions.get(filter_, conditions["todo"])
+    query = select(Comment)
+    if condition is not None:
+        query = query.where(condition)
+    if consultation is not None:
+        query = query.where(Comment.consultation_id == consultation.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(
+        query.options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
+                      joinedload(Comment.consultation))
+        .order_by(Comment.created_at, Comment.id).limit(per_page).offset((page - 1) * per_page)))
+    counts = {}
+    if items:
+        counts = dict(db.session.execute(
+            select(Report.comment_id, func.count()).where(Report.comment_id.in_([c.id for c in items]),
+                                                          Report.resolved_at.is_(None))
+            .group_by(Report.comment_id)).all())
+    return QueuePage(items, counts, total)
+
+
+def audit_log(page: int, per_page: int = 50) -> tuple[list[ModerationEvent], int]:
+    total = db.session.scalar(select(func.count(ModerationEvent.id))) or 0
+    events = list(db.session.scalars(select(ModerationEvent).options(joinedload(ModerationEvent.actor))
+                                     .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
+                                     .limit(per_page).offset((page - 1) * per_page)))
+    return events, total
