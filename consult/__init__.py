@@ -42,10 +42,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .site import bp as site_bp
     app.register_blueprint(site_bp)
+    from .account import bp as account_bp; app.register_blueprint(account_bp)  # noqa: E702
     from .participation import bp as participation_bp
     app.register_blueprint(participation_bp)
     from .moderation import bp as moderation_bp
     app.register_blueprint(moderation_bp)
+    from .admin import bp as admin_bp; app.register_blueprint(admin_bp)  # noqa: E702
+    from .organisations_admin import bp as organisations_admin_bp
+    app.register_blueprint(organisations_admin_bp)
 
     @app.get("/")
     def root():

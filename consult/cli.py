@@ -50,3 +50,5 @@ def register_cli(app: Flask) -> None:
     def compile_():
         """Compile the catalogs to .mo files."""
         pybabel("compile", "-d", translations, "--statistics")
+
+    from .account.cli import register_user_commands; register_user_commands(app)  # noqa: E702

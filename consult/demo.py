@@ -12,9 +12,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from .clock import utcnow
-from .demo_content import CONSULTATIONS, SITE_FAQ, SITE_NEWS
+from .demo_content import CONSULTATIONS, POLLS, SITE_FAQ, SITE_NEWS
 from .extensions import db
-from .models import Consultation, Document, FaqItem, NewsItem, Paragraph, Section, Subgroup, Version
+from .models import Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Section, Subgroup, Version
 
 
 def minimal_pdf(lines: list[str]) -> bytes:
@@ -118,6 +118,20 @@ def _consultation(data: dict, now: datetime) -> Consultation | None:
     return consultation
 
 
+def _poll(data: dict, now: datetime) -> None:
+    if db.session.scalar(select(Poll.id).where(Poll.question_lv == data["question"]["lv"])):
+        return
+    consultation = None
+    if data["consultation"]:
+        consultation = db.session.scalar(select(Consultation).where(Consultation.slug == data["consultation"]))
+    db.session.add(Poll(
+        consultation=consultation, on_home=data["on_home"], voters=data["voters"],
+        results_shown=data["results_shown"], multiple=data["multiple"],
+        opens_at=_days(data["opens_in_days"], now), closes_at=_days(data["closes_in_days"], now),
+        question_lv=data["question"]["lv"], question_en=data["question"]["en"],
+        options=[PollOption(position=i, label_lv=o["lv"], label_en=o["en"]) for i, o in enumerate(data["options"])]))
+
+
 def database_is_empty() -> bool:
     return db.session.scalar(select(Consultation.id).limit(1)) is None
 
@@ -131,6 +145,9 @@ def load_demo() -> list[str]:
             added.append(data["slug"])
     for item in SITE_NEWS:
         _news(item, None)
+    db.session.flush()
+    for item in POLLS:
+        _poll(item, now)
     if not db.session.scalar(select(FaqItem.id).where(FaqItem.consultation_id.is_(None)).limit(1)):
         for position, item in enumerate(SITE_FAQ):
             db.session.add(FaqItem(position=position, question_lv=item["question"]["lv"],

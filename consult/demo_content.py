@@ -366,3 +366,45 @@ SITE_FAQ = [
          "en": "We keep only the data needed to take part in consultations, and we never publish your e-mail address. You can download your data at any time from your account page. If you delete your account, your comments stay in the consultation record but without your name."},
     },
 ]
+
+# Polls: the sidebar poll from the ministry's site, and one beside the guidelines consultation.
+POLLS = [
+    {
+        "consultation": None,
+        "on_home": True,
+        "voters": "anyone",
+        "results_shown": "after_vote",
+        "multiple": False,
+        "opens_in_days": -30,
+        "closes_in_days": 60,
+        "question": {
+            "lv": "Kur jūs labāk gribētu redzēt informāciju par savu pensijas 1. un 2. līmenī uzkrāto kapitālu?",
+            "en": "Where would you prefer to see information about the capital saved in your first and second pension pillars?",
+        },
+        "options": [
+            {"lv": "Portālā latvija.lv", "en": "On the latvija.lv portal"},
+            {"lv": "Portālā manapensija.lv", "en": "On the manapensija.lv portal"},
+            {"lv": "Internetbankā", "en": "In my internet bank"},
+            {"lv": "VSAA nodaļā", "en": "At a State Social Insurance Agency office"},
+            {"lv": "Mani tas neinteresē", "en": "I am not interested"},
+        ],
+    },
+    {
+        "consultation": "social-services-guidelines-2014-2020",
+        "on_home": False,
+        "voters": "accounts",
+        "results_shown": "always",
+        "multiple": False,
+        "opens_in_days": -14,
+        "closes_in_days": 30,
+        "question": {
+            "lv": "Kuram rīcības virzienam, jūsuprāt, vajadzētu piešķirt lielāko finansējumu?",
+            "en": "Which action direction should, in your view, receive the most funding?",
+        },
+        "options": [
+            {"lv": "Mazāk institūciju un mazāk cilvēku ilgstošā aprūpē", "en": "Fewer institutions and fewer people in long-term care"},
+            {"lv": "Pēctecīgi sabiedrībā balstīti pakalpojumi", "en": "Continuous community-based services"},
+            {"lv": "Efektīva sociālo pakalpojumu pārvaldība", "en": "Effective management of social services"},
+        ],
+    },
+]

@@ -6,7 +6,7 @@ import unicodedata
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
 # Characters that change how text displays without being visible.
@@ -41,6 +41,11 @@ def max_chars(limit: int):
             raise ValidationError(_l("Use at most %(limit)d characters (you used %(used)d).",
                                      limit=limit, used=len(field.data)))
     return check
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; labels may be lazy strings."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
 class HoneypotField(StringField):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, g, request
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_percent
 from markupsafe import Markup
 
 LANGUAGES = ("lv", "en")
@@ -99,3 +99,5 @@ def init_app(app: Flask) -> None:
         other_language=other_language,
     )
     app.jinja_env.filters["human_size"] = human_size
+    app.jinja_env.filters["percent"] = lambda share: format_percent(share, format="#,##0.#%")
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value)

@@ -4,9 +4,12 @@ from .content import Document, FaqItem, NewsItem
 from .user import RespondentType, Role, User
 from .comment import Comment, Reason, Report, Stance, Status
 from .audit import ModerationEvent
+from .poll import Poll, PollOption, PollResults, PollVoters, Vote
+from .organisation import Organisation, OrganisationKind, Position
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
     "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType",
     "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
+    "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position",
 ]

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from ..forms import BaseForm, max_chars, no_nul, normalise_text
+from ..forms import BaseForm, choices, max_chars, no_nul, normalise_text
 from ..models import Reason
 
 REASON_CHOICES = [
@@ -19,7 +19,7 @@ REASON_CHOICES = [
 
 class DecisionForm(BaseForm):
     """Reject or hide: a reason from the fixed list and an optional note to the author."""
-    reason = SelectField(_l("Reason"), choices=[("", _l("Choose a reason"))] + REASON_CHOICES,
+    reason = SelectField(_l("Reason"), choices=choices([("", _l("Choose a reason"))] + REASON_CHOICES),
                          validators=[InputRequired(message=_l("Choose a reason."))])
     note = TextAreaField(_l("Note to the author (optional)"), filters=[normalise_text],
                          validators=[Optional(), no_nul, max_chars(1000)])

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..auth import require_role
 from ..extensions import db
-from ..models import Comment, Role, User
+from ..models import Comment, Position, Role, User
 from ..participation.forms import EmptyForm
 from ..services import moderation, publication
 from . import bp
@@ -25,11 +25,16 @@ def _page() -> int:
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
-def _comment_or_404(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id) if 0 < comment_id <= publication.MAX_ID else None
-    if comment is None:
+ITEM = "<any(comments, positions):kind>/<int:comment_id>"
+MODELS = {"comments": Comment, "positions": Position}
+
+
+def _comment_or_404(comment_id: int, kind: str = "comments"):
+    """The comment or position being moderated."""
+    item = db.session.get(MODELS[kind], comment_id) if 0 < comment_id <= publication.MAX_ID else None
+    if item is None:
         abort(404)
-    return comment
+    return item
 
 
 def _back():
@@ -48,14 +53,17 @@ def queue():
     slug = request.args.get("consultation", "")
     consultation = publication.public_consultation(slug) if slug else None
     page = _page()
-    result = moderation.queue(filter_, consultation, page)
-    return render_template("moderation/queue.html", result=result, filter_=filter_, page=page,
+    kind = request.args.get("type", "comments")
+    if kind not in MODELS:
+        kind = "comments"
+    result = (moderation.queue if kind == "comments" else moderation.position_queue)(filter_, consultation, page)
+    return render_template("moderation/queue.html", result=result, filter_=filter_, page=page, kind=kind,
                            consultation=consultation, consultations=publication.public_consultations(),
                            decision_form=DecisionForm(formdata=None), button_form=EmptyForm())
 
 
-def _decide(comment_id: int, action):
-    comment = _comment_or_404(comment_id)
+def _decide(comment_id: int, action, kind: str = "comments"):
+    comment = _comment_or_404(comment_id, kind)
     try:
         action(comment)
     except moderation.ModerationRefused as refused:
@@ -64,51 +72,51 @@ def _decide(comment_id: int, action):
     return True
 
 
-@bp.post("/comments/<int:comment_id>/approve/")
+@bp.post(f"/{ITEM}/approve/")
 @require_role(Role.MODERATOR)
-def approve(comment_id: int):
+def approve(kind: str, comment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if _decide(comment_id, lambda c: moderation.approve(c, current_user)):
+    if _decide(comment_id, lambda c: moderation.approve(c, current_user), kind):
         flash(_("Comment approved and published."), "success")
     return _back()
 
 
-def _with_reason(comment_id: int, action, done_message: str):
+def _with_reason(kind: str, comment_id: int, action, done_message: str):
     form = DecisionForm()
     if not form.validate_on_submit():
-        comment = _comment_or_404(comment_id)
-        return render_template("moderation/decide.html", form=form, comment=comment,
+        comment = _comment_or_404(comment_id, kind)
+        return render_template("moderation/decide.html", form=form, comment=comment, kind=kind,
                                action=request.endpoint.rsplit(".", 1)[1]), 400
-    if _decide(comment_id, lambda c: action(c, current_user, form.reason.data, form.note.data or "")):
+    if _decide(comment_id, lambda c: action(c, current_user, form.reason.data, form.note.data or ""), kind):
         flash(done_message, "success")
     return _back()
 
 
-@bp.route("/comments/<int:comment_id>/reject/", methods=["GET", "POST"])
+@bp.route(f"/{ITEM}/reject/", methods=["GET", "POST"])
 @require_role(Role.MODERATOR)
-def reject(comment_id: int):
+def reject(kind: str, comment_id: int):
     if request.method == "GET":
-        return render_template("moderation/decide.html", form=DecisionForm(formdata=None),
-                               comment=_comment_or_404(comment_id), action="reject")
-    return _with_reason(comment_id, moderation.reject, _("Comment rejected. The author has been told why."))
+        return render_template("moderation/decide.html", form=DecisionForm(formdata=None), kind=kind,
+                               comment=_comment_or_404(comment_id, kind), action="reject")
+    return _with_reason(kind, comment_id, moderation.reject, _("Comment rejected. The author has been told why."))
 
 
-@bp.route("/comments/<int:comment_id>/hide/", methods=["GET", "POST"])
+@bp.route(f"/{ITEM}/hide/", methods=["GET", "POST"])
 @require_role(Role.MODERATOR)
-def hide(comment_id: int):
+def hide(kind: str, comment_id: int):
     if request.method == "GET":
-        return render_template("moderation/decide.html", form=DecisionForm(formdata=None),
-                               comment=_comment_or_404(comment_id), action="hide")
-    return _with_reason(comment_id, moderation.hide, _("Comment hidden. Its place now says why."))
+        return render_template("moderation/decide.html", form=DecisionForm(formdata=None), kind=kind,
+                               comment=_comment_or_404(comment_id, kind), action="hide")
+    return _with_reason(kind, comment_id, moderation.hide, _("Comment hidden. Its place now says why."))
 
 
-@bp.post("/comments/<int:comment_id>/unhide/")
+@bp.post(f"/{ITEM}/unhide/")
 @require_role(Role.MODERATOR)
-def unhide(comment_id: int):
+def unhide(kind: str, comment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if _decide(comment_id, lambda c: moderation.unhide(c, current_user)):
+    if _decide(comment_id, lambda c: moderation.unhide(c, current_user), kind):
         flash(_("The comment is public again."), "success")
     return _back()
 

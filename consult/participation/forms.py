@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from ..forms import BaseForm, HoneypotField, max_chars, no_nul, normalise_text
+from ..forms import BaseForm, HoneypotField, choices, max_chars, no_nul, normalise_text
 from ..models import Reason, Stance
 from ..services.comments import MAX_COMMENT_CHARS
 
@@ -36,33 +36,33 @@ def new_idempotency_key() -> str:
 class CommentForm(BaseForm):
     paragraph = SelectField(_l("What are you commenting on?"), validators=[Optional()], validate_choice=True)
     parent = HiddenField()
-    stance = RadioField(_l("Your view"), choices=STANCE_CHOICES,
+    stance = RadioField(_l("Your view"), choices=choices(STANCE_CHOICES),
                         validators=[InputRequired(message=_l("Choose your view."))])
     body = TextAreaField(_l("Your comment"), filters=[normalise_text],
                          validators=[DataRequired(message=_l("Write your comment.")), no_nul,
                                      max_chars(MAX_COMMENT_CHARS)])
-    publication = RadioField(_l("How should your comment be signed?"), choices=PUBLICATION_CHOICES, default="name",
+    publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES), default="name",
                              validators=[InputRequired(message=_l("Choose how your comment is signed."))])
     website = HoneypotField(_l("Leave this field empty"))
     idempotency_key = HiddenField()
 
     def set_paragraphs(self, section, paragraphs, whole_label: str) -> None:
-        self.paragraph.choices = [("", whole_label)] + [
-            (str(p.number), _l("Paragraph %(label)s", label=f"{section.number}.{p.number}")) for p in paragraphs]
+        self.paragraph.choices = choices([("", whole_label)] + [
+            (str(p.number), _l("Paragraph %(label)s", label=f"{section.number}.{p.number}")) for p in paragraphs])
 
 
 class EditCommentForm(BaseForm):
-    stance = RadioField(_l("Your view"), choices=STANCE_CHOICES,
+    stance = RadioField(_l("Your view"), choices=choices(STANCE_CHOICES),
                         validators=[InputRequired(message=_l("Choose your view."))])
     body = TextAreaField(_l("Your comment"), filters=[normalise_text],
                          validators=[DataRequired(message=_l("Write your comment.")), no_nul,
                                      max_chars(MAX_COMMENT_CHARS)])
-    publication = RadioField(_l("How should your comment be signed?"), choices=PUBLICATION_CHOICES,
+    publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES),
                              validators=[InputRequired(message=_l("Choose how your comment is signed."))])
 
 
 class ReportForm(BaseForm):
-    reason = RadioField(_l("What is wrong with this comment?"), choices=REPORT_REASONS,
+    reason = RadioField(_l("What is wrong with this comment?"), choices=choices(REPORT_REASONS),
                         validators=[InputRequired(message=_l("Choose a reason."))])
     note = TextAreaField(_l("Anything the moderators should know (optional)"), filters=[normalise_text],
                          validators=[Optional(), no_nul, max_chars(1000)])

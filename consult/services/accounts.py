@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
 from ..extensions import db
+from ..forms import normalise_name
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Comment, Report, RespondentType, Role, User
 from .mail import send_email
@@ -415,7 +416,6 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
         raise AccountError("bad_role")
     if respondent_type not in RespondentType.ALL:
         raise AccountError("bad_respondent_type")
-    from ..forms import normalise_name
     name = normalise_name(display_name) if display_name else email.split("@", 1)[0]
     if not name or len(name) > NAME_MAX_LENGTH or "\x00" in name:
         raise AccountError("bad_name")

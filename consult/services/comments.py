@@ -155,7 +155,7 @@ def section_threads(section: Section) -> list[Thread]:
     """Public comments of a section with their replies, oldest first, in one query."""
     comments = db.session.scalars(
         select(Comment).where(Comment.section_id == section.id, Comment.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Comment.author), joinedload(Comment.paragraph))
+        .options(joinedload(Comment.author), joinedload(Comment.paragraph), joinedload(Comment.version))
         .order_by(Comment.created_at, Comment.id)).all()
     threads: dict[int, Thread] = {}
     replies: dict[int, list[Comment]] = defaultdict(list)

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Comment, Consultation, ModerationEvent, Reason, Report, Status, User
+from ..models import Comment, Consultation, ModerationEvent, Position, Reason, Report, Status, User
 from . import publication
 from .mail import send_email
 
@@ -34,26 +34,34 @@ def _log(actor: User | None, action: str, target_type: str, target_id: int, reas
                                    target_id=target_id, reason=reason, note=note or ""))
 
 
-def _resolve_reports(comment: Comment) -> None:
+def _kind(item) -> str:
+    return "comment" if isinstance(item, Comment) else "position"
+
+
+def _resolve_reports(comment) -> None:
+    if not isinstance(comment, Comment):
+        return
     now = utcnow()
     for report in db.session.scalars(select(Report).where(Report.comment_id == comment.id,
                                                           Report.resolved_at.is_(None))):
         report.resolved_at = now
 
 
-def _tell_author(comment: Comment, template: str) -> None:
-    author = comment.author
+def _tell_author(item, decision: str) -> None:
+    """E-mails the author the decision, in their own language."""
+    author = item.author
     if author.email and author.deleted_at is None:
-        send_email(author.email, template, author.language, comment=comment, name=author.display_name,
-                   section=comment.section, consultation=comment.consultation)
+        send_email(author.email, f"{_kind(item)}_{decision}", author.language, comment=item, item=item,
+                   name=author.display_name, section=getattr(item, "section", None),
+                   consultation=item.consultation)
 
 
-def _check_actor(comment: Comment, moderator: User) -> None:
+def _check_actor(comment, moderator: User) -> None:
     if comment.author_id == moderator.id:
         raise ModerationRefused("own")
 
 
-def approve(comment: Comment, moderator: User) -> None:
+def approve(comment, moderator: User) -> None:
     _check_actor(comment, moderator)
     if comment.status not in (Status.PENDING, Status.APPROVED, Status.HIDDEN):
         raise ModerationRefused("state")
@@ -63,13 +71,13 @@ def approve(comment: Comment, moderator: User) -> None:
     comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
     comment.moderation_reason = comment.moderation_note = None
     _resolve_reports(comment)
-    _log(moderator, "approve", "comment", comment.id)
+    _log(moderator, "approve", _kind(comment), comment.id)
     db.session.commit()
     if not was_public:
-        _tell_author(comment, "comment_approved")
+        _tell_author(comment, "approved")
 
 
-def reject(comment: Comment, moderator: User, reason: str, note: str = "") -> None:
+def reject(comment, moderator: User, reason: str, note: str = "") -> None:
     _check_actor(comment, moderator)
     if comment.status != Status.PENDING:
         raise ModerationRefused("state")
@@ -78,12 +86,12 @@ def reject(comment: Comment, moderator: User, reason: str, note: str = "") -> No
     comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
     comment.moderation_reason, comment.moderation_note = reason, note or None
     _resolve_reports(comment)
-    _log(moderator, "reject", "comment", comment.id, reason, note)
+    _log(moderator, "reject", _kind(comment), comment.id, reason, note)
     db.session.commit()
-    _tell_author(comment, "comment_rejected")
+    _tell_author(comment, "rejected")
 
 
-def hide(comment: Comment, moderator: User, reason: str, note: str = "") -> None:
+def hide(comment, moderator: User, reason: str, note: str = "") -> None:
     """Takes a published item down; its place shows who hid it and why."""
     _check_actor(comment, moderator)
     if comment.status not in (Status.APPROVED, Status.HIDDEN):
@@ -93,12 +101,12 @@ def hide(comment: Comment, moderator: User, reason: str, note: str = "") -> None
     comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
     comment.moderation_reason, comment.moderation_note = reason, note or None
     _resolve_reports(comment)
-    _log(moderator, "hide", "comment", comment.id, reason, note)
+    _log(moderator, "hide", _kind(comment), comment.id, reason, note)
     db.session.commit()
-    _tell_author(comment, "comment_hidden")
+    _tell_author(comment, "hidden")
 
 
-def unhide(comment: Comment, moderator: User) -> None:
+def unhide(comment, moderator: User) -> None:
     if comment.status != Status.HIDDEN:
         raise ModerationRefused("state")
     _check_actor(comment, moderator)
@@ -107,9 +115,9 @@ def unhide(comment: Comment, moderator: User) -> None:
     comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
     comment.moderation_reason = comment.moderation_note = None
     _resolve_reports(comment)
-    _log(moderator, "unhide", "comment", comment.id)
+    _log(moderator, "unhide", _kind(comment), comment.id)
     db.session.commit()
-    _tell_author(comment, "comment_approved")
+    _tell_author(comment, "approved")
 
 
 def report_comment(comment: Comment, reporter: User, reason: str, note: str = "") -> bool:
@@ -157,6 +165,34 @@ class QueuePage:
     items: list[Comment]
     report_counts: dict[int, int]
     total: int
+
+
+def position_queue(filter_: str, consultation: Consultation | None, page: int, per_page: int = 25) -> QueuePage:
+    """Positions for moderators, filtered like comments (positions cannot be reported)."""
+    conditions = {
+        "todo": Position.status == Status.PENDING,
+        "pending": Position.status == Status.PENDING,
+        "reported": Position.id.is_(None),
+        "review": Position.needs_review.is_(True) & (Position.status == Status.APPROVED),
+        "hidden": Position.status == Status.HIDDEN,
+        "rejected": Position.status == Status.REJECTED,
+        "all": None,
+    }
+    condition = conditions.get(filter_, conditions["todo"])
+    if filter_ == "todo":
+        condition = (Position.status == Status.PENDING) | (
+            Position.needs_review.is_(True) & (Position.status == Status.APPROVED))
+    query = select(Position)
+    if condition is not None:
+        query = query.where(condition)
+    if consultation is not None:
+        query = query.where(Position.consultation_id == consultation.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(
+        query.options(joinedload(Position.author), joinedload(Position.organisation),
+                      joinedload(Position.consultation), selectinload(Position.sections))
+        .order_by(Position.created_at, Position.id).limit(per_page).offset((page - 1) * per_page)))
+    return QueuePage(items, {}, total)
 
 
 def queue(filter_: str, consultation: Consultation | None, page: int, per_page: int = 25) -> QueuePage:

@@ -6,7 +6,7 @@ from flask import abort, current_app, g, render_template, request, send_from_dir
 from flask_babel import gettext as _
 
 from ..models import ConsultationStatus
-from ..services import comments, publication
+from ..services import comments, polls, positions, publication
 from . import bp
 
 NEWS_PER_PAGE = 10
@@ -29,6 +29,7 @@ def _consultation_or_404(slug: str):
 def home():
     return render_template(
         "site/home.html",
+        poll=polls.home_poll(),
         open_consultations=publication.public_consultations(ConsultationStatus.OPEN),
         news=publication.latest_news(limit=3),
     )
@@ -50,6 +51,8 @@ def overview(slug: str):
         "site/overview.html",
         consultation=consultation,
         comment_counts=comments.section_counts(consultation),
+        polls=polls.consultation_polls(consultation),
+        position_count=positions.count_public(consultation),
         version=publication.current_version(consultation),
         sections=publication.all_sections(consultation),
         documents=publication.consultation_documents(consultation),
@@ -102,7 +105,15 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
         paragraph_counts=comments.paragraph_counts(section),
         pending=comments.pending_for_author(section, user),
         blocked=blocked, form=form, reply_to=reply_to, refusal=refusal,
+        positions=positions.public_positions(consultation, section),
     ), status
+
+
+@bp.get("/consultations/<slug>/positions/", endpoint="positions")
+def positions_page(slug: str):
+    consultation = _consultation_or_404(slug)
+    return render_template("site/positions.html", consultation=consultation,
+                           positions=positions.public_positions(consultation))
 
 
 @bp.get("/consultations/<slug>/documents/")

@@ -2,7 +2,7 @@
 
 Revision ID: 3e54a250164b
 Revises: 
-Create Date: 2026-11-23 15:58:29.623598
+Create Date: 2026-11-23 16:04:36.560483
 
 """
 from alembic import op
@@ -127,6 +127,42 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_news_items_consultation_id'), ['consultation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_news_items_published_at'), ['published_at'], unique=False)
 
+    op.create_table('organisations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('registration_number', sa.String(length=11), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('website', sa.String(length=300), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('verified_at', sa.DateTime(), nullable=True),
+    sa.Column('verified_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("kind IN ('ngo', 'municipality', 'social_partner', 'business', 'academic', 'other')", name=op.f('ck_organisations_kind')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_organisations_created_by_id_users')),
+    sa.ForeignKeyConstraint(['verified_by_id'], ['users.id'], name=op.f('fk_organisations_verified_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
+    sa.UniqueConstraint('registration_number', name=op.f('uq_organisations_registration_number'))
+    )
+    op.create_table('polls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=True),
+    sa.Column('question_lv', sa.String(length=500), nullable=False),
+    sa.Column('question_en', sa.String(length=500), nullable=False),
+    sa.Column('multiple', sa.Boolean(), nullable=False),
+    sa.Column('voters', sa.String(length=10), nullable=False),
+    sa.Column('results_shown', sa.String(length=12), nullable=False),
+    sa.Column('on_home', sa.Boolean(), nullable=False),
+    sa.Column('opens_at', sa.DateTime(), nullable=True),
+    sa.Column('closes_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("results_shown IN ('after_vote', 'after_close', 'always')", name=op.f('ck_polls_results_shown')),
+    sa.CheckConstraint("voters IN ('accounts', 'anyone')", name=op.f('ck_polls_voters')),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_polls_consultation_id_consultations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_polls'))
+    )
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_polls_consultation_id'), ['consultation_id'], unique=False)
+
     op.create_table('sections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
@@ -169,6 +205,16 @@ def upgrade():
     with op.batch_alter_table('versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_versions_consultation_id'), ['consultation_id'], unique=False)
 
+    op.create_table('organisation_members',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_organisation_members_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_organisation_members_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('organisation_id', 'user_id', name=op.f('pk_organisation_members'))
+    )
+    with op.batch_alter_table('organisation_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organisation_members_user_id'), ['user_id'], unique=False)
+
     op.create_table('paragraphs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=False),
@@ -185,6 +231,57 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_paragraphs_section_id'), ['section_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_paragraphs_version_id'), ['version_id'], unique=False)
 
+    op.create_table('poll_options',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('label_lv', sa.String(length=300), nullable=False),
+    sa.Column('label_en', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_poll_options_poll_id_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_options'))
+    )
+    with op.batch_alter_table('poll_options', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_options_poll_id'), ['poll_id'], unique=False)
+
+    op.create_table('positions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('whole_draft', sa.Boolean(), nullable=False),
+    sa.Column('publish_name', sa.Boolean(), nullable=False),
+    sa.Column('attachment_name', sa.String(length=255), nullable=True),
+    sa.Column('attachment_stored', sa.String(length=80), nullable=True),
+    sa.Column('attachment_size', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('needs_review', sa.Boolean(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('moderated_at', sa.DateTime(), nullable=True),
+    sa.Column('moderated_by_id', sa.Integer(), nullable=True),
+    sa.Column('moderation_reason', sa.String(length=30), nullable=True),
+    sa.Column('moderation_note', sa.Text(), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'hidden', 'withdrawn')", name=op.f('ck_positions_status')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_positions_author_id_users')),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_positions_consultation_id_consultations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['moderated_by_id'], ['users.id'], name=op.f('fk_positions_moderated_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_positions_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['version_id'], ['versions.id'], name=op.f('fk_positions_version_id_versions'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_positions')),
+    sa.UniqueConstraint('attachment_stored', name=op.f('uq_positions_attachment_stored')),
+    sa.UniqueConstraint('author_id', 'idempotency_key', name=op.f('uq_positions_author_id_idempotency_key'))
+    )
+    with op.batch_alter_table('positions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_positions_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_positions_consultation_id'), ['consultation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_positions_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_positions_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_positions_status'), ['status'], unique=False)
+
     op.create_table('subgroup_sections',
     sa.Column('subgroup_id', sa.Integer(), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=False),
@@ -192,6 +289,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['subgroup_id'], ['subgroups.id'], name=op.f('fk_subgroup_sections_subgroup_id_subgroups'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('subgroup_id', 'section_id', name=op.f('pk_subgroup_sections'))
     )
+    op.create_table('votes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('voter_key', sa.String(length=80), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_votes_poll_id_polls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_votes_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_votes')),
+    sa.UniqueConstraint('poll_id', 'voter_key', name=op.f('uq_votes_poll_id_voter_key'))
+    )
+    with op.batch_alter_table('votes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_votes_user_id'), ['user_id'], unique=False)
+
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
@@ -237,6 +348,26 @@ def upgrade():
         batch_op.create_index('ix_comments_section_status', ['section_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_comments_status'), ['status'], unique=False)
 
+    op.create_table('position_sections',
+    sa.Column('position_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['position_id'], ['positions.id'], name=op.f('fk_position_sections_position_id_positions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_position_sections_section_id_sections'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('position_id', 'section_id', name=op.f('pk_position_sections'))
+    )
+    with op.batch_alter_table('position_sections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_position_sections_section_id'), ['section_id'], unique=False)
+
+    op.create_table('vote_choices',
+    sa.Column('vote_id', sa.Integer(), nullable=False),
+    sa.Column('option_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['option_id'], ['poll_options.id'], name=op.f('fk_vote_choices_option_id_poll_options'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['vote_id'], ['votes.id'], name=op.f('fk_vote_choices_vote_id_votes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('vote_id', 'option_id', name=op.f('pk_vote_choices'))
+    )
+    with op.batch_alter_table('vote_choices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_vote_choices_option_id'), ['option_id'], unique=False)
+
     op.create_table('reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('comment_id', sa.Integer(), nullable=False),
@@ -264,6 +395,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reports_comment_id'))
 
     op.drop_table('reports')
+    with op.batch_alter_table('vote_choices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_vote_choices_option_id'))
+
+    op.drop_table('vote_choices')
+    with op.batch_alter_table('position_sections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_position_sections_section_id'))
+
+    op.drop_table('position_sections')
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_comments_status'))
         batch_op.drop_index('ix_comments_section_status')
@@ -276,12 +415,32 @@ def downgrade():
         batch_op.drop_index('ix_comments_author_fingerprint')
 
     op.drop_table('comments')
+    with op.batch_alter_table('votes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_votes_user_id'))
+
+    op.drop_table('votes')
     op.drop_table('subgroup_sections')
+    with op.batch_alter_table('positions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_positions_status'))
+        batch_op.drop_index(batch_op.f('ix_positions_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_positions_created_at'))
+        batch_op.drop_index(batch_op.f('ix_positions_consultation_id'))
+        batch_op.drop_index(batch_op.f('ix_positions_author_id'))
+
+    op.drop_table('positions')
+    with op.batch_alter_table('poll_options', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_options_poll_id'))
+
+    op.drop_table('poll_options')
     with op.batch_alter_table('paragraphs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_paragraphs_version_id'))
         batch_op.drop_index(batch_op.f('ix_paragraphs_section_id'))
 
     op.drop_table('paragraphs')
+    with op.batch_alter_table('organisation_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organisation_members_user_id'))
+
+    op.drop_table('organisation_members')
     with op.batch_alter_table('versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_versions_consultation_id'))
 
@@ -294,6 +453,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sections_consultation_id'))
 
     op.drop_table('sections')
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_polls_consultation_id'))
+
+    op.drop_table('polls')
+    op.drop_table('organisations')
     with op.batch_alter_table('news_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_news_items_published_at'))
         batch_op.drop_index(batch_op.f('ix_news_items_consultation_id'))

@@ -1,0 +1,109 @@
+"""Account forms: register, sign in, passwords, delete. Labels and messages are lazy strings."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, ngettext
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.fields import EmailField, SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, StopValidation, ValidationError
+
+from ..forms import BaseForm, HoneypotField, max_chars, no_nul, normalise_name
+from ..labels import RESPONDENT_TYPES
+from ..models import RespondentType
+from ..services import accounts
+
+RESPONDENT_TYPE_LABELS = RESPONDENT_TYPES
+WRONG_PASSWORD = _l("The password is not right.")
+
+
+def password_message(problem: str) -> str:
+    """The message for an accounts.password_problem() code, in the page language."""
+    if problem == "too_short":
+        return ngettext("Use at least %(num)d character for your password.",
+                        "Use at least %(num)d characters for your password.", accounts.PASSWORD_MIN_LENGTH)
+    if problem == "too_long":
+        return ngettext("Use at most %(num)d character for your password.",
+                        "Use at most %(num)d characters for your password.", accounts.PASSWORD_MAX_LENGTH)
+    return gettext("This password is too common and easy to guess. Choose another one.")
+
+
+def _email_filter(value):
+    return accounts.normalise_email(value) if value is not None else None
+
+
+def valid_email(_form, field) -> None:
+    if field.data and not accounts.is_valid_email(field.data):
+        raise StopValidation(_l("Enter an e-mail address in the right format, like name@example.com."))
+
+
+def strong_password(_form, field) -> None:
+    problem = accounts.password_problem(field.data or "")
+    if problem:
+        raise StopValidation(password_message(problem))
+
+
+def same_as(other_name: str, message):
+    def check(form, field):
+        if field.data != form[other_name].data:
+            raise ValidationError(message)
+    return check
+
+
+def _email_field(label=None):
+    return EmailField(label or _l("E-mail address"), filters=[_email_filter], validators=[
+        DataRequired(_l("Enter your e-mail address.")), no_nul, valid_email])
+
+
+def _new_password_field(label):
+    return PasswordField(label, validators=[InputRequired(_l("Enter a password.")), no_nul, strong_password])
+
+
+class RegisterForm(BaseForm):
+    display_name = StringField(_l("Your name"), filters=[normalise_name], validators=[
+        DataRequired(_l("Enter your name.")), no_nul, max_chars(accounts.NAME_MAX_LENGTH)])
+    email = _email_field()
+    password = _new_password_field(_l("Password"))
+    respondent_type = RadioField(
+        _l("You take part as"), choices=[SelectChoice(value, label) for value, label in RESPONDENT_TYPE_LABELS.items()], validate_choice=False,
+        validators=[InputRequired(_l("Choose how you take part.")),
+                    AnyOf(RespondentType.ALL, message=_l("Choose how you take part."))])
+    consent = BooleanField(_l("I have read the privacy notice and agree that my data is used as it describes."),
+                           validators=[DataRequired(_l("To create an account, agree to the privacy notice."))])
+    website = HoneypotField(_l("Leave this field empty"))
+
+
+class LoginForm(BaseForm):
+    email = EmailField(_l("E-mail address"), filters=[_email_filter],
+                       validators=[DataRequired(_l("Enter your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+    next = HiddenField()
+
+
+class ResetRequestForm(BaseForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(BaseForm):
+    password = _new_password_field(_l("New password"))
+    password_again = PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Enter the new password again.")),
+        same_as("password", _l("The two passwords are not the same."))])
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Enter your current password."))])
+    password = _new_password_field(_l("New password"))
+    password_again = PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Enter the new password again.")),
+        same_as("password", _l("The two passwords are not the same."))])
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password."))])
+    confirm = BooleanField(_l("I understand that my account will be deleted and this cannot be undone."),
+                           validators=[DataRequired(_l("Tick the box to confirm that you want to delete your account."))])
+
+
+class ButtonForm(BaseForm):
+    """A form with nothing but its CSRF token, for POST-only buttons."""

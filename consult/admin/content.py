@@ -1,0 +1,135 @@
+"""News and questions and answers, for the whole site or tied to one consultation."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..auth import require_role
+from ..models import Role
+from ..services import authoring
+from . import bp
+from .common import refusal_message
+from .forms import FaqForm, NewsForm, choices
+
+
+def _consultation_choices(field) -> None:
+    field.choices = choices([("", _l("None (the whole site)"))] + [
+        (str(c.id), c.title_lv) for c in authoring.all_consultations()])
+
+
+def _consultation_id(field) -> int | None:
+    return int(field.data) if field.data else None
+
+
+# ---------------------------------------------------------------------------
+# News
+
+@bp.get("/news/")
+@require_role(Role.EDITOR)
+def news():
+    return render_template("admin/news.html", items=authoring.all_news())
+
+
+def _news_form(item=None, formdata=True) -> NewsForm:
+    form = NewsForm() if formdata else NewsForm(formdata=None)
+    _consultation_choices(form.consultation)
+    if item is not None and not formdata:
+        for key in ("slug", "title_lv", "title_en", "body_lv", "body_en"):
+            getattr(form, key).data = getattr(item, key)
+        form.consultation.data = str(item.consultation_id) if item.consultation_id else ""
+        form.fill_when("publish", item.published_at)
+    return form
+
+
+def _save_news(item=None):
+    form = _news_form(item)
+    valid = form.validate_on_submit()
+    published_at = form.read_when("publish")
+    if valid and not form.publish_date.errors and not form.publish_time.errors:
+        if authoring.news_slug_taken(form.slug.data, exclude_id=item.id if item else None):
+            form.slug.errors.append(_l("Another news item already uses this web address name. "
+                                       "Choose a different one."))
+        else:
+            values = {key: getattr(form, key).data or "" for key in ("slug", "title_lv", "title_en", "body_lv",
+                                                                       "body_en")}
+            values.update(consultation_id=_consultation_id(form.consultation), published_at=published_at)
+            try:
+                authoring.save_news(item, values)
+            except authoring.AuthoringRefused as refused:
+                form.slug.errors.append(refusal_message(refused))
+            else:
+                flash(_("News item saved."), "success")
+                return redirect(url_for("admin.news"), code=303)
+    return render_template("admin/news_form.html", item=item, form=form), 400
+
+
+@bp.route("/news/new/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def new_news():
+    if request.method == "POST":
+        return _save_news()
+    return render_template("admin/news_form.html", item=None, form=_news_form(formdata=False))
+
+
+@bp.route("/news/<int:item_id>/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def edit_news(item_id: int):
+    item = authoring.news_item(item_id)
+    if item is None:
+        abort(404)
+    if request.method == "POST":
+        return _save_news(item)
+    return render_template("admin/news_form.html", item=item, form=_news_form(item, formdata=False))
+
+
+# ---------------------------------------------------------------------------
+# Questions and answers
+
+@bp.get("/faq/")
+@require_role(Role.EDITOR)
+def faq():
+    return render_template("admin/faq.html", items=authoring.all_faq())
+
+
+def _faq_form(item=None, formdata=True) -> FaqForm:
+    form = FaqForm() if formdata else FaqForm(formdata=None)
+    _consultation_choices(form.consultation)
+    if item is not None and not formdata:
+        for key in ("question_lv", "question_en", "answer_lv", "answer_en"):
+            getattr(form, key).data = getattr(item, key)
+        form.position.data = str(item.position)
+        form.consultation.data = str(item.consultation_id) if item.consultation_id else ""
+    return form
+
+
+def _save_faq(item=None):
+    form = _faq_form(item)
+    if form.validate_on_submit():
+        values = {key: getattr(form, key).data or "" for key in ("question_lv", "question_en", "answer_lv",
+                                                                   "answer_en")}
+        values.update(consultation_id=_consultation_id(form.consultation),
+                      position=int(form.position.data) if form.position.data else 0)
+        authoring.save_faq(item, values)
+        flash(_("Question saved."), "success")
+        return redirect(url_for("admin.faq"), code=303)
+    return render_template("admin/faq_form.html", item=item, form=form), 400
+
+
+@bp.route("/faq/new/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def new_faq():
+    if request.method == "POST":
+        return _save_faq()
+    return render_template("admin/faq_form.html", item=None, form=_faq_form(formdata=False))
+
+
+@bp.route("/faq/<int:item_id>/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def edit_faq(item_id: int):
+    item = authoring.faq_item(item_id)
+    if item is None:
+        abort(404)
+    if request.method == "POST":
+        return _save_faq(item)
+    return render_template("admin/faq_form.html", item=item, form=_faq_form(item, formdata=False))

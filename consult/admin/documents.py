@@ -1,0 +1,98 @@
+"""Documents attached to a consultation: upload (checked by content), download, delete."""
+from __future__ import annotations
+
+import os
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..auth import require_role
+from ..models import Role
+from ..participation.forms import EmptyForm
+from ..services import authoring, uploads
+from . import bp
+from .common import consultation_or_404
+from .forms import DocumentForm
+
+UPLOAD_MESSAGES = {
+    "empty": _l("The file is empty."),
+    "too_large": _l("The file is larger than 25 MB. Make it smaller, or split it."),
+    "type": _l("This file is not a PDF, Word, Excel or OpenDocument file. Choose a .pdf, .docx, .xlsx, .odt, "
+               ".ods, .doc or .xls file."),
+}
+
+
+def _upload_message(refused: uploads.UploadRefused) -> str:
+    if refused.code == "mismatch":
+        return _("The file's name says %(claimed)s, but its content is %(actual)s. Check that you chose the "
+                 "right file.", **refused.details)
+    return str(UPLOAD_MESSAGES[refused.code])
+
+
+def _page(item, form, status=200):
+    return render_template("admin/documents.html", consultation=item, documents=authoring.documents(item),
+                           form=form, button_form=EmptyForm(formdata=None)), status
+
+
+@bp.route("/consultations/<int:consultation_id>/documents/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def documents(consultation_id: int):
+    item = consultation_or_404(consultation_id)
+    if request.method == "GET":
+        return _page(item, DocumentForm(formdata=None))
+    form = DocumentForm()
+    valid = form.validate_on_submit()
+    form.file.errors = list(form.file.errors)
+    storage = form.file.data
+    checked = None
+    if storage is None or not getattr(storage, "filename", ""):
+        form.file.errors.append(_l("Choose a file to upload."))
+    else:
+        try:
+            checked = uploads.check_document(uploads.read_limited(storage.stream), storage.filename)
+        except uploads.UploadRefused as refused:
+            form.file.errors.append(_upload_message(refused))
+    if not valid or checked is None:
+        return _page(item, form, 400)
+    authoring.add_document(item, checked, form.title_lv.data, form.title_en.data or "",
+                           current_app.config["UPLOAD_DIR"])
+    flash(_("Document “%(name)s” uploaded.", name=checked.display_name), "success")
+    return redirect(url_for("admin.documents", consultation_id=item.id), code=303)
+
+
+def _document_or_404(item, document_id: int):
+    found = authoring.document(item, document_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/consultations/<int:consultation_id>/documents/<int:document_id>/download/")
+@require_role(Role.EDITOR)
+def download_document(consultation_id: int, document_id: int):
+    item = consultation_or_404(consultation_id)
+    found = _document_or_404(item, document_id)
+    directory = current_app.config["UPLOAD_DIR"]
+    if not os.path.isfile(os.path.join(directory, found.stored_name)):
+        abort(404)
+    response = send_from_directory(directory, found.stored_name, as_attachment=True,
+                                   download_name=found.file_name, mimetype=found.content_type)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/delete/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def delete_document(consultation_id: int, document_id: int):
+    item = consultation_or_404(consultation_id)
+    found = _document_or_404(item, document_id)
+    if request.method == "GET":
+        return render_template("admin/document_delete.html", consultation=item, document=found,
+                               form=EmptyForm(formdata=None))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    name = found.file_name
+    authoring.delete_document(found, current_app.config["UPLOAD_DIR"])
+    flash(_("Document “%(name)s” deleted.", name=name), "success")
+    return redirect(url_for("admin.documents", consultation_id=item.id), code=303)

@@ -1,0 +1,100 @@
+"""Organisations and the formal positions their representatives submit."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..extensions import db
+from .consultation import Consultation, Section, Version
+from .user import User
+
+
+class OrganisationKind:
+    NGO = "ngo"
+    MUNICIPALITY = "municipality"
+    SOCIAL_PARTNER = "social_partner"
+    BUSINESS = "business"
+    ACADEMIC = "academic"
+    OTHER = "other"
+    ALL = (NGO, MUNICIPALITY, SOCIAL_PARTNER, BUSINESS, ACADEMIC, OTHER)
+
+
+organisation_members = Table(
+    "organisation_members",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint("kind IN ('ngo', 'municipality', 'social_partner', 'business', 'academic', 'other')",
+                        name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The Latvian register's 11-digit number, where the organisation has one.
+    registration_number: Mapped[str | None] = mapped_column(String(11), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    representatives: Mapped[list[User]] = relationship(secondary=organisation_members)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+position_sections = Table(
+    "position_sections",
+    db.metadata,
+    Column("position_id", ForeignKey("positions.id", ondelete="CASCADE"), primary_key=True),
+    Column("section_id", ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Position(db.Model):
+    """A formal position of an organisation on the whole draft or some sections; moderated like comments."""
+    __tablename__ = "positions"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'hidden', 'withdrawn')", name="status"),
+        UniqueConstraint("author_id", "idempotency_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2), default="lv")
+    whole_draft: Mapped[bool] = mapped_column(default=True)
+    publish_name: Mapped[bool] = mapped_column(default=True)
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_stored: Mapped[str | None] = mapped_column(String(80), unique=True)
+    attachment_size: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    needs_review: Mapped[bool] = mapped_column(default=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    moderated_at: Mapped[datetime | None]
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    moderation_reason: Mapped[str | None] = mapped_column(String(30))
+    moderation_note: Mapped[str | None] = mapped_column(Text)
+
+    consultation: Mapped[Consultation] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    version: Mapped[Version | None] = relationship()
+    sections: Mapped[list[Section]] = relationship(secondary=position_sections, order_by="Section.number")

@@ -1,0 +1,215 @@
+"""What changed between two published versions of a draft, section by section, word by word.
+
+The result is plain data (segments of text marked equal, insert or delete); the
+template turns it into <ins>/<del> with escaped text, so no HTML is made here.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Consultation, Paragraph, Section, Version
+
+EQUAL, INSERT, DELETE = "equal", "insert", "delete"
+CHANGED, ADDED, REMOVED, UNCHANGED = "changed", "added", "removed", "unchanged"
+# Above this many tokens on either side a paragraph is shown as replaced whole:
+# difflib is quadratic in the worst case.
+MAX_TOKENS = 20_000
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str
+    text: str
+
+
+def tokens(text: str) -> list[str]:
+    """Words, runs of white space and single punctuation marks; joined they give the text back."""
+    return _TOKEN.findall(text or "")
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """The changes from `old` to `new`, word by word; neighbouring pieces of one kind are merged."""
+    a, b = tokens(old), tokens(new)
+    if len(a) > MAX_TOKENS or len(b) > MAX_TOKENS:
+        raw = [Segment(DELETE, old or ""), Segment(INSERT, new or "")] if old != new else [Segment(EQUAL, old)]
+        return [s for s in raw if s.text]
+    segments: list[Segment] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(Segment(EQUAL, "".join(a[a1:a2])))
+        else:
+            if a2 > a1:
+                segments.append(Segment(DELETE, "".join(a[a1:a2])))
+            if b2 > b1:
+                segments.append(Segment(INSERT, "".join(b[b1:b2])))
+    return _merge(_absorb_spaces(segments))
+
+
+def _absorb_spaces(segments: list[Segment]) -> list[Segment]:
+    """A lone space between two changes joins them, so "a b" → "c d" reads as one change."""
+    out = list(segments)
+    for index in range(1, len(out) - 1):
+        piece = out[index]
+        if piece.kind == EQUAL and not piece.text.strip() and out[index - 1].kind != EQUAL \
+                and out[index + 1].kind != EQUAL:
+            out[index] = Segment("both", piece.text)
+    result: list[Segment] = []
+    for piece in out:
+        if piece.kind == "both":
+            result.append(Segment(DELETE, piece.text))
+            result.append(Segment(INSERT, piece.text))
+        else:
+            result.append(piece)
+    # Put deletions before insertions inside each run of changes.
+    ordered: list[Segment] = []
+    run: list[Segment] = []
+    for piece in result + [Segment(EQUAL, "")]:
+        if piece.kind == EQUAL:
+            ordered += [p for p in run if p.kind == DELETE] + [p for p in run if p.kind == INSERT]
+            run = []
+            ordered.append(piece)
+        else:
+            run.append(piece)
+    return [p for p in ordered if p.text]
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    merged: list[Segment] = []
+    for piece in segments:
+        if merged and merged[-1].kind == piece.kind:
+            merged[-1] = Segment(piece.kind, merged[-1].text + piece.text)
+        else:
+            merged.append(piece)
+    return merged
+
+
+@dataclass
+class ParagraphChange:
+    number: int
+    kind: str
+    segments: list[Segment]
+
+
+@dataclass
+class SectionChange:
+    section: Section
+    kind: str
+    paragraphs: list[ParagraphChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> list[ParagraphChange]:
+        return [p for p in self.paragraphs if p.kind != UNCHANGED]
+
+
+@dataclass
+class VersionChanges:
+    old: Version
+    new: Version
+    sections: list[SectionChange]
+    used_fallback: bool = False
+
+    @property
+    def any_change(self) -> bool:
+        return any(s.kind != UNCHANGED for s in self.sections)
+
+
+def _text(paragraph: Paragraph, lang: str) -> tuple[str, bool]:
+    if lang != "lv" and paragraph.text_en:
+        return paragraph.text_en, False
+    return paragraph.text_lv, lang != "lv"
+
+
+def compare_paragraphs(old: dict[int, str], new: dict[int, str]) -> list[ParagraphChange]:
+    """Paragraphs matched by number: changed, added, removed or unchanged."""
+    changes = []
+    for number in sorted(set(old) | set(new)):
+        if number not in old:
+            changes.append(ParagraphChange(number, ADDED, [Segment(INSERT, new[number])]))
+        elif number not in new:
+            changes.append(ParagraphChange(number, REMOVED, [Segment(DELETE, old[number])]))
+        elif old[number] == new[number]:
+            changes.append(ParagraphChange(number, UNCHANGED, [Segment(EQUAL, new[number])]))
+        else:
+            changes.append(ParagraphChange(number, CHANGED, word_diff(old[number], new[number])))
+    return changes
+
+
+def published_version(consultation: Consultation, number: int) -> Version | None:
+    if not 0 < number < 1_000_000:
+        return None
+    return db.session.scalar(select(Version).where(
+        Version.consultation_id == consultation.id, Version.number == number,
+        Version.published_at.is_not(None), Version.published_at <= utcnow()))
+
+
+def published_versions(consultation: Consultation) -> list[Version]:
+    return list(db.session.scalars(select(Version).where(
+        Version.consultation_id == consultation.id, Version.published_at.is_not(None),
+        Version.published_at <= utcnow()).order_by(Version.number)))
+
+
+def earlier_published_version(consultation: Consultation, version: Version | None) -> Version | None:
+    """The published version just before `version` (one query; none before version 1)."""
+    if version is None or version.number <= 1:
+        return None
+    return db.session.scalar(select(Version).where(
+        Version.consultation_id == consultation.id, Version.number < version.number,
+        Version.published_at.is_not(None), Version.published_at <= utcnow())
+        .order_by(Version.number.desc()).limit(1))
+
+
+def version_changes(consultation: Consultation, old: Version, new: Version, lang: str) -> VersionChanges:
+    """Every published section, with its paragraphs compared between the two versions.
+
+    Three queries, whatever the size of the draft.
+    """
+    now = utcnow()
+    sections = list(db.session.scalars(select(Section).where(
+        Section.consultation_id == consultation.id, Section.published_at.is_not(None),
+        Section.published_at <= now).order_by(Section.number)))
+    paragraphs = db.session.scalars(select(Paragraph).where(
+        Paragraph.section_id.in_([s.id for s in sections] or [0]),
+        Paragraph.version_id.in_([old.id, new.id])).order_by(Paragraph.number))
+    texts: dict[tuple[int, int], dict[int, str]] = {}
+    fallback = False
+    for paragraph in paragraphs:
+        text, fell_back = _text(paragraph, lang)
+        fallback = fallback or fell_back
+        texts.setdefault((paragraph.section_id, paragraph.version_id), {})[paragraph.number] = text
+    result = []
+    for section in sections:
+        before = texts.get((section.id, old.id), {})
+        after = texts.get((section.id, new.id), {})
+        if not before and not after:
+            continue
+        changes = compare_paragraphs(before, after)
+        if not before:
+            kind = ADDED
+        elif not after:
+            kind = REMOVED
+        elif all(c.kind == UNCHANGED for c in changes):
+            kind = UNCHANGED
+        else:
+            kind = CHANGED
+        result.append(SectionChange(section=section, kind=kind, paragraphs=changes,
+                                    unchanged=sum(1 for c in changes if c.kind == UNCHANGED)))
+    return VersionChanges(old=old, new=new, sections=result, used_fallback=fallback)
+
+
+def parse_range(spec: str) -> tuple[int, int] | None:
+    """"1..2" → (1, 2); anything else (or the same number twice) → None."""
+    match = re.fullmatch(r"([1-9][0-9]{0,5})\.\.([1-9][0-9]{0,5})", spec or "")
+    if not match:
+        return None
+    a, b = int(match.group(1)), int(match.group(2))
+    return (a, b) if a != b else None

@@ -1,0 +1,103 @@
+"""Polls: casting exactly one vote per voter, and counting the results."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Poll, PollOption, PollResults, Vote
+from ..models.poll import vote_choices
+from . import publication
+
+
+class VoteRefused(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def get_poll(poll_id: int) -> Poll | None:
+    if not 0 < poll_id <= publication.MAX_ID:
+        return None
+    poll = db.session.scalar(select(Poll).where(Poll.id == poll_id).options(selectinload(Poll.options)))
+    if poll is None or (poll.consultation is not None and not poll.consultation.is_public):
+        return None
+    return poll
+
+
+def home_poll() -> Poll | None:
+    """The newest poll marked for the home page that has opened."""
+    now = utcnow()
+    return db.session.scalar(
+        select(Poll).where(Poll.on_home.is_(True), (Poll.opens_at.is_(None)) | (Poll.opens_at <= now))
+        .options(selectinload(Poll.options)).order_by(Poll.created_at.desc(), Poll.id.desc()).limit(1))
+
+
+def consultation_polls(consultation) -> list[Poll]:
+    now = utcnow()
+    return list(db.session.scalars(
+        select(Poll).where(Poll.consultation_id == consultation.id, (Poll.opens_at.is_(None)) | (Poll.opens_at <= now))
+        .options(selectinload(Poll.options)).order_by(Poll.id)))
+
+
+def has_voted(poll: Poll, voter_key: str | None) -> bool:
+    if not voter_key:
+        return False
+    return db.session.scalar(select(Vote.id).where(Vote.poll_id == poll.id, Vote.voter_key == voter_key)) is not None
+
+
+def cast_vote(poll: Poll, voter_key: str, option_ids: list[int], user_id: int | None) -> Vote:
+    """Stores one ballot. A second ballot from the same voter fails on the UNIQUE constraint."""
+    if not poll.is_open():
+        raise VoteRefused("closed")
+    valid = {option.id for option in poll.options}
+    chosen = list(dict.fromkeys(option_ids))
+    if not chosen or any(option_id not in valid for option_id in chosen):
+        raise VoteRefused("no_choice")
+    if not poll.multiple and len(chosen) != 1:
+        raise VoteRefused("one_choice")
+    vote = Vote(poll_id=poll.id, voter_key=voter_key, user_id=user_id)
+    db.session.add(vote)
+    try:
+        db.session.flush()
+        db.session.execute(vote_choices.insert(), [{"vote_id": vote.id, "option_id": o} for o in chosen])
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise VoteRefused("already_voted") from None
+    return vote
+
+
+@dataclass
+class OptionResult:
+    option: PollOption
+    votes: int
+    share: float  # 0..1 of the voters
+
+
+@dataclass
+class PollResult:
+    voters: int
+    options: list[OptionResult]
+
+
+def results(poll: Poll) -> PollResult:
+    counts = dict(db.session.execute(
+        select(vote_choices.c.option_id, func.count()).join(Vote, Vote.id == vote_choices.c.vote_id)
+        .where(Vote.poll_id == poll.id).group_by(vote_choices.c.option_id)).all())
+    voters = db.session.scalar(select(func.count(Vote.id)).where(Vote.poll_id == poll.id)) or 0
+    return PollResult(voters, [OptionResult(option, counts.get(option.id, 0),
+                                            counts.get(option.id, 0) / voters if voters else 0.0)
+                               for option in poll.options])
+
+
+def results_visible(poll: Poll, voted: bool) -> bool:
+    if poll.results_shown == PollResults.ALWAYS:
+        return True
+    if poll.results_shown == PollResults.AFTER_CLOSE:
+        return poll.has_closed()
+    return voted or poll.has_closed()

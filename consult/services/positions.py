@@ -1,0 +1,189 @@
+"""Organisations and their formal positions: registration, verification, submission, publication."""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Consultation, ModerationEvent, Organisation, Position, Role, Section, Status, User
+from . import publication
+from .uploads import StagedFile, UploadRefused, clean_display_name
+
+MAX_PDF_BYTES = 10 * 1024 * 1024
+REGISTRATION_NUMBER = re.compile(r"^\d{11}$")
+
+
+class PositionRefused(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalise_registration_number(raw: str | None) -> str | None:
+    """Digits only (spaces and hyphens people type are dropped); None when left empty."""
+    if raw is None:
+        return None
+    value = re.sub(r"[\s-]", "", raw)
+    return value or None
+
+
+def valid_registration_number(value: str) -> bool:
+    return bool(REGISTRATION_NUMBER.match(value))
+
+
+def register_organisation(user: User, name: str, registration_number: str | None, kind: str,
+                          website: str) -> Organisation:
+    organisation = Organisation(name=name, registration_number=registration_number, kind=kind, website=website,
+                                created_by_id=user.id, representatives=[user])
+    db.session.add(organisation)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise PositionRefused("registration_taken") from None
+    return organisation
+
+
+def organisations_of(user: User) -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.representatives.any(User.id == user.id))
+                                   .order_by(Organisation.name)))
+
+
+def verify_organisation(organisation: Organisation, admin: User) -> None:
+    """An admin vouches for the organisation; its representatives may then submit positions."""
+    organisation.verified_at = utcnow()
+    organisation.verified_by_id = admin.id
+    for representative in organisation.representatives:
+        if representative.role == Role.CITIZEN:
+            representative.role = Role.ORGANISATION
+    db.session.add(ModerationEvent(actor_id=admin.id, action="verify", target_type="organisation",
+                                   target_id=organisation.id))
+    db.session.commit()
+
+
+def check_pdf(data: bytes, filename: str | None) -> str:
+    """Accepts a real PDF (by its bytes, and it must open) up to 10 MB; returns the display name."""
+    if not data:
+        raise UploadRefused("empty")
+    if len(data) > MAX_PDF_BYTES:
+        raise UploadRefused("too_large", limit=MAX_PDF_BYTES)
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        raise UploadRefused("not_pdf")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if len(reader.pages) < 1:
+            raise UploadRefused("not_pdf")
+    except UploadRefused:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+        raise UploadRefused("not_pdf") from None
+    name = clean_display_name(filename, fallback="position.pdf")
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    return name
+
+
+@dataclass
+class NewPosition:
+    organisation_id: int
+    title: str
+    body: str
+    section_numbers: list[int]
+    publish_name: bool
+    language: str
+    idempotency_key: str
+    pdf: bytes | None = None
+    pdf_name: str | None = None
+
+
+def submit_position(consultation: Consultation, author: User, data: NewPosition) -> Position:
+    if not consultation.is_open:
+        raise PositionRefused("closed")
+    organisation = db.session.get(Organisation, data.organisation_id) \
+        if 0 < data.organisation_id <= publication.MAX_ID else None
+    if organisation is None or author not in organisation.representatives:
+        raise PositionRefused("not_representative")
+    if not organisation.is_verified:
+        raise PositionRefused("not_verified")
+    existing = db.session.scalar(select(Position).where(Position.author_id == author.id,
+                                                        Position.idempotency_key == data.idempotency_key))
+    if existing is not None:
+        return existing
+    sections = []
+    if data.section_numbers:
+        sections = list(db.session.scalars(select(Section).where(
+            Section.consultation_id == consultation.id, Section.number.in_(data.section_numbers))))
+        if len(sections) != len(set(data.section_numbers)) or not all(s.is_published() for s in sections):
+            raise PositionRefused("sections")
+    staged = StagedFile(current_app.config["UPLOAD_DIR"], data.pdf) if data.pdf else None
+    version = publication.current_version(consultation)
+    post_moderated = consultation.moderation_mode == "post"
+    position = Position(
+        consultation_id=consultation.id, organisation_id=organisation.id, author_id=author.id,
+        version_id=version.id if version else None, title=data.title, body=data.body, language=data.language,
+        whole_draft=not sections, sections=sections, publish_name=data.publish_name,
+        attachment_name=data.pdf_name if staged else None, attachment_stored=staged.stored_name if staged else None,
+        attachment_size=len(data.pdf) if staged else None,
+        status=Status.APPROVED if post_moderated else Status.PENDING, idempotency_key=data.idempotency_key)
+    db.session.add(position)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if staged:
+            staged.discard()
+        stored = db.session.scalar(select(Position).where(Position.author_id == author.id,
+                                                          Position.idempotency_key == data.idempotency_key))
+        if stored is None:
+            raise
+        return stored
+    except Exception:
+        db.session.rollback()
+        if staged:
+            staged.discard()
+        raise
+    if staged:
+        staged.commit()
+    return position
+
+
+def public_positions(consultation: Consultation, section: Section | None = None) -> list[Position]:
+    query = (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
+             .options(selectinload(Position.organisation), selectinload(Position.sections))
+             .order_by(Position.created_at.desc(), Position.id.desc()))
+    if section is not None:
+        query = query.where(Position.whole_draft.is_(True) | Position.sections.any(Section.id == section.id))
+    return list(db.session.scalars(query))
+
+
+def count_public(consultation: Consultation) -> int:
+    return db.session.scalar(select(func.count(Position.id)).where(
+        Position.consultation_id == consultation.id, Position.status == Status.APPROVED)) or 0
+
+
+def downloadable_position(position_id: int, user: User | None) -> Position | None:
+    """A published position, or an unpublished one to its author and to moderators."""
+    if not 0 < position_id <= publication.MAX_ID:
+        return None
+    position = db.session.get(Position, position_id)
+    if position is None or not position.attachment_stored:
+        return None
+    if position.status == Status.APPROVED:
+        return position
+    if user is not None and user.is_authenticated and (user.id == position.author_id or user.has_role(Role.MODERATOR)):
+        return position
+    return None
+
+
+def unverified_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).options(selectinload(Organisation.representatives))
+                                   .order_by(Organisation.verified_at.is_not(None), Organisation.created_at)))
