@@ -12,6 +12,7 @@ from consult.services.sanitize import render_markdown
 
 from .conftest import csrf_token_from
 from .test_admin import build_site, docx_bytes, snapshot
+from .test_admin_uploads import post_multipart
 
 MARKDOWN_LV = """# Sociālo pakalpojumu attīstības pamatnostādnes
 
@@ -226,10 +227,10 @@ def _upload(client, consultation_id, lv, en=None, names=("lv.md", "en.md"), **ex
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     data = {"csrf_token": token, **extra}
     if lv is not None:
-        data["file_lv"] = (io.BytesIO(lv), names[0])
+        data["file_lv"] = (lv, names[0])
     if en is not None:
-        data["file_en"] = (io.BytesIO(en), names[1])
-    return client.post(url, data=data, content_type="multipart/form-data")
+        data["file_en"] = (en, names[1])
+    return post_multipart(client, url, data)
 
 
 def _confirm(client, consultation_id, preview_html, token=None):

@@ -6,10 +6,12 @@ from .comment import Comment, Reason, Report, Stance, Status
 from .audit import ModerationEvent
 from .poll import Poll, PollOption, PollResults, PollVoters, Vote
 from .organisation import Organisation, OrganisationKind, Position
+from .workgroup import Decision, Response, Tag, WorkgroupMember
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
     "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType",
     "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position",
+    "Decision", "Response", "Tag", "WorkgroupMember",
 ]

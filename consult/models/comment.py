@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
-from .consultation import Consultation, Paragraph, Section, Version
+from .consultation import Consultation, Paragraph, Section, Subgroup, Version
 from .user import User
 
 
@@ -75,9 +75,12 @@ class Comment(db.Model):
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderation_reason: Mapped[str | None] = mapped_column(String(30))
     moderation_note: Mapped[str | None] = mapped_column(Text)
+    # The working-group subgroup this comment is assigned to (set in the feedback table).
+    subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroups.id", ondelete="SET NULL"), index=True)
 
     consultation: Mapped[Consultation] = relationship()
     section: Mapped[Section] = relationship()
+    subgroup: Mapped[Subgroup | None] = relationship()
     version: Mapped[Version | None] = relationship()
     paragraph: Mapped[Paragraph | None] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id], back_populates="replies")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
-from .consultation import Consultation, Section, Version
+from .consultation import Consultation, Section, Subgroup, Version
 from .user import User
 
 
@@ -92,9 +92,12 @@ class Position(db.Model):
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderation_reason: Mapped[str | None] = mapped_column(String(30))
     moderation_note: Mapped[str | None] = mapped_column(Text)
+    # The working-group subgroup this position is assigned to (set in the feedback table).
+    subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroups.id", ondelete="SET NULL"), index=True)
 
     consultation: Mapped[Consultation] = relationship()
     organisation: Mapped[Organisation] = relationship()
+    subgroup: Mapped[Subgroup | None] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     version: Mapped[Version | None] = relationship()
     sections: Mapped[list[Section]] = relationship(secondary=position_sections, order_by="Section.number")

@@ -1,0 +1,173 @@
+"""News, questions and answers, subgroups, and people's roles in the admin area."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import csrf_token_from, form_post
+from .test_admin import build_site, snapshot
+
+
+@pytest.fixture
+def site(app, make_user):
+    return build_site(app, make_user)
+
+
+@pytest.fixture
+def editor(client, make_user, login):
+    user_id = make_user(role="editor")
+    login(client, user_id)
+    return user_id
+
+
+# ---------------------------------------------------------------------------
+# News
+
+def test_editor_publishes_a_news_item_tied_to_a_consultation(app, client, editor, site):
+    from consult.services import authoring
+    from consult.extensions import db
+    with app.app_context():
+        authoring.change_status(authoring.consultation(site["consultation"]), "open")
+        db.session.remove()
+    response = form_post(client, "/en/admin/news/new/", {
+        "slug": "draft-is-ready", "title_lv": "Projekts ir gatavs", "title_en": "The draft is ready",
+        "body_lv": "Lasiet **šeit**.", "body_en": "", "consultation": str(site["consultation"]),
+        "publish_date": "2020-01-02", "publish_time": "10:00"})
+    assert response.status_code == 303
+    public = app.test_client().get("/en/news/draft-is-ready/")
+    assert public.status_code == 200 and "The draft is ready" in public.get_data(as_text=True)
+    overview = app.test_client().get("/en/consultations/test-consultation/").get_data(as_text=True)
+    assert "The draft is ready" in overview
+    assert "The draft is ready" in client.get("/en/admin/news/").get_data(as_text=True)
+
+
+def test_a_news_item_without_a_time_stays_unpublished(app, client, editor, site):
+    form_post(client, f"/en/admin/news/{site['news']}/", {"slug": "test-news", "title_lv": "Ziņa labota",
+                                                          "consultation": ""})
+    assert app.test_client().get("/en/news/test-news/").status_code == 404
+    assert "Ziņa labota" in client.get("/lv/admin/news/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("slug", "test-news", "Another news item already uses this web address name."),
+    ("slug", "Ā!", "Use only small letters"),
+    ("consultation", "999999", "Not a valid choice"),
+    ("publish_date", "yesterday", "Enter a real date"),
+])
+def test_bad_news_input_gets_a_message(app, client, editor, site, field, value, message):
+    before = snapshot(app)
+    data = {"slug": "fresh", "title_lv": "Virsraksts", "consultation": "", field: value}
+    response = form_post(client, "/en/admin/news/new/", data)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+# ---------------------------------------------------------------------------
+# Questions and answers
+
+def test_editor_adds_a_site_question_and_visitors_see_it(app, client, editor):
+    response = form_post(client, "/en/admin/faq/new/", {
+        "consultation": "", "position": "2", "question_lv": "Kā iesniegt viedokli?",
+        "question_en": "How do I submit a position?", "answer_lv": "Reģistrējieties.", "answer_en": "Register."})
+    assert response.status_code == 303
+    assert "How do I submit a position?" in app.test_client().get("/en/faq/").get_data(as_text=True)
+
+
+def test_a_question_needs_latvian_text(app, client, editor, site):
+    response = form_post(client, f"/en/admin/faq/{site['faq']}/", {"consultation": "", "question_lv": "",
+                                                                    "answer_lv": "paliek"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Enter the question in Latvian." in html and "paliek</textarea>" in html
+
+
+# ---------------------------------------------------------------------------
+# Subgroups
+
+def test_editor_sets_which_sections_a_subgroup_covers(app, client, editor, site):
+    from consult.extensions import db
+    from consult.models import Section, Subgroup
+    with app.app_context():
+        second = db.session.query(Section).filter_by(consultation_id=site["consultation"], number=2).one().id
+    url = f"/en/admin/consultations/{site['consultation']}/subgroups/{site['subgroup']}/"
+    page = client.get(url).get_data(as_text=True)
+    assert 'type="checkbox"' in page and "Sections it covers" in page
+    response = form_post(client, url, {"name_lv": "Jaunā apakšgrupa", "name_en": "", "position": "1",
+                                       "sections": [str(second)]})
+    assert response.status_code == 303
+    with app.app_context():
+        group = db.session.get(Subgroup, site["subgroup"])
+        assert group.name_lv == "Jaunā apakšgrupa" and [s.number for s in group.sections] == [2]
+    bad = form_post(client, url, {"name_lv": "X", "sections": ["999999"]})
+    assert bad.status_code == 400
+
+
+def test_a_subgroup_can_be_added(app, client, editor, site):
+    url = f"/en/admin/consultations/{site['consultation']}/subgroups/new/"
+    response = form_post(client, url, {"name_lv": "Otrā apakšgrupa", "description_lv": "Apraksts."})
+    assert response.status_code == 303
+    listing = client.get(f"/en/admin/consultations/{site['consultation']}/subgroups/").get_data(as_text=True)
+    assert "Otrā apakšgrupa" in listing
+
+
+# ---------------------------------------------------------------------------
+# People and roles
+
+@pytest.fixture
+def admin(client, make_user, login):
+    user_id = make_user(role="admin", display_name="Administratore")
+    login(client, user_id)
+    return user_id
+
+
+def test_admin_finds_people_by_email_or_name(client, admin, site, make_user):
+    make_user(email="janis@example.test", display_name="Jānis Bērziņš")
+    html = client.get("/en/admin/users/?q=kalni").get_data(as_text=True)
+    assert "Ilze Kalniņa" in html and "Jānis" not in html
+    html = client.get("/en/admin/users/?q=janis%40example").get_data(as_text=True)
+    assert "Jānis Bērziņš" in html and "Ilze" not in html
+    html = client.get("/en/admin/users/?q=%25").get_data(as_text=True)     # a LIKE wildcard is just a character
+    assert "0 accounts" in html
+    assert client.get("/en/admin/users/?q=" + "x" * 500).status_code == 200
+    assert client.get("/en/admin/users/?page=abc").status_code == 200
+
+
+def test_admin_changes_a_role_and_the_persons_sessions_end(app, client, admin, site, login):
+    theirs = app.test_client()
+    login(theirs, site["user"])
+    assert theirs.get("/en/account/activity/").status_code == 200
+    response = form_post(client, f"/en/admin/users/{site['user']}/", {"role": "editor"})
+    assert response.status_code == 303
+    from consult.extensions import db
+    from consult.models import ModerationEvent, User
+    with app.app_context():
+        assert db.session.get(User, site["user"]).role == "editor"
+        event = db.session.query(ModerationEvent).filter_by(action="change_role").one()
+        assert (event.actor_id, event.target_id, event.note) == (admin, site["user"], "citizen → editor")
+    # The old session is no longer valid: the person must sign in again.
+    assert theirs.get("/en/admin/").status_code == 302
+
+
+def test_admin_cannot_change_their_own_role(app, client, admin):
+    before = snapshot(app)
+    response = form_post(client, f"/en/admin/users/{admin}/", {"role": "citizen"})
+    assert response.status_code == 303
+    assert "You cannot change your own role." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_an_unknown_role_is_refused(app, client, admin, site):
+    before = snapshot(app)
+    response = form_post(client, f"/en/admin/users/{site['user']}/", {"role": "superuser"})
+    assert response.status_code == 400
+    assert snapshot(app) == before
+
+
+def test_editors_cannot_change_roles(app, client, site, make_user, login):
+    login(client, make_user(role="editor"))
+    token = csrf_token_from(client.get("/en/admin/").get_data(as_text=True))
+    before = snapshot(app)
+    response = client.post(f"/en/admin/users/{site['user']}/", data={"role": "admin", "csrf_token": token})
+    assert response.status_code == 403
+    assert client.get("/en/admin/users/").status_code == 403
+    assert "Users and roles" not in client.get("/en/admin/").get_data(as_text=True)
+    assert snapshot(app) == before
