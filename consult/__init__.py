@@ -20,6 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
 
+    from . import database
+    database.configure(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -50,6 +52,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp; app.register_blueprint(admin_bp)  # noqa: E702
     from .organisations_admin import bp as organisations_admin_bp
     app.register_blueprint(organisations_admin_bp)
+    from .workgroup import bp as workgroup_bp; app.register_blueprint(workgroup_bp)  # noqa: E702
+    from .admin_workgroups import bp as admin_workgroups_bp; app.register_blueprint(admin_workgroups_bp)  # noqa: E702
+    from .search import bp as search_bp; app.register_blueprint(search_bp)  # noqa: E702
+    from .follow import bp as follow_bp; app.register_blueprint(follow_bp)  # noqa: E702
+    from .api import register as register_api; register_api(app)  # noqa: E702
 
     @app.get("/")
     def root():

@@ -15,7 +15,9 @@ PROJECT_DIR = PACKAGE_DIR.parent
 def register_cli(app: Flask) -> None:
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no consultation yet.")
-    def demo_command(if_empty: bool):
+    @click.option("--synthetic", type=click.IntRange(min=0), default=0, metavar="N",
+                  help="Also add N generated, approved comments to the open demo consultation (for load tests).")
+    def demo_command(if_empty: bool, synthetic: int):
         """Load the demo content (idempotent)."""
         from .demo import database_is_empty, load_demo
         if if_empty and not database_is_empty():
@@ -23,6 +25,9 @@ def register_cli(app: Flask) -> None:
             return
         added = load_demo()
         click.echo(f"Demo content: added {len(added)} consultation(s)." if added else "Demo content already present.")
+        if synthetic:
+            from .services.synthetic import add_synthetic_from_cli
+            add_synthetic_from_cli(synthetic)
 
     @app.cli.group("translate")
     def translate():
@@ -52,3 +57,5 @@ def register_cli(app: Flask) -> None:
         pybabel("compile", "-d", translations, "--statistics")
 
     from .account.cli import register_user_commands; register_user_commands(app)  # noqa: E702
+    from .services.follow import register_commands as register_follow_commands; register_follow_commands(app)  # noqa: E702,E501
+    from .workgroup.cli import register_workgroup_commands; register_workgroup_commands(app)  # noqa: E702

@@ -7,6 +7,21 @@ from sqlalchemy import event
 from .extensions import db
 
 
+def configure(app: Flask) -> None:
+    """Engine options, set before the engine is created."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    # The driver opens a transaction only before a write, and then as BEGIN IMMEDIATE: the
+    # write lock is taken up front (waiting up to the timeout), so two workers never
+    # deadlock upgrading a read lock, and reads take no lock at all.
+    connect_args.setdefault("isolation_level", "IMMEDIATE")
+    connect_args.setdefault("timeout", 15)
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def init_app(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -19,6 +34,7 @@ def init_app(app: Flask) -> None:
         # writer wait instead of failing with "database is locked".
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

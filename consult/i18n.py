@@ -101,3 +101,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["human_size"] = human_size
     app.jinja_env.filters["percent"] = lambda share: format_percent(share, format="#,##0.#%")
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    # A machine-readable UTC time for <time datetime>, without microseconds.
+    app.jinja_env.filters["iso_utc"] = lambda value: value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""

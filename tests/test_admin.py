@@ -256,6 +256,7 @@ def test_closing_before_opening_gets_a_message_beside_the_field_and_keeps_the_in
     ("slug", "", "Enter the web address name."),
     ("title_lv", "", "Enter the title in Latvian."),
     ("opens_date", "2026-02-30", "Enter a real date"),
+    ("opens_date", "0001-01-01", "Enter a real date"),
     ("opens_time", "25:00", "Enter a time of day"),
     ("opens_time", "", "Enter a time as well as the date."),
     ("title_lv", "x" * 301, "Use at most 300 characters"),
@@ -394,7 +395,7 @@ def test_empty_paragraph_text_gets_a_message(app, client, editor, site):
 
 def test_unknown_ids_are_404(client, editor, site):
     cid = site["consultation"]
-    for url in [f"/en/admin/consultations/999999/", f"/en/admin/consultations/{cid}/sections/99/",
+    for url in ["/en/admin/consultations/999999/", f"/en/admin/consultations/{cid}/sections/99/",
                 f"/en/admin/consultations/{cid}/sections/1/paragraphs/99/", f"/en/admin/consultations/{cid}/versions/9/",
                 f"/en/admin/consultations/{cid}/subgroups/99999/", "/en/admin/news/99999/", "/en/admin/faq/99999/",
                 f"/en/admin/consultations/{cid}/documents/99999/delete/",
@@ -430,3 +431,84 @@ def test_a_new_version_needs_a_change_note_before_it_is_published(app, client, e
     diff = visitor.get("/en/consultations/test-consultation/versions/1..2/").get_data(as_text=True)
     assert "<del><span class=\"visually-hidden\">removed: </span>.</del>" in diff or "<ins>" in diff
     assert "Paragraph 1.1 clarified." in diff
+
+
+def test_admin_pages_and_the_changes_page_are_valid_html(app, client, site, make_user, login, tmp_path):
+    from .test_html_valid import check_html
+    from .test_importing import MARKDOWN_EN, MARKDOWN_LV
+    from .test_admin_uploads import post_multipart
+    login(client, make_user(role="admin"))
+    pages = {}
+    for endpoint, method, url in admin_urls(app, site):
+        if method == "GET" and "download" not in endpoint:
+            pages[url] = client.get(url).get_data(as_text=True)
+    cid = site["consultation"]
+    pages["new consultation (errors)"] = form_post(
+        client, "/lv/admin/consultations/new/", {**NEW, "closes_date": "2020-01-01", "slug": "Ā"}).get_data(as_text=True)
+    pages["section (errors)"] = form_post(client, f"/en/admin/consultations/{cid}/sections/1/",
+                                          {"number": "x", "publish_date": "2026-01-01"}).get_data(as_text=True)
+    upload = f"/en/admin/consultations/{cid}/documents/"
+    pages["documents (errors)"] = post_multipart(client, upload, {
+        "csrf_token": csrf_token_from(client.get(upload).get_data(as_text=True)), "title_lv": "",
+        "file": (b"text", "a.pdf")}).get_data(as_text=True)
+    url = f"/en/admin/consultations/{cid}/import/"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    pages["import (errors)"] = post_multipart(client, url, {"csrf_token": token, "file_lv": (b"x", "a.md")}) \
+        .get_data(as_text=True)
+    pages["import preview"] = post_multipart(client, url, {
+        "csrf_token": token, "file_lv": (MARKDOWN_LV.encode(), "lv.md"), "file_en": (MARKDOWN_EN.encode(), "en.md"),
+        "change_note_lv": "Piezīme."}).get_data(as_text=True)
+    pages["user (errors)"] = form_post(client, f"/lv/admin/users/{site['user']}/", {"role": ""}).get_data(as_text=True)
+    pages["news (errors)"] = form_post(client, "/lv/admin/news/new/", {"slug": ""}).get_data(as_text=True)
+    assert all("<title>" in html for html in pages.values())
+    assert check_html(pages, tmp_path) == []
+
+
+def _unsafe_markup(html: str) -> list[str]:
+    """Elements, attributes and URLs in the page that could run script."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed", "img", "svg", "style", "math"):
+                found.append(tag)
+            for name, value in attrs:
+                if name.startswith("on") or name == "style" or \
+                        (name in ("href", "src", "action", "formaction") and value and
+                         value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))):
+                    found.append(f"{tag} {name}={value}")
+
+    Parser().feed(html)
+    return found
+
+
+def test_hostile_input_in_editors_markdown_is_stored_exactly_and_rendered_inert(app, client, editor, site):
+    import json
+    import pathlib
+    import unicodedata
+    data = json.loads((pathlib.Path(__file__).parent / "data" / "hostile_inputs.json").read_text("utf-8"))
+    cid = site["consultation"]
+    url = f"/en/admin/consultations/{cid}/sections/1/paragraphs/1/"
+    from consult.extensions import db
+    from consult.models import Paragraph
+    baseline = _unsafe_markup(client.get(f"/en/admin/consultations/{cid}/sections/1/").get_data(as_text=True))
+    for group in ("markup", "template", "sql", "unicode"):
+        for value in data["inputs"][group]:
+            response = form_post(client, url, {"text_lv": value, "text_en": value})
+            if "\x00" in value:
+                assert response.status_code == 400 and "cannot be stored" in response.get_data(as_text=True)
+                continue
+            if not value.strip():
+                continue
+            assert response.status_code == 303, (group, value)
+            with app.app_context():
+                stored = db.session.query(Paragraph).filter_by(version_id=site["version"], number=1).first()
+                expected = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+                assert stored.text_lv == expected, (group, value)
+                db.session.remove()
+            page = client.get(f"/en/admin/consultations/{cid}/sections/1/").get_data(as_text=True)
+            assert _unsafe_markup(page) == baseline, (group, value)
+            if group == "template":
+                assert value in page      # shown literally, never evaluated

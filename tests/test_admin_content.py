@@ -128,6 +128,7 @@ def test_admin_finds_people_by_email_or_name(client, admin, site, make_user):
     html = client.get("/en/admin/users/?q=%25").get_data(as_text=True)     # a LIKE wildcard is just a character
     assert "0 accounts" in html
     assert client.get("/en/admin/users/?q=" + "x" * 500).status_code == 200
+    assert client.get("/en/admin/users/?q=a%00b").status_code == 200
     assert client.get("/en/admin/users/?page=abc").status_code == 200
 
 

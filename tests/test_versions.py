@@ -133,3 +133,10 @@ def test_the_page_runs_a_fixed_number_of_queries(app, client, two_versions, coun
     with count_queries as counter:
         client.get(URL)
     assert counter.count == small
+
+
+def test_the_changes_page_is_valid_html(client, two_versions, tmp_path):
+    from .test_html_valid import check_html
+    pages = {path: client.get(path).get_data(as_text=True)
+             for path in (URL, URL.replace("/en/", "/lv/"), "/en/consultations/test-consultation/")}
+    assert check_html(pages, tmp_path) == []

@@ -47,8 +47,11 @@ def _parse_date(text: str) -> date | None:
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text or "")
     if not match:
         return None
+    year = int(match.group(1))
+    if not 1900 <= year <= 2999:
+        return None
     try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return date(year, int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
 
@@ -242,4 +245,4 @@ class UserSearchForm(BaseForm):
         locales = False
 
     q = StringField(_l("Search by e-mail address or name"), filters=[normalise_text],
-                    validators=[Optional(), max_chars(200)])
+                    validators=[Optional(), no_nul, max_chars(200)])

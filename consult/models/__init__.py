@@ -7,6 +7,8 @@ from .audit import ModerationEvent
 from .poll import Poll, PollOption, PollResults, PollVoters, Vote
 from .organisation import Organisation, OrganisationKind, Position
 from .workgroup import Decision, Response, Tag, WorkgroupMember
+from .search import SearchEntry, SearchKind
+from .follow import ConsultationEvent, EventKind, Follow
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
@@ -14,4 +16,5 @@ __all__ = [
     "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position",
     "Decision", "Response", "Tag", "WorkgroupMember",
+    "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind",
 ]

@@ -51,7 +51,7 @@ def word_diff(old: str, new: str) -> list[Segment]:
                 segments.append(Segment(DELETE, "".join(a[a1:a2])))
             if b2 > b1:
                 segments.append(Segment(INSERT, "".join(b[b1:b2])))
-    return _merge(_absorb_spaces(segments))
+    return _tidy_spaces(_merge(_absorb_spaces(segments)))
 
 
 def _absorb_spaces(segments: list[Segment]) -> list[Segment]:
@@ -80,6 +80,22 @@ def _absorb_spaces(segments: list[Segment]) -> list[Segment]:
         else:
             run.append(piece)
     return [p for p in ordered if p.text]
+
+
+def _tidy_spaces(segments: list[Segment]) -> list[Segment]:
+    """A lone insertion or deletion starts at its first word: the space before it stays unmarked."""
+    out = list(segments)
+    for index in range(1, len(out)):
+        piece, before = out[index], out[index - 1]
+        following = out[index + 1] if index + 1 < len(out) else None
+        lone = following is None or following.kind == EQUAL
+        if piece.kind != EQUAL and before.kind == EQUAL and lone:
+            stripped = piece.text.lstrip()
+            lead = piece.text[:len(piece.text) - len(stripped)]
+            if lead and stripped:
+                out[index - 1] = Segment(EQUAL, before.text + lead)
+                out[index] = Segment(piece.kind, stripped)
+    return out
 
 
 def _merge(segments: list[Segment]) -> list[Segment]:

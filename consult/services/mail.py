@@ -37,8 +37,8 @@ def send_email(to: str, template: str, lang: str, **context) -> None:
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="consult.invalid")
-    message["Content-Language"] = lang
     message.set_content(body)
+    message["Content-Language"] = lang  # after set_content, which resets the content headers
     deliver(message)
 
 

@@ -7,3 +7,4 @@ bp = Blueprint("site", __name__, url_prefix=LANG_PREFIX)
 
 from . import routes  # noqa: E402,F401
 from . import versions  # noqa: E402,F401
+from . import outcome  # noqa: E402,F401

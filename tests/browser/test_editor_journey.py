@@ -126,9 +126,11 @@ def test_editor_imports_publishes_section_by_section_and_revises(
     assert public.goto(live_server + "/en/consultations/guidelines-2026/sections/2/").status == 404
 
     # Publish section 2, then a revised version 2.
-    page.get_by_role("link", name="Mērķi").click()
+    page.get_by_role("link", name="Goals").click()
     check_accessibility(page)
     page.get_by_role("button", name="Publish this section now").click()
+    expect(page.locator(".flash").first).to_contain_text("Section 2 is published.")
+    page.locator(".breadcrumbs").get_by_role("link", name="Sections").click()
     lv2, en2 = _drafts(tmp_path, revised=True)
     page.get_by_role("link", name="Import the draft").first.click()
     expect(page.locator(".callout")).to_contain_text("creates version 2")

@@ -1,0 +1,145 @@
+"""Administrators put people in a consultation's working group and its subgroups."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, SelectMultipleField
+from wtforms.validators import InputRequired, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .auth import require_role
+from .extensions import db
+from .forms import BaseForm, choices, max_chars, normalise_text
+from .i18n import LANG_PREFIX, localized
+from .models import Consultation, Role
+from .participation.forms import EmptyForm
+from .services import feedback, publication
+
+bp = Blueprint("admin_workgroups", __name__, url_prefix=LANG_PREFIX + "/admin/workgroups")
+
+REFUSALS = {
+    "no_user": _l("There is no account with this e-mail address. The person must have an account first."),
+    "role": _l("This person does not have the working-group role. Give them the role on the “Users and roles” "
+               "page first."),
+    "already_member": _l("This person is already in this working group."),
+}
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _subgroup_field(label):
+    return SelectMultipleField(label, choices=[], validate_choice=False,
+                               widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+
+class MemberForm(BaseForm):
+    email = EmailField(_l("E-mail address of the member"), filters=[normalise_text],
+                       validators=[InputRequired(message=_l("Enter the member's e-mail address.")), max_chars(254)])
+    subgroups = _subgroup_field(_l("Subgroups (optional)"))
+
+    def validate_email(self, field):
+        if field.data and "@" not in field.data:
+            raise ValidationError(_l("Enter an e-mail address like name@example.lv."))
+
+
+class SubgroupsForm(BaseForm):
+    subgroups = _subgroup_field(_l("Subgroups"))
+
+
+def _set_choices(form, subgroups) -> None:
+    form.subgroups.choices = choices([(str(g.id), localized(g, "name")) for g in subgroups])
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values or [] if str(v).isdigit() and len(str(v)) < 10]
+
+
+def _consultation_or_404(consultation_id: int) -> Consultation:
+    item = db.session.get(Consultation, consultation_id) if 0 < consultation_id <= publication.MAX_ID else None
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/")
+@require_role(Role.ADMIN)
+def index():
+    return render_template("admin_workgroups/index.html", consultations=_all_consultations(),
+                           counts=feedback.member_counts())
+
+
+def _all_consultations() -> list[Consultation]:
+    return list(db.session.scalars(select(Consultation).order_by(Consultation.created_at.desc(),
+                                                                 Consultation.id.desc())))
+
+
+def _members_page(consultation, form, status=200):
+    subgroups = feedback.subgroups(consultation)
+    members = feedback.members_of(consultation)
+    forms = {}
+    for member in members:
+        member_form = SubgroupsForm(formdata=None, prefix=f"m{member.id}",
+                                    subgroups=[str(g.id) for g in member.subgroups])
+        _set_choices(member_form, subgroups)
+        forms[member.id] = member_form
+    return render_template("admin_workgroups/consultation.html", consultation=consultation, form=form,
+                           members=members, member_forms=forms, subgroups=subgroups,
+                           button_form=EmptyForm()), status
+
+
+@bp.route("/<int:consultation_id>/", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def consultation(consultation_id: int):
+    item = _consultation_or_404(consultation_id)
+    subgroups = feedback.subgroups(item)
+    form = MemberForm() if request.method == "POST" else MemberForm(formdata=None)
+    _set_choices(form, subgroups)
+    if request.method == "GET":
+        return _members_page(item, form)
+    if not form.validate_on_submit():
+        return _members_page(item, form, 400)
+    try:
+        member = feedback.add_member(item, form.email.data, _ids(form.subgroups.data))
+    except feedback.FeedbackRefused as refused:
+        form.email.errors = list(form.email.errors) + [str(REFUSALS[refused.code])]
+        form._errors = None
+        return _members_page(item, form, 400)
+    flash(_("%(name)s is now in the working group.", name=member.user.display_name), "success")
+    return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
+
+
+@bp.post("/<int:consultation_id>/members/<int:member_id>/")
+@require_role(Role.ADMIN)
+def member_subgroups(consultation_id: int, member_id: int):
+    item = _consultation_or_404(consultation_id)
+    member = feedback.member(item, member_id)
+    if member is None:
+        abort(404)
+    form = SubgroupsForm(prefix=f"m{member.id}")
+    _set_choices(form, feedback.subgroups(item))
+    if not form.validate_on_submit():
+        abort(400)
+    feedback.set_member_subgroups(member, _ids(form.subgroups.data))
+    flash(_("The subgroups of %(name)s are saved.", name=member.user.display_name), "success")
+    return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
+
+
+@bp.post("/<int:consultation_id>/members/<int:member_id>/remove/")
+@require_role(Role.ADMIN)
+def remove_member(consultation_id: int, member_id: int):
+    item = _consultation_or_404(consultation_id)
+    member = feedback.member(item, member_id)
+    if member is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    name = member.user.display_name
+    feedback.remove_member(member)
+    flash(_("%(name)s is no longer in the working group.", name=name), "success")
+    return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)

@@ -1,0 +1,455 @@
+"""The JSON of /api/v1/: published content only, never an e-mail address or a user id.
+
+Every answer is JSON, errors included; lists that can grow are paged with an opaque
+cursor; answers carry an ETag and may be cached for a minute by anyone.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from flask import Response, current_app, request, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
+
+from ..clock import utcnow
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..models import (
+    Comment, Consultation, ConsultationStatus, NewsItem, Paragraph, Poll, Position, Section, Status, Version, Vote,
+)
+from ..models.poll import vote_choices
+from ..services import polls as poll_service
+from ..services import publication
+from . import RATE_LIMIT, bp
+from .openapi import document
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 100
+CACHE_CONTROL = "public, max-age=60"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+# --- Answers ---------------------------------------------------------------------------------
+
+def _json(data, status: int = 200) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    response = Response(body, status=status, mimetype="application/json")
+    if status == 200:
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.add_etag()
+        response = response.make_conditional(request)
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    return _json({"error": {"status": status, "code": code, "message": message}}, status)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return _error(error.status, error.code, error.message)
+
+
+ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 429: "too_many_requests"}
+ERROR_MESSAGES = {
+    404: "Nothing is published at this address.",
+    405: "The API is read-only: use GET.",
+    429: f"Too many requests: the limit is {RATE_LIMIT} per client. Wait a minute and try again.",
+}
+
+
+def _http_error(error: HTTPException):
+    status = error.code or 500
+    response = _error(status, ERROR_CODES.get(status, "error"),
+                      ERROR_MESSAGES.get(status, error.description or "The request could not be answered."))
+    if status == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+def _server_error(_error):
+    return _error(500, "server_error", "Something went wrong on our side.")
+
+
+# By status code too: Flask prefers the site's own handler for a code (an HTML page) to a
+# blueprint's handler for a class, so the API names every code it can answer with.
+bp.register_error_handler(HTTPException, _http_error)
+for _code in (400, 401, 403, 404, 405, 406, 413, 414, 429):
+    bp.register_error_handler(_code, _http_error)
+bp.register_error_handler(500, _server_error)
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """Open data: any web page may read it (GET only, no cookies needed)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+# --- Request arguments -----------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"api-cursor:{request.endpoint}")
+
+
+def _paging() -> tuple[int, int]:
+    """(the last id already seen, how many to return) from ?cursor= and ?limit=."""
+    raw_limit = request.args.get("limit", "")
+    if raw_limit:
+        if not raw_limit.isdigit() or len(raw_limit) > 4 or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            raise ApiError(400, "bad_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+        limit = int(raw_limit)
+    else:
+        limit = DEFAULT_LIMIT
+    after = 0
+    cursor = request.args.get("cursor")
+    if cursor is not None:
+        try:
+            after = _serializer().loads(cursor[:200])
+        except BadSignature:
+            after = None
+        if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= publication.MAX_ID:
+            raise ApiError(400, "bad_cursor", "cursor is not valid here: use the next_cursor of the previous page.")
+    return after, limit
+
+
+def _page(items: list, limit: int, render) -> dict:
+    """Items as JSON, and the cursor of the next page when there is one (queries ask for limit + 1)."""
+    more = len(items) > limit
+    items = items[:limit]
+    return {"items": [render(item) for item in items],
+            "next_cursor": _serializer().dumps(items[-1].id) if more and items else None}
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 9 or int(raw) == 0:
+        raise ApiError(400, f"bad_{name}", f"{name} must be a positive whole number.")
+    return int(raw)
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+def _iso(value: datetime | None) -> str | None:
+    return value.replace(microsecond=0).isoformat() + "Z" if value else None
+
+
+def _both(obj, name: str) -> dict:
+    """Both languages of a field; English is null where it has not been written."""
+    return {"lv": getattr(obj, f"{name}_lv") or "", "en": getattr(obj, f"{name}_en") or None}
+
+
+def _html_links(endpoint: str, **values) -> dict:
+    return {lang: url_for(endpoint, lang=lang, _external=True, **values) for lang in LANGUAGES}
+
+
+def _consultation(c: Consultation) -> dict:
+    return {
+        "id": c.id, "slug": c.slug, "status": c.status,
+        "title": _both(c, "title"), "summary": _both(c, "summary"), "institution": _both(c, "institution"),
+        "moderation_mode": c.moderation_mode,
+        "opens_at": _iso(c.opens_at), "closes_at": _iso(c.closes_at), "concluded_at": _iso(c.concluded_at),
+        "links": {
+            "self": url_for(".consultation", slug=c.slug, _external=True),
+            "html": _html_links("site.overview", slug=c.slug),
+            "sections": url_for(".sections", slug=c.slug, _external=True),
+            "comments": url_for(".comments", slug=c.slug, _external=True),
+            "positions": url_for(".positions", slug=c.slug, _external=True),
+            "polls": url_for(".consultation_polls", slug=c.slug, _external=True),
+        },
+    }
+
+
+def _section(section: Section, consultation: Consultation, paragraphs: list[Paragraph] | None = None,
+             comment_count: int | None = None) -> dict:
+    data = {
+        "number": section.number, "title": _both(section, "title"), "published_at": _iso(section.published_at),
+        "links": {"self": url_for(".section", slug=consultation.slug, number=section.number, _external=True),
+                  "html": _html_links("site.section", slug=consultation.slug, number=section.number)},
+    }
+    if paragraphs is not None:
+        data["paragraphs"] = [{"number": p.number, "label": f"{section.number}.{p.number}",
+                               "text": _both(p, "text")} for p in paragraphs]
+    if comment_count is not None:
+        data["comment_count"] = comment_count
+    return data
+
+
+def _author(comment: Comment) -> dict:
+    """Only what the author chose to show: the name, or else the respondent type."""
+    author = comment.author
+    if comment.show_name and author.deleted_at is None and author.display_name:
+        return {"name": author.display_name, "respondent_type": None}
+    return {"name": None, "respondent_type": author.respondent_type}
+
+
+def _comment(comment: Comment, consultation: Consultation) -> dict:
+    section = comment.section
+    return {
+        "id": comment.id, "section": section.number,
+        "paragraph": f"{section.number}.{comment.paragraph.number}" if comment.paragraph else None,
+        "parent_id": comment.parent_id, "stance": comment.stance, "body": comment.body,
+        "language": comment.language, "author": _author(comment), "created_at": _iso(comment.created_at),
+        "version": comment.version.number if comment.version else None,
+        "links": {"html": _html_links("site.section", slug=consultation.slug, number=section.number,
+                                      _anchor=f"comment-{comment.id}")},
+    }
+
+
+def _position(position: Position, consultation: Consultation) -> dict:
+    attachment = None
+    if position.attachment_stored:
+        attachment = {"name": position.attachment_name, "size": position.attachment_size,
+                      "url": url_for("participation.position_attachment", lang="lv", position_id=position.id,
+                                     _external=True)}
+    return {
+        "id": position.id, "title": position.title, "body": position.body, "language": position.language,
+        "organisation": {"name": position.organisation.name if position.publish_name else None,
+                         "kind": position.organisation.kind,
+                         "verified": position.organisation.is_verified},
+        "whole_draft": position.whole_draft, "sections": [s.number for s in position.sections],
+        "created_at": _iso(position.created_at), "attachment": attachment,
+        "links": {"html": _html_links("site.positions", slug=consultation.slug, _anchor=f"position-{position.id}")},
+    }
+
+
+def _news(item: NewsItem) -> dict:
+    return {
+        "id": item.id, "slug": item.slug, "title": _both(item, "title"), "body": _both(item, "body"),
+        "published_at": _iso(item.published_at),
+        "consultation": item.consultation.slug if item.consultation else None,
+        "links": {"html": _html_links("site.news_item", slug=item.slug)},
+    }
+
+
+def _poll_results(polls: list[Poll]) -> dict[int, dict]:
+    """Votes per option and voters per poll for all these polls, in two queries."""
+    ids = [p.id for p in polls]
+    if not ids:
+        return {}
+    per_option = dict(db.session.execute(
+        select(vote_choices.c.option_id, func.count()).join(Vote, Vote.id == vote_choices.c.vote_id)
+        .where(Vote.poll_id.in_(ids)).group_by(vote_choices.c.option_id)).all())
+    voters = dict(db.session.execute(select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(ids))
+                                     .group_by(Vote.poll_id)).all())
+    results = {}
+    for poll in polls:
+        total = voters.get(poll.id, 0)
+        results[poll.id] = {"voters": total, "options": [
+            {"id": o.id, "votes": per_option.get(o.id, 0),
+             "share": round(per_option.get(o.id, 0) / total, 4) if total else 0.0} for o in poll.options]}
+    return results
+
+
+def _poll(poll: Poll, results: dict[int, dict]) -> dict:
+    visible = poll_service.results_visible(poll, voted=False)
+    return {
+        "id": poll.id, "question": _both(poll, "question"), "multiple": poll.multiple,
+        "opens_at": _iso(poll.opens_at), "closes_at": _iso(poll.closes_at),
+        "consultation": poll.consultation.slug if poll.consultation else None,
+        "options": [{"id": o.id, "label": _both(o, "label")} for o in poll.options],
+        "results": results.get(poll.id) if visible else None,
+        "links": {"self": url_for(".poll", poll_id=poll.id, _external=True),
+                  "html": _html_links("participation.poll", poll_id=poll.id)},
+    }
+
+
+# --- Queries ---------------------------------------------------------------------------------
+
+def _consultation_or_404(slug: str) -> Consultation:
+    consultation = publication.public_consultation(slug)
+    if consultation is None:
+        raise ApiError(404, "not_found", "No published consultation has this slug.")
+    return consultation
+
+
+def _published_sections(consultation: Consultation, now: datetime):
+    return (Section.consultation_id == consultation.id, Section.published_at.is_not(None),
+            Section.published_at <= now)
+
+
+def _visible_polls():
+    now = utcnow()
+    return (select(Poll).outerjoin(Consultation, Consultation.id == Poll.consultation_id)
+            .where((Poll.opens_at.is_(None)) | (Poll.opens_at <= now),
+                   Poll.consultation_id.is_(None) | Consultation.status.in_(ConsultationStatus.PUBLIC))
+            .options(selectinload(Poll.options), joinedload(Poll.consultation)))
+
+
+# --- Routes ----------------------------------------------------------------------------------
+
+@bp.get("/v1/")
+def index():
+    return _json({
+        "name": "consult open data",
+        "version": "v1",
+        "description": "Published consultations, their sections and paragraphs in Latvian and English, "
+                       "published comments and positions, poll results and news.",
+        "links": {
+            "openapi": url_for(".openapi", _external=True),
+            "documentation": _html_links("api_docs.documentation"),
+            "consultations": url_for(".consultations", _external=True),
+            "news": url_for(".news", _external=True),
+        },
+    })
+
+
+@bp.get("/v1/openapi.json")
+def openapi():
+    return _json(document(url_for(".index", _external=True).rstrip("/")))
+
+
+@bp.get("/v1/consultations")
+def consultations():
+    status = request.args.get("status", "")
+    if status and status not in ConsultationStatus.PUBLIC:
+        raise ApiError(400, "bad_status", "status must be one of: " + ", ".join(ConsultationStatus.PUBLIC) + ".")
+    after, limit = _paging()
+    query = select(Consultation).where(Consultation.status.in_((status,) if status else ConsultationStatus.PUBLIC),
+                                       Consultation.id > after).order_by(Consultation.id).limit(limit + 1)
+    return _json(_page(list(db.session.scalars(query)), limit, _consultation))
+
+
+@bp.get("/v1/consultations/<slug>")
+def consultation(slug: str):
+    consultation = _consultation_or_404(slug)
+    now = utcnow()
+    versions = db.session.scalars(select(Version).where(
+        Version.consultation_id == consultation.id, Version.published_at.is_not(None), Version.published_at <= now)
+        .order_by(Version.number)).all()
+    sections = db.session.scalars(select(Section).where(*_published_sections(consultation, now))
+                                  .order_by(Section.number)).all()
+    counts = dict(db.session.execute(
+        select(Comment.section_id, func.count()).where(Comment.consultation_id == consultation.id,
+                                                        Comment.status == Status.APPROVED)
+        .group_by(Comment.section_id)).all())
+    data = _consultation(consultation)
+    data["current_version"] = versions[-1].number if versions else None
+    data["versions"] = [{"number": v.number, "published_at": _iso(v.published_at),
+                         "change_note": _both(v, "change_note")} for v in versions]
+    data["sections"] = [_section(s, consultation, comment_count=counts.get(s.id, 0)) for s in sections]
+    return _json(data)
+
+
+def _sections_with_text(consultation: Consultation, number: int | None = None):
+    now = utcnow()
+    version = publication.current_version(consultation)
+    query = select(Section).where(*_published_sections(consultation, now)).order_by(Section.number)
+    if number is not None:
+        query = query.where(Section.number == number)
+    sections = db.session.scalars(query).all()
+    paragraphs: dict[int, list[Paragraph]] = {s.id: [] for s in sections}
+    if version is not None and sections:
+        for paragraph in db.session.scalars(select(Paragraph).where(
+                Paragraph.version_id == version.id, Paragraph.section_id.in_(list(paragraphs)))
+                .order_by(Paragraph.number)):
+            paragraphs[paragraph.section_id].append(paragraph)
+    return version, [(s, paragraphs[s.id]) for s in sections]
+
+
+@bp.get("/v1/consultations/<slug>/sections")
+def sections(slug: str):
+    consultation = _consultation_or_404(slug)
+    version, items = _sections_with_text(consultation)
+    return _json({"version": version.number if version else None,
+                  "items": [_section(s, consultation, paragraphs) for s, paragraphs in items]})
+
+
+@bp.get("/v1/consultations/<slug>/sections/<int:number>")
+def section(slug: str, number: int):
+    consultation = _consultation_or_404(slug)
+    if not 0 < number <= publication.MAX_ID:
+        raise ApiError(404, "not_found", "No published section has this number.")
+    version, items = _sections_with_text(consultation, number)
+    if not items:
+        raise ApiError(404, "not_found", "No published section has this number.")
+    data = _section(items[0][0], consultation, items[0][1])
+    data["version"] = version.number if version else None
+    return _json(data)
+
+
+@bp.get("/v1/consultations/<slug>/comments")
+def comments(slug: str):
+    consultation = _consultation_or_404(slug)
+    section_number = _int_arg("section")
+    after, limit = _paging()
+    query = (select(Comment).join(Section, Section.id == Comment.section_id)
+             .where(Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED,
+                    *_published_sections(consultation, utcnow()), Comment.id > after)
+             .options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
+                      joinedload(Comment.version))
+             .order_by(Comment.id).limit(limit + 1))
+    if section_number is not None:
+        query = query.where(Section.number == section_number)
+    return _json(_page(list(db.session.scalars(query)), limit, lambda c: _comment(c, consultation)))
+
+
+@bp.get("/v1/consultations/<slug>/positions")
+def positions(slug: str):
+    consultation = _consultation_or_404(slug)
+    after, limit = _paging()
+    query = (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED,
+                                    Position.id > after)
+             .options(joinedload(Position.organisation), selectinload(Position.sections))
+             .order_by(Position.id).limit(limit + 1))
+    return _json(_page(list(db.session.scalars(query)), limit, lambda p: _position(p, consultation)))
+
+
+@bp.get("/v1/consultations/<slug>/polls")
+def consultation_polls(slug: str):
+    consultation = _consultation_or_404(slug)
+    polls = list(db.session.scalars(_visible_polls().where(Poll.consultation_id == consultation.id)
+                                    .order_by(Poll.id)))
+    results = _poll_results(polls)
+    return _json({"items": [_poll(p, results) for p in polls]})
+
+
+@bp.get("/v1/polls/<int:poll_id>")
+def poll(poll_id: int):
+    if not 0 < poll_id <= publication.MAX_ID:
+        raise ApiError(404, "not_found", "No published poll has this id.")
+    found = db.session.scalar(_visible_polls().where(Poll.id == poll_id))
+    if found is None:
+        raise ApiError(404, "not_found", "No published poll has this id.")
+    return _json(_poll(found, _poll_results([found])))
+
+
+@bp.get("/v1/news")
+def news():
+    after, limit = _paging()
+    query = (publication._visible_news().where(NewsItem.id > after)
+             .options(joinedload(NewsItem.consultation)).order_by(NewsItem.id).limit(limit + 1))
+    return _json(_page(list(db.session.scalars(query)), limit, _news))
+
+
+@bp.route("/", defaults={"rest": ""}, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(rest: str):
+    """Anything else under /api/: a JSON 404 (or 405 where only the method is wrong)."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _values = adapter.match(request.path, method="GET")
+    except (NotFound, MethodNotAllowed, RequestRedirect):
+        endpoint = None
+    if endpoint and endpoint != request.endpoint and request.method not in ("GET", "HEAD"):
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
+    raise NotFound()

@@ -1,0 +1,686 @@
+"""Digest exports of a consultation's feedback: CSV, XLSX, DOCX (the Latvian "izziņa") and JSON.
+
+The web and the CLI share this module. Rows are read with `yield_per` (a server-side
+cursor on PostgreSQL) and written as they come, so memory stays flat however many
+comments there are: CSV and JSON stream as generators, XLSX goes through openpyxl's
+write-only workbook. Spreadsheet cells that a spreadsheet program would run as a
+formula (starting with = + - @ TAB or CR) get a leading apostrophe.
+
+Privacy: no e-mail address is ever selected, and addresses typed into a text are
+masked; a person's name appears only where they chose to show it, otherwise their
+respondent type (a position shows its organisation when it agreed to publication).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from ..clock import utcnow
+from ..extensions import db
+from ..labels import RESPONDENT_TYPES, STANCES, STATUSES
+from ..models import (
+    Comment, Consultation, Organisation, Paragraph, Position, Response, Section, Status, Subgroup, Tag, User, Version,
+)
+from ..models.organisation import position_sections
+from ..models.workgroup import comment_tags, position_tags, response_comments, response_positions
+from . import feedback, polls
+
+FORMATS = ("csv", "xlsx", "docx", "json")
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json",
+}
+BATCH = 1000
+CHUNK = 64 * 1024
+RIGA = ZoneInfo("Europe/Riga")
+UTC = ZoneInfo("UTC")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+Progress = Callable[[int], None] | None
+
+
+class ExportRefused(Exception):
+    """Bad export parameters: `field` names the input, `code` the problem."""
+
+    def __init__(self, field: str, code: str):
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
+
+# Scope -----------------------------------------------------------------------------------------
+
+@dataclass
+class Scope:
+    consultation: Consultation
+    section: Section | None = None
+    subgroup: Subgroup | None = None
+    since: date | None = None
+    all_statuses: bool = False
+
+    def filters(self) -> feedback.Filters:
+        return feedback.Filters(
+            status=feedback.ALL_STATUSES if self.all_statuses else Status.APPROVED,
+            section=self.section.number if self.section else None,
+            subgroup_id=self.subgroup.id if self.subgroup else None,
+            date_from=self.since)
+
+    def slug(self) -> str:
+        parts = [self.consultation.slug]
+        if self.section:
+            parts.append(f"section-{self.section.number}")
+        if self.subgroup:
+            parts.append(f"subgroup-{self.subgroup.id}")
+        if self.since:
+            parts.append(f"since-{self.since.isoformat()}")
+        return "-".join(parts)
+
+
+def parse_since(raw) -> date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ExportRefused("since", "format")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ExportRefused("since", "format") from None
+
+
+def _positive_int(raw, field_name: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 9 or int(text) == 0:
+        raise ExportRefused(field_name, "unknown")
+    return int(text)
+
+
+def make_scope(consultation: Consultation, section=None, subgroup=None, since=None,
+               all_statuses: bool = False) -> Scope:
+    """Checks the scope against the consultation; raises ExportRefused naming the bad input."""
+    scope = Scope(consultation, all_statuses=bool(all_statuses))
+    number = _positive_int(section, "section")
+    if number is not None:
+        scope.section = db.session.scalar(select(Section).where(Section.consultation_id == consultation.id,
+                                                                Section.number == number))
+        if scope.section is None:
+            raise ExportRefused("section", "unknown")
+    subgroup_id = _positive_int(subgroup, "subgroup")
+    if subgroup_id is not None:
+        scope.subgroup = feedback.subgroup(consultation, subgroup_id)
+        if scope.subgroup is None:
+            raise ExportRefused("subgroup", "unknown")
+    scope.since = parse_since(since)
+    return scope
+
+
+def check_format(fmt: str | None) -> str:
+    if fmt not in FORMATS:
+        raise ExportRefused("format", "unknown")
+    return fmt
+
+
+# Cell values -----------------------------------------------------------------------------------
+
+def neutralise(value):
+    """A text a spreadsheet would treat as a formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def clean_text(value: str | None, email_mask: str = "[…]") -> str:
+    """Characters XML cannot hold are replaced; e-mail addresses are masked."""
+    if not value:
+        return ""
+    value = _ILLEGAL_XML.sub("\ufffd", value)
+    return _EMAIL.sub(email_mask, value) if "@" in value else value
+
+
+def riga_time(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(RIGA).replace(tzinfo=None)
+
+
+# Rows ------------------------------------------------------------------------------------------
+
+COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
+           "language", "status", "tags", "subgroup", "title", "text", "decision", "justification_lv",
+           "justification_en", "changed_paragraph")
+
+
+def column_headers() -> dict[str, str]:
+    """Column headers in the current locale."""
+    return {
+        "no": _("No."), "type": _("Type"), "id": _("ID"), "date": _("Date"), "section": _("Section"),
+        "paragraph": _("Paragraph"), "version": _("Version"), "stance": _("Stance"),
+        "respondent_type": _("Respondent type"), "submitter": _("Submitter"), "language": _("Language"),
+        "status": _("Moderation status"), "tags": _("Tags"), "subgroup": _("Subgroup"), "title": _("Title"),
+        "text": _("Proposal"), "decision": _("Decision"), "justification_lv": _("Justification (Latvian)"),
+        "justification_en": _("Justification (English)"), "changed_paragraph": _("Changed paragraph"),
+    }
+
+
+def decision_labels() -> dict[str, str]:
+    from .responses import DECISION_LABELS
+    return {code: str(label) for code, label in DECISION_LABELS.items()}
+
+
+@dataclass
+class Labels:
+    """Every word the rows need, translated once (not per row)."""
+    lang: str
+    headers: dict[str, str]
+    stances: dict[str, str]
+    statuses: dict[str, str]
+    respondents: dict[str, str]
+    decisions: dict[str, str]
+    comment: str
+    position: str
+    whole_draft: str
+    email_mask: str
+    sheet_title: str = ""
+    words: dict[str, str] = field(default_factory=dict)
+
+
+def make_labels(lang: str) -> Labels:
+    with force_locale(lang):
+        return Labels(
+            lang=lang, headers=column_headers(),
+            stances={k: str(v) for k, v in STANCES.items()},
+            statuses={k: str(v) for k, v in STATUSES.items()},
+            respondents={k: str(v) for k, v in RESPONDENT_TYPES.items()},
+            decisions=decision_labels(),
+            comment=_("Comment"), position=_("Position"), whole_draft=_("Whole draft"),
+            email_mask=_("[e-mail address removed]"),
+            sheet_title=_("Response table (izziņa) on the proposals received"),
+            words={
+                "figure": _("Figure"), "value": _("Value"), "comments": _("Comments"), "positions": _("Positions"),
+                "by_stance": _("By stance"), "by_respondent": _("By respondent type"),
+                "by_section": _("By section"), "by_status": _("By moderation status"),
+                "by_decision": _("By decision"), "not_answered": _("Not answered"), "poll": _("Poll"),
+                "answer": _("Answer"), "votes": _("Votes"), "share": _("Share"), "voters": _("Voters"),
+                "scope": _("Scope"), "generated": _("Generated"), "consultation": _("Consultation"),
+                "all": _("Everything"), "since": _("Since"), "section_and_paragraph": _("Section and paragraph"),
+                "section_n": _("Section %(number)s"), "subgroup": _("Subgroup"),
+                "justification": _("Justification"),
+            })
+
+
+class Exporter:
+    """Reads the rows of a scope in the words of one language."""
+
+    def __init__(self, scope: Scope, lang: str):
+        self.scope = scope
+        self.lang = lang if lang in ("lv", "en") else "lv"
+        self.labels = make_labels(self.lang)
+        self.filters = scope.filters()
+        self.stats: dict[str, Counter] = {"stance": Counter(), "respondent": Counter(), "section": Counter(),
+                                          "status": Counter(), "decision": Counter(), "kind": Counter()}
+
+    # counting
+    def count(self) -> int:
+        comments = db.session.scalar(select(func.count(Comment.id)).where(
+            *feedback.comment_conditions(self.scope.consultation, self.filters))) or 0
+        return comments + self.count_positions()
+
+    def count_positions(self) -> int:
+        conditions = feedback.position_conditions(self.scope.consultation, self.filters)
+        if conditions is None:
+            return 0
+        return db.session.scalar(select(func.count(Position.id)).where(*conditions)) or 0
+
+    def text(self, value: str | None) -> str:
+        return clean_text(value, self.labels.email_mask)
+
+    def localised(self, obj, name: str) -> str:
+        return (getattr(obj, f"{name}_{self.lang}", "") or getattr(obj, f"{name}_lv", "") or "") if obj else ""
+
+    def _submitter(self, name: str | None, shown: bool, deleted, respondent: str) -> str:
+        if shown and deleted is None and name and "@" not in name:
+            return self.text(name)
+        return self.labels.respondents.get(respondent, respondent or "")
+
+    def _changed(self, row) -> str:
+        if row.changed_section is None:
+            return ""
+        label = f"{row.changed_section}.{row.changed_paragraph}"
+        return f"{label} (v{row.changed_version})" if row.changed_version else label
+
+    def _count_row(self, kind: str, status: str, respondent: str, stance: str | None, section: str,
+                   decision: str | None) -> None:
+        self.stats["kind"][kind] += 1
+        self.stats["status"][status] += 1
+        self.stats["respondent"][respondent] += 1
+        if stance:
+            self.stats["stance"][stance] += 1
+        self.stats["section"][section] += 1
+        self.stats["decision"][decision or "none"] += 1
+
+    # comments
+    def comment_rows(self, progress: Progress = None) -> Iterator[dict]:
+        changed_paragraph = aliased(Paragraph)
+        changed_section = aliased(Section)
+        changed_version = aliased(Version)
+        statement = (
+            select(Comment.id, Comment.created_at, Comment.body, Comment.stance, Comment.status, Comment.show_name,
+                   Comment.language, Section.number.label("section"), Paragraph.number.label("paragraph"),
+                   Version.number.label("version"), User.display_name, User.respondent_type, User.deleted_at,
+                   Subgroup.name_lv.label("subgroup_lv"), Subgroup.name_en.label("subgroup_en"),
+                   Response.decision, Response.justification_lv, Response.justification_en,
+                   changed_section.number.label("changed_section"), changed_paragraph.number.label("changed_paragraph"),
+                   changed_version.number.label("changed_version"))
+            .join(Section, Section.id == Comment.section_id)
+            .outerjoin(Paragraph, Paragraph.id == Comment.paragraph_id)
+            .outerjoin(Version, Version.id == Comment.version_id)
+            .join(User, User.id == Comment.author_id)
+            .outerjoin(Subgroup, Subgroup.id == Comment.subgroup_id)
+            .outerjoin(response_comments, response_comments.c.comment_id == Comment.id)
+            .outerjoin(Response, Response.id == response_comments.c.response_id)
+            .outerjoin(changed_paragraph, changed_paragraph.id == Response.changed_paragraph_id)
+            .outerjoin(changed_section, changed_section.id == changed_paragraph.section_id)
+            .outerjoin(changed_version, changed_version.id == changed_paragraph.version_id)
+            .where(*feedback.comment_conditions(self.scope.consultation, self.filters))
+            .order_by(Section.number, Paragraph.number.is_not(None), Paragraph.number, Comment.created_at, Comment.id)
+            .execution_options(yield_per=BATCH))
+        labels = self.labels
+        number = 0
+        for batch in db.session.execute(statement).partitions():
+            ids = [row.id for row in batch]
+            tag_names: dict[int, list[str]] = {}
+            for comment_id, name in db.session.execute(
+                    select(comment_tags.c.comment_id, Tag.name).join(Tag, Tag.id == comment_tags.c.tag_id)
+                    .where(comment_tags.c.comment_id.in_(ids)).order_by(Tag.name)).all():
+                tag_names.setdefault(comment_id, []).append(name)
+            for row in batch:
+                number += 1
+                section = str(row.section)
+                self._count_row("comment", row.status, row.respondent_type, row.stance, section, row.decision)
+                yield {
+                    "no": number, "type": labels.comment, "id": row.id, "date": riga_time(row.created_at),
+                    "section": row.section,
+                    "paragraph": f"{row.section}.{row.paragraph}" if row.paragraph is not None else "",
+                    "version": row.version, "stance": labels.stances.get(row.stance, row.stance),
+                    "respondent_type": labels.respondents.get(row.respondent_type, row.respondent_type),
+                    "submitter": self._submitter(row.display_name, row.show_name, row.deleted_at, row.respondent_type),
+                    "language": row.language, "status": labels.statuses.get(row.status, row.status),
+                    "tags": ", ".join(self.text(t) for t in tag_names.get(row.id, ())),
+                    "subgroup": self.text((row.subgroup_en if self.lang == "en" and row.subgroup_en else row.subgroup_lv) or ""),
+                    "title": "", "text": self.text(row.body),
+                    "decision": labels.decisions.get(row.decision, "") if row.decision else "",
+                    "justification_lv": self.text(row.justification_lv), "justification_en": self.text(row.justification_en),
+                    "changed_paragraph": self._changed(row),
+                }
+            if progress:
+                progress(len(batch))
+
+    # positions
+    def position_rows(self, progress: Progress = None) -> Iterator[dict]:
+        conditions = feedback.position_conditions(self.scope.consultation, self.filters)
+        changed_paragraph = aliased(Paragraph)
+        changed_section = aliased(Section)
+        changed_version = aliased(Version)
+        statement = (
+            select(Position.id, Position.created_at, Position.title, Position.body, Position.status,
+                   Position.publish_name, Position.whole_draft, Position.language, Organisation.name.label("organisation"),
+                   Version.number.label("version"), User.respondent_type,
+                   Subgroup.name_lv.label("subgroup_lv"), Subgroup.name_en.label("subgroup_en"),
+                   Response.decision, Response.justification_lv, Response.justification_en,
+                   changed_section.number.label("changed_section"), changed_paragraph.number.label("changed_paragraph"),
+                   changed_version.number.label("changed_version"))
+            .join(Organisation, Organisation.id == Position.organisation_id)
+            .outerjoin(Version, Version.id == Position.version_id)
+            .join(User, User.id == Position.author_id)
+            .outerjoin(Subgroup, Subgroup.id == Position.subgroup_id)
+            .outerjoin(response_positions, response_positions.c.position_id == Position.id)
+            .outerjoin(Response, Response.id == response_positions.c.response_id)
+            .outerjoin(changed_paragraph, changed_paragraph.id == Response.changed_paragraph_id)
+            .outerjoin(changed_section, changed_section.id == changed_paragraph.section_id)
+            .outerjoin(changed_version, changed_version.id == changed_paragraph.version_id)
+            .where(*conditions).order_by(Position.created_at, Position.id).execution_options(yield_per=BATCH))
+        labels = self.labels
+        number = 0
+        for batch in db.session.execute(statement).partitions():
+            ids = [row.id for row in batch]
+            tag_names: dict[int, list[str]] = {}
+            for position_id, name in db.session.execute(
+                    select(position_tags.c.position_id, Tag.name).join(Tag, Tag.id == position_tags.c.tag_id)
+                    .where(position_tags.c.position_id.in_(ids)).order_by(Tag.name)).all():
+                tag_names.setdefault(position_id, []).append(name)
+            section_numbers: dict[int, list[int]] = {}
+            for position_id, section_number in db.session.execute(
+                    select(position_sections.c.position_id, Section.number)
+                    .join(Section, Section.id == position_sections.c.section_id)
+                    .where(position_sections.c.position_id.in_(ids)).order_by(Section.number)).all():
+                section_numbers.setdefault(position_id, []).append(section_number)
+            for row in batch:
+                number += 1
+                sections = ", ".join(str(n) for n in section_numbers.get(row.id, ()))
+                section = labels.whole_draft if row.whole_draft or not sections else sections
+                self._count_row("position", row.status, row.respondent_type, None, section, row.decision)
+                yield {
+                    "no": number, "type": labels.position, "id": row.id, "date": riga_time(row.created_at),
+                    "section": section, "paragraph": "", "version": row.version, "stance": "",
+                    "respondent_type": labels.respondents.get(row.respondent_type, row.respondent_type),
+                    "submitter": self.text(row.organisation) if row.publish_name
+                    else labels.respondents.get(row.respondent_type, row.respondent_type),
+                    "language": row.language, "status": labels.statuses.get(row.status, row.status),
+                    "tags": ", ".join(self.text(t) for t in tag_names.get(row.id, ())),
+                    "subgroup": self.text((row.subgroup_en if self.lang == "en" and row.subgroup_en else row.subgroup_lv) or ""),
+                    "title": self.text(row.title), "text": self.text(row.body),
+                    "decision": labels.decisions.get(row.decision, "") if row.decision else "",
+                    "justification_lv": self.text(row.justification_lv), "justification_en": self.text(row.justification_en),
+                    "changed_paragraph": self._changed(row),
+                }
+            if progress:
+                progress(len(batch))
+
+    def rows(self, progress: Progress = None) -> Iterator[dict]:
+        yield from self.comment_rows(progress)
+        yield from self.position_rows(progress)
+
+    # polls
+    def poll_rows(self) -> Iterator[dict]:
+        for poll in polls.consultation_polls(self.scope.consultation):
+            result = polls.results(poll)
+            for option in result.options:
+                yield {"poll_id": poll.id, "question": self.text(self.localised(poll, "question")),
+                       "option": self.text(self.localised(option.option, "label")), "votes": option.votes,
+                       "share": round(option.share, 4), "voters": result.voters}
+
+    # figures of what was exported
+    def summary_rows(self) -> list[tuple[str, str, int]]:
+        """(group, label, count) for what was exported, in the order shown."""
+        labels = self.labels
+        words = labels.words
+        rows: list[tuple[str, str, int]] = [
+            ("", words["comments"], self.stats["kind"]["comment"]),
+            ("", words["positions"], self.stats["kind"]["position"]),
+        ]
+        rows += [(words["by_stance"], labels.stances.get(code, code), count)
+                 for code, count in sorted(self.stats["stance"].items())]
+        rows += [(words["by_respondent"], labels.respondents.get(code, code), count)
+                 for code, count in sorted(self.stats["respondent"].items())]
+        rows += [(words["by_section"], code, count)
+                 for code, count in sorted(self.stats["section"].items(), key=lambda i: _natural(i[0]))]
+        rows += [(words["by_status"], labels.statuses.get(code, code), count)
+                 for code, count in sorted(self.stats["status"].items())]
+        rows += [(words["by_decision"], labels.decisions.get(code, words["not_answered"]), count)
+                 for code, count in sorted(self.stats["decision"].items())]
+        return rows
+
+    def scope_text(self) -> str:
+        words = self.labels.words
+        parts = []
+        if self.scope.section:
+            parts.append(words["section_n"] % {"number": self.scope.section.number} + " "
+                         + self.localised(self.scope.section, "title"))
+        if self.scope.subgroup:
+            parts.append(f"{words['subgroup']}: {self.localised(self.scope.subgroup, 'name')}")
+        if self.scope.since:
+            parts.append(f"{words['since']} {self.scope.since.isoformat()}")
+        return "; ".join(parts) or words["all"]
+
+
+def _natural(text: str):
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+
+
+# Writers ---------------------------------------------------------------------------------------
+
+def csv_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel reads the Latvian letters), one row per item, formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([neutralise(exporter.labels.headers[c]) for c in COLUMNS])
+    pending = 0
+    for row in exporter.rows(progress):
+        writer.writerow([neutralise(_csv_value(row[c])) for c in COLUMNS])
+        pending += 1
+        if pending >= 500:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate(0)
+            pending = 0
+    yield buffer.getvalue().encode("utf-8")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def json_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]:
+    """One JSON document, written piece by piece: consultation, scope, comments, positions, polls, summary."""
+    consultation = exporter.scope.consultation
+    head = {
+        "consultation": {"slug": consultation.slug, "title": exporter.localised(consultation, "title"),
+                         "status": consultation.status},
+        "language": exporter.lang,
+        "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
+        "scope": {"section": exporter.scope.section.number if exporter.scope.section else None,
+                  "subgroup": exporter.scope.subgroup.id if exporter.scope.subgroup else None,
+                  "since": exporter.scope.since.isoformat() if exporter.scope.since else None,
+                  "all_statuses": exporter.scope.all_statuses},
+        "columns": {c: exporter.labels.headers[c] for c in COLUMNS},
+    }
+    yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "comments": [').encode("utf-8")
+    for name, rows in (("comments", exporter.comment_rows(progress)), ("positions", exporter.position_rows(progress))):
+        if name == "positions":
+            yield b'], "positions": ['
+        parts = []
+        first = True
+        for row in rows:
+            parts.append(("" if first else ",") + json.dumps(_json_row(row), ensure_ascii=False))
+            first = False
+            if len(parts) >= 500:
+                yield "".join(parts).encode("utf-8")
+                parts = []
+        if parts:
+            yield "".join(parts).encode("utf-8")
+    poll_rows = list(exporter.poll_rows())
+    summary = [{"group": g, "label": label, "count": count} for g, label, count in exporter.summary_rows()]
+    yield ('], "polls": ' + json.dumps(poll_rows, ensure_ascii=False) + ', "summary": '
+           + json.dumps(summary, ensure_ascii=False) + "}").encode("utf-8")
+
+
+def _json_row(row: dict) -> dict:
+    out = {key: value for key, value in row.items() if key != "no"}
+    if isinstance(out.get("date"), datetime):
+        out["date"] = out["date"].isoformat(timespec="minutes")
+    return out
+
+
+XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "section": 9, "paragraph": 10, "version": 8, "stance": 18,
+               "respondent_type": 20, "submitter": 24, "language": 8, "status": 18, "tags": 20, "subgroup": 24,
+               "title": 30, "text": 70, "decision": 18, "justification_lv": 50, "justification_en": 50,
+               "changed_paragraph": 12}
+
+
+def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:
+    """Sheets Comments, Positions, Polls, Summary, written row by row (openpyxl write-only)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def header(sheet, values):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=neutralise(value))
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    def rows_sheet(title, rows):
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = XLSX_WIDTHS[column]
+        header(sheet, [exporter.labels.headers[c] for c in COLUMNS])
+        for row in rows:
+            values = []
+            for column in COLUMNS:
+                value = neutralise(row[column])
+                if column in ("text", "justification_lv", "justification_en") and value:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.alignment = wrap
+                    value = cell
+                values.append(value)
+            sheet.append(values)
+
+    rows_sheet("Comments", exporter.comment_rows(progress))
+    rows_sheet("Positions", exporter.position_rows(progress))
+    words = exporter.labels.words
+    sheet = workbook.create_sheet("Polls")
+    header(sheet, [words["poll"], words["answer"], words["votes"], words["share"], words["voters"]])
+    for row in exporter.poll_rows():
+        sheet.append([neutralise(row["question"]), neutralise(row["option"]), row["votes"], row["share"],
+                      row["voters"]])
+    sheet = workbook.create_sheet("Summary")
+    header(sheet, [words["figure"], words["value"]])
+    consultation = exporter.scope.consultation
+    sheet.append([words["consultation"], neutralise(exporter.text(exporter.localised(consultation, "title")))])
+    sheet.append([words["scope"], neutralise(exporter.scope_text())])
+    sheet.append([words["generated"], riga_time(utcnow())])
+    group_seen = None
+    for group, label, count in exporter.summary_rows():
+        if group and group != group_seen:
+            cell = WriteOnlyCell(sheet, value=neutralise(group))
+            cell.font = bold
+            sheet.append([cell])
+            group_seen = group
+        sheet.append([neutralise(label), count])
+    workbook.save(target)
+
+
+def write_docx(exporter: Exporter, target, progress: Progress = None) -> None:
+    """The Latvian response table ("izziņa"): no., section and paragraph, proposal, submitter, decision, justification."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    page = document.sections[0]
+    page.orientation = WD_ORIENT.LANDSCAPE
+    page.page_width, page.page_height = page.page_height, page.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(page, side, Cm(1.5))
+    document.styles["Normal"].font.size = Pt(9)
+    labels = exporter.labels
+    consultation = exporter.scope.consultation
+    document.add_heading(labels.sheet_title, level=1)
+    document.add_paragraph(exporter.text(exporter.localised(consultation, "title")))
+    document.add_paragraph(f"{labels.words['scope']}: {exporter.scope_text()}. "
+                           f"{labels.words['generated']}: {riga_time(utcnow()).strftime('%Y-%m-%d %H:%M')}")
+    headers = [labels.headers["no"], labels.words["section_and_paragraph"], labels.headers["text"],
+               labels.headers["submitter"], labels.headers["decision"], labels.words["justification"]]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    widths = [Cm(1.2), Cm(2.6), Cm(8.5), Cm(3.5), Cm(3), Cm(7.5)]
+    for cell, text, width in zip(table.rows[0].cells, headers, widths):
+        cell.width = width
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+    _repeat_header(table.rows[0])
+    number = 0
+    for row in exporter.rows(progress):
+        number += 1
+        where = row["paragraph"] or str(row["section"])
+        proposal = f"{row['title']}\n{row['text']}" if row["title"] else row["text"]
+        justification = (row["justification_en"] if exporter.lang == "en" and row["justification_en"]
+                         else row["justification_lv"])
+        if row["changed_paragraph"]:
+            justification = f"{justification}\n→ {row['changed_paragraph']}".strip()
+        cells = table.add_row().cells
+        for cell, text, width in zip(cells, (str(number), where, proposal, row["submitter"], row["decision"],
+                                             justification), widths):
+            cell.width = width
+            cell.text = text
+    document.save(target)
+
+
+def _repeat_header(row) -> None:
+    """Marks a table row as the header repeated on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    properties.append(element)
+
+
+# Entry points ----------------------------------------------------------------------------------
+
+def write_export(scope: Scope, fmt: str, lang: str, target, progress: Progress = None) -> None:
+    """Writes the export to a binary file object (the CLI and the benchmark use this)."""
+    check_format(fmt)
+    exporter = Exporter(scope, lang)
+    with force_locale(exporter.lang):
+        if fmt == "csv":
+            for chunk in csv_chunks(exporter, progress):
+                target.write(chunk)
+        elif fmt == "json":
+            for chunk in json_chunks(exporter, progress):
+                target.write(chunk)
+        elif fmt == "xlsx":
+            write_xlsx(exporter, target, progress)
+        else:
+            write_docx(exporter, target, progress)
+
+
+def stream_export(scope: Scope, fmt: str, lang: str) -> Iterator[bytes]:
+    """The export as chunks for a streamed HTTP response: CSV and JSON row by row; XLSX and DOCX
+    are built in a spooled temporary file (memory first, disk when large) and then sent in chunks."""
+    check_format(fmt)
+    exporter = Exporter(scope, lang)
+    if fmt in ("csv", "json"):
+        chunks = csv_chunks(exporter) if fmt == "csv" else json_chunks(exporter)
+        while True:
+            with force_locale(exporter.lang):
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        with force_locale(exporter.lang):
+            (write_xlsx if fmt == "xlsx" else write_docx)(exporter, spool)
+        spool.seek(0)
+        while True:
+            chunk = spool.read(CHUNK)
+            if not chunk:
+                return
+            yield chunk
+
+
+def filename(scope: Scope, fmt: str) -> str:
+    return f"{scope.slug()}-{utcnow().date().isoformat()}.{fmt}"

@@ -1,0 +1,216 @@
+"""Summaries of a consultation's feedback, for the working group (usable while it runs).
+
+The figures come from GROUP BY queries, so their cost does not grow with the number
+of comments. Campaigns and keywords need the texts: one streamed pass over the
+approved comments, remembered per process until a comment is added or moderated.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Comment, Consultation, ModerationEvent, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
+    Status, User,
+)
+from . import campaigns as campaign_service
+from . import polls, responses
+from .keywords import KeywordCounter
+
+RIGA = ZoneInfo("Europe/Riga")
+UTC = ZoneInfo("UTC")
+KEYWORDS_PER_SECTION = 10
+CAMPAIGNS_SHOWN = 20
+
+
+@dataclass
+class TextAnalysis:
+    campaigns: list[campaign_service.Campaign]
+    keywords: dict[int, list[tuple[str, int]]]      # section id → [(word, count)]
+    distinct_by_section: dict[int, int]             # section id → comments when each campaign counts once
+
+
+@dataclass
+class Summary:
+    consultation: Consultation
+    comments: int
+    distinct_comments: int
+    positions: int
+    participants: int
+    per_day: list[tuple[date, int]]
+    by_section: list[tuple[Section, int, int]]          # section, comments, distinct (campaigns once)
+    by_paragraph: list[tuple[str, int]]
+    by_stance: list[tuple[str, int]]
+    by_respondent: list[tuple[str, int]]
+    positions_by_kind: list[tuple[str, int]]
+    polls: list[tuple[Poll, polls.PollResult]]
+    moderation: dict[str, int]
+    rejected_by_reason: list[tuple[str, int]]
+    hidden_by_reason: list[tuple[str, int]]
+    keywords: dict[int, list[tuple[str, int]]]
+    campaigns: list[tuple[campaign_service.Campaign, list[Section]]]
+    campaign_count: int
+    answers: responses.AnswerCounts
+    sections: list[Section] = field(default_factory=list)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _hour_bucket(column):
+    """The UTC hour of a timestamp as text 'YYYY-MM-DD HH', in SQL on SQLite and PostgreSQL."""
+    if _dialect() == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", column)
+
+
+def _per_day(consultation: Consultation) -> list[tuple[date, int]]:
+    """Approved comments and positions per Riga calendar day, every day from the first to the last."""
+    counts: dict[date, int] = defaultdict(int)
+    for model in (Comment, Position):
+        bucket = _hour_bucket(model.created_at)
+        rows = db.session.execute(select(bucket, func.count()).where(
+            model.consultation_id == consultation.id, model.status == Status.APPROVED).group_by(bucket)).all()
+        for hour, count in rows:
+            if not hour:
+                continue
+            moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(RIGA)
+            counts[moment.date()] += count
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    days = []
+    day = first
+    while day <= last:
+        days.append((day, counts.get(day, 0)))
+        day += timedelta(days=1)
+    return days
+
+
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 8
+
+
+def _text_signature(consultation: Consultation) -> tuple:
+    row = db.session.execute(select(func.count(Comment.id), func.max(Comment.id), func.max(Comment.moderated_at),
+                                    func.max(Comment.edited_at))
+                             .where(Comment.consultation_id == consultation.id,
+                                    Comment.status == Status.APPROVED)).one()
+    return (consultation.id, *[str(value) for value in row])
+
+
+def analyse_texts(consultation: Consultation) -> TextAnalysis:
+    """Campaigns and keywords of the approved comments (cached until the comments change)."""
+    signature = _text_signature(consultation)
+    with _cache_lock:
+        if signature in _cache:
+            _cache.move_to_end(signature)
+            return _cache[signature]
+    items = []
+    result = db.session.execute(
+        select(Comment.id, Comment.section_id, Comment.body)
+        .where(Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
+        .order_by(Comment.created_at, Comment.id).execution_options(yield_per=2000))
+    for row in result:
+        items.append((row.id, row.section_id, row.body))
+    found = campaign_service.find_campaigns(items)
+    in_campaign = campaign_service.campaign_of(found)
+    counter = KeywordCounter()
+    distinct: dict[int, int] = defaultdict(int)
+    counted: set[tuple[int, int]] = set()   # (campaign, section) already counted
+    for item_id, section_id, body in items:
+        campaign = in_campaign.get(item_id)
+        if campaign is not None:
+            key = (id(campaign), section_id)
+            if key in counted:
+                continue  # a campaign counts once per section: only its first text there is read
+            counted.add(key)
+        distinct[section_id] += 1
+        counter.add(section_id, body)
+    analysis = TextAnalysis(found, {s: counter.top(s, KEYWORDS_PER_SECTION) for s in counter.counts},
+                            dict(distinct))
+    with _cache_lock:
+        _cache[signature] = analysis
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return analysis
+
+
+def _ordered(rows, order) -> list[tuple[str, int]]:
+    counts = dict(rows)
+    known = [(code, counts.get(code, 0)) for code in order]
+    extra = [(code, count) for code, count in counts.items() if code not in order]
+    return known + extra
+
+
+def build_summary(consultation: Consultation) -> Summary:
+    approved_comment = (Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
+    approved_position = (Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
+    comments = db.session.scalar(select(func.count(Comment.id)).where(*approved_comment)) or 0
+    positions = db.session.scalar(select(func.count(Position.id)).where(*approved_position)) or 0
+    authors = select(Comment.author_id).where(*approved_comment).union(
+        select(Position.author_id).where(*approved_position)).subquery()
+    participants = db.session.scalar(select(func.count()).select_from(authors)) or 0
+    sections = list(db.session.scalars(select(Section).where(Section.consultation_id == consultation.id)
+                                       .order_by(Section.number)))
+    section_counts = dict(db.session.execute(select(Comment.section_id, func.count()).where(*approved_comment)
+                                             .group_by(Comment.section_id)).all())
+    paragraph_rows = db.session.execute(
+        select(Section.number, Paragraph.number, func.count(Comment.id))
+        .join(Paragraph, Paragraph.id == Comment.paragraph_id).join(Section, Section.id == Paragraph.section_id)
+        .where(*approved_comment).group_by(Section.number, Paragraph.number)
+        .order_by(Section.number, Paragraph.number)).all()
+    by_stance = _ordered(db.session.execute(select(Comment.stance, func.count()).where(*approved_comment)
+                                            .group_by(Comment.stance)).all(), Stance.ALL)
+    by_respondent = _ordered(db.session.execute(
+        select(User.respondent_type, func.count(Comment.id)).join(User, User.id == Comment.author_id)
+        .where(*approved_comment).group_by(User.respondent_type)).all(), RespondentType.ALL)
+    positions_by_kind = db.session.execute(
+        select(Organisation.kind, func.count(Position.id)).join(Organisation, Organisation.id == Position.organisation_id)
+        .where(*approved_position).group_by(Organisation.kind).order_by(Organisation.kind)).all()
+    moderation: dict[str, int] = defaultdict(int)
+    for model in (Comment, Position):
+        for status, count in db.session.execute(select(model.status, func.count()).where(
+                model.consultation_id == consultation.id).group_by(model.status)).all():
+            moderation[status] += count
+    moderation["received"] = sum(moderation[s] for s in Status.ALL)
+    reasons: dict[str, dict[str, int]] = {Status.REJECTED: defaultdict(int), Status.HIDDEN: defaultdict(int)}
+    for model in (Comment, Position):
+        for status, reason, count in db.session.execute(
+                select(model.status, model.moderation_reason, func.count())
+                .where(model.consultation_id == consultation.id,
+                       model.status.in_((Status.REJECTED, Status.HIDDEN)))
+                .group_by(model.status, model.moderation_reason)).all():
+            reasons[status][reason or "other"] += count
+    poll_list = [(poll, polls.results(poll)) for poll in polls.consultation_polls(consultation)]
+    analysis = analyse_texts(consultation)
+    section_by_id = {s.id: s for s in sections}
+    distinct_total = campaign_service.distinct_count(comments, analysis.campaigns)
+    return Summary(
+        consultation=consultation, comments=comments, distinct_comments=distinct_total, positions=positions,
+        participants=participants, per_day=_per_day(consultation),
+        by_section=[(s, section_counts.get(s.id, 0), analysis.distinct_by_section.get(s.id, 0)) for s in sections],
+        by_paragraph=[(f"{s}.{p}", count) for s, p, count in paragraph_rows],
+        by_stance=by_stance, by_respondent=by_respondent,
+        positions_by_kind=[(kind, count) for kind, count in positions_by_kind],
+        polls=poll_list, moderation=dict(moderation),
+        rejected_by_reason=sorted(reasons[Status.REJECTED].items(), key=lambda r: (-r[1], r[0])),
+        hidden_by_reason=sorted(reasons[Status.HIDDEN].items(), key=lambda r: (-r[1], r[0])),
+        keywords=analysis.keywords,
+        campaigns=[(c, [section_by_id[s] for s in c.sections if s in section_by_id])
+                   for c in analysis.campaigns[:CAMPAIGNS_SHOWN]],
+        campaign_count=len(analysis.campaigns),
+        answers=responses.answer_counts(consultation),
+        sections=sections,
+    )
+
+
+__all__ = ["Summary", "TextAnalysis", "build_summary", "analyse_texts", "ModerationEvent"]

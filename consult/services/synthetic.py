@@ -1,0 +1,215 @@
+"""Generated feedback for load tests: `flask --app consult demo --synthetic N`.
+
+Adds N approved comments in Latvian (with diacritics), spread over the open demo
+consultation's published sections and paragraphs, over the days it has been open,
+with varied stances and respondent types. A few percent are copies of three campaign
+texts (with changed case and punctuation, or one extra word), so campaign detection
+has something to find. Authors are 500 generated accounts, reused across runs; they
+have no password and cannot sign in. Rows go in with bulk INSERTs of a few thousand.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Comment, Consultation, ConsultationStatus, Paragraph, RespondentType, Section, Stance, Status, User
+from . import publication
+from .comments import fingerprint
+
+DEMO_SLUG = "social-services-guidelines-2014-2020"
+USERS = 500
+BATCH = 5000
+EMAIL_DOMAIN = "synthetic.example.invalid"
+
+OPENERS = [
+    "Uzskatu, ka", "Manuprāt,", "Kā sociālā darbiniece varu teikt, ka", "Mūsu pašvaldībā redzam, ka",
+    "Ierosinu papildināt tekstu, jo", "Piekrītu, ka", "Nepiekrītu, ka", "Lūdzu precizēt, kāpēc",
+    "Būtu svarīgi uzsvērt, ka", "Pieredze Latgalē rāda, ka", "Vecāku biedrības vārdā vēlos uzsvērt, ka",
+    "Iedzīvotāji bieži jautā, vai", "Jāņem vērā, ka", "Diemžēl", "Ļoti atbalstu, ka", "Kā pensionāre redzu, ka",
+    "Nevalstiskā sektora pieredze liecina, ka", "Aicinu darba grupu ņemt vērā, ka",
+]
+SUBJECTS = [
+    "sociālo pakalpojumu pieejamība laukos", "aprūpe mājās", "dienas centru tīkls", "ģimenes asistenta pakalpojums",
+    "atbalsts bērniem ar invaliditāti", "sociālo darbinieku atalgojums", "krīzes centru finansējums",
+    "pašvaldību sadarbība ar nevalstiskajām organizācijām", "deinstitucionalizācijas process", "grupu dzīvokļu izveide",
+    "transporta pieejamība senioriem", "pakalpojumu kvalitātes uzraudzība", "jauniešu iesaiste lēmumu pieņemšanā",
+    "sociālās rehabilitācijas programmas", "atelpas brīža pakalpojums", "mājokļa pabalsta aprēķins",
+    "asistenta pakalpojums skolā", "supervīzijas pieejamība speciālistiem", "datu apmaiņa starp iestādēm",
+    "brīvprātīgā darba atbalsts", "speciālistu piesaiste reģioniem", "ēdināšana trūcīgām ģimenēm",
+    "psihologa konsultācijas pusaudžiem", "alternatīvā aprūpe ārpusģimenes bērniem",
+]
+PREDICATES = [
+    "joprojām ir nepietiekama", "būtu jāpaplašina visos novados", "prasa lielāku valsts finansējumu",
+    "jāplāno kopā ar pašvaldībām", "prasa skaidrākus kritērijus", "jāattīsta pakāpeniski līdz 2020. gadam",
+    "nedrīkst palikt tikai Rīgā", "jāpielāgo cilvēku patiesajām vajadzībām", "jāvērtē pēc rezultātiem, nevis procesiem",
+    "jānodrošina arī nedēļas nogalēs", "šobrīd ir pārāk birokrātiska", "jāsasaista ar nodarbinātības pasākumiem",
+    "pelna īpašu uzmanību", "jāiekļauj rīcības plānā ar termiņiem", "varētu saņemt Eiropas fondu līdzekļus",
+    "jāpārskata ik pēc diviem gadiem", "dublējas ar citiem pakalpojumiem", "jāpadara saprotamāka iedzīvotājiem",
+    "prasa papildu apmācības", "vispirms jāpārbauda pilotprojektā", "nav pieejama cilvēkiem ratiņkrēslā",
+]
+PLACES = [
+    "Rēzeknes", "Jēkabpils", "Cēsu", "Kuldīgas", "Ludzas", "Līvānu", "Smiltenes", "Valmieras", "Daugavpils", "Ogres",
+    "Tukuma", "Saldus", "Gulbenes", "Balvu", "Krāslavas", "Preiļu", "Alūksnes", "Limbažu", "Madonas", "Dobeles",
+]
+DETAILS = [
+    "Piemēram, {place} novadā {n} ģimenes gaida rindā vairāk nekā {m} mēnešus.",
+    "Mūsu organizācija strādā ar {n} klientiem, un {m} no viņiem to min kā galveno grūtību.",
+    "Lūdzu šajā punktā norādīt konkrētu atbildīgo iestādi un termiņu.",
+    "Lūdzu pievienot rādītāju, pēc kura varēs izmērīt progresu.",
+    "Tas īpaši skar vientuļos senioru mājsaimniecības {place} pusē.",
+    "Līdzīgs risinājums jau darbojas {place} novadā, un rezultāti ir labi.",
+    "Bez tā pamatnostādnes paliks tikai uz papīra.",
+    "Aprēķini rāda, ka tas izmaksātu aptuveni {n} tūkstošus eiro gadā.",
+    "Pērn {place} novadā šo pakalpojumu saņēma tikai {n} cilvēki.",
+    "Speciālistu trūkums ir jūtams jau {m} gadus pēc kārtas.",
+    "Ģimenes ar trim un vairāk bērniem šeit jāmin atsevišķi.",
+    "Vajadzētu uzklausīt arī pašus pakalpojuma saņēmējus, ne tikai iestādes.",
+    "Ceru, ka darba grupa šo ņems vērā nākamajā redakcijā.",
+    "Nav skaidrs, kā tiks nodrošināta pēctecība pēc projekta beigām.",
+    "Šķiet, ka tekstā trūkst saiknes ar veselības aprūpes sistēmu.",
+    "Ieteiktu izmantot arī kaimiņvalstu, piemēram, Igaunijas, pieredzi.",
+]
+CAMPAIGNS = [
+    "Aicinām saglabāt valsts finansējumu dienas centriem visos novados! Mēs esam pret jebkādu samazinājumu.",
+    "Prasām ieviest ģimenes asistenta pakalpojumu katrā pašvaldībā līdz 2016. gadam, jo ģimenes nevar gaidīt.",
+    "Lūdzam pamatnostādnēs skaidri noteikt sociālo darbinieku minimālo algu un slodzes apjomu.",
+]
+CAMPAIGN_SHARE = 0.03
+STANCE_WEIGHTS = [(Stance.SUPPORTS, 30), (Stance.OBJECTS, 20), (Stance.PROPOSES, 40), (Stance.ASKS, 10)]
+RESPONDENT_WEIGHTS = [(RespondentType.CITIZEN, 60), (RespondentType.ORGANISATION, 15), (RespondentType.MUNICIPALITY, 8),
+                      (RespondentType.BUSINESS, 5), (RespondentType.ACADEMIC, 7), (RespondentType.OTHER, 5)]
+
+
+class SyntheticRefused(Exception):
+    pass
+
+
+def _weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _sentence(rng: random.Random) -> str:
+    opener = rng.choice(OPENERS)
+    subject = rng.choice(SUBJECTS)
+    text = f"{opener} {subject} {rng.choice(PREDICATES)}."
+    if opener.endswith(","):
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def comment_text(rng: random.Random) -> str:
+    """One or two statements and one to three details, with numbers and Latvian place names."""
+    parts = [_sentence(rng) for _ in range(rng.choice((1, 1, 2)))]
+    for template in rng.sample(DETAILS, rng.choice((1, 2, 3))):
+        parts.append(template.format(place=rng.choice(PLACES), n=rng.randint(3, 480), m=rng.randint(2, 36)))
+    return " ".join(parts)
+
+
+def campaign_text(rng: random.Random) -> str:
+    """A campaign text as people send it: sometimes shouted, re-punctuated or signed."""
+    text = rng.choice(CAMPAIGNS)
+    variant = rng.random()
+    if variant < 0.2:
+        text = text.upper()
+    elif variant < 0.4:
+        text = text.replace("!", ".").replace(",", "")
+    elif variant < 0.55:
+        text = text + " Paldies."
+    return text
+
+
+def _consultation() -> Consultation:
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == DEMO_SLUG,
+                                                                Consultation.status == ConsultationStatus.OPEN))
+    if consultation is None:
+        consultation = db.session.scalar(select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+                                         .order_by(Consultation.id).limit(1))
+    if consultation is None:
+        raise SyntheticRefused("There is no open consultation: load the demo first (flask --app consult demo).")
+    return consultation
+
+
+def _users(rng: random.Random) -> list[int]:
+    """The ids of the generated authors, creating whichever of the 500 are missing."""
+    emails = [f"synthetic-{i:04d}@{EMAIL_DOMAIN}" for i in range(1, USERS + 1)]
+    existing = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+    now = utcnow()
+    missing = [
+        {"email": email, "display_name": f"Dalībnieks {index:04d}", "password_hash": "", "role": "citizen",
+         "respondent_type": _weighted(rng, RESPONDENT_WEIGHTS), "language": "lv", "consent_at": now,
+         "email_confirmed_at": now, "created_at": now, "session_token": secrets.token_urlsafe(24)}
+        for index, email in enumerate(emails, start=1) if email not in existing]
+    if missing:
+        db.session.execute(insert(User), missing)
+        existing = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+    return [existing[email] for email in emails]
+
+
+def add_synthetic_comments(count: int, seed: int | None = None, progress=None) -> int:
+    """Adds `count` approved comments to the open demo consultation; returns how many were added."""
+    if count <= 0:
+        return 0
+    rng = random.Random(seed if seed is not None else secrets.randbits(32))
+    consultation = _consultation()
+    now = utcnow()
+    version = publication.current_version(consultation)
+    sections = [s for s in db.session.scalars(select(Section).where(Section.consultation_id == consultation.id)
+                                              .order_by(Section.number)) if s.is_published(now)]
+    if not sections:
+        raise SyntheticRefused("The open consultation has no published section.")
+    paragraphs: dict[int, list[int]] = {s.id: [] for s in sections}
+    if version is not None:
+        for paragraph_id, section_id in db.session.execute(select(Paragraph.id, Paragraph.section_id).where(
+                Paragraph.version_id == version.id, Paragraph.section_id.in_(list(paragraphs)))).all():
+            paragraphs[section_id].append(paragraph_id)
+    users = _users(rng)
+    start = consultation.opens_at if consultation.opens_at and consultation.opens_at < now else now - timedelta(days=30)
+    end = min(now, consultation.closes_at) if consultation.closes_at and consultation.closes_at > start else now
+    span = max(1, int((end - start).total_seconds()))
+    added = 0
+    while added < count:
+        rows = []
+        for _ in range(min(BATCH, count - added)):
+            section = rng.choice(sections)
+            in_campaign = rng.random() < CAMPAIGN_SHARE
+            body = campaign_text(rng) if in_campaign else comment_text(rng)
+            choices = paragraphs[section.id]
+            created = start + timedelta(seconds=rng.randrange(span))
+            rows.append({
+                "consultation_id": consultation.id, "section_id": section.id,
+                "version_id": version.id if version else None,
+                "paragraph_id": rng.choice(choices) if choices and rng.random() < 0.6 else None,
+                "author_id": rng.choice(users),
+                "stance": Stance.OBJECTS if in_campaign else _weighted(rng, STANCE_WEIGHTS),
+                "body": body, "language": "lv", "show_name": rng.random() < 0.5, "status": Status.APPROVED,
+                "needs_review": False, "fingerprint": fingerprint(body),
+                "idempotency_key": "synthetic-" + secrets.token_hex(12),
+                "created_at": created, "moderated_at": min(now, created + timedelta(minutes=rng.randint(5, 600))),
+            })
+        db.session.execute(insert(Comment), rows)
+        db.session.commit()
+        added += len(rows)
+        if progress:
+            progress(len(rows))
+    return added
+
+
+
+def add_synthetic_from_cli(count: int) -> None:
+    """The `demo --synthetic N` part: a progress bar on a terminal, a plain line otherwise."""
+    import time
+
+    import click
+    started = time.perf_counter()
+    try:
+        with click.progressbar(length=count, label="Adding synthetic comments") as bar:
+            added = add_synthetic_comments(count, progress=bar.update)
+    except SyntheticRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"Synthetic content: added {added} approved comment(s) in {time.perf_counter() - started:.1f} s.")

@@ -1,0 +1,205 @@
+"""Forms of the working-group pages: the table's filters and bulk actions, responses, exports."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import BaseForm, choices, max_chars, no_nul, normalise_text
+from ..labels import RESPONDENT_TYPES, STANCES, STATUSES
+from ..models import Decision, RespondentType, Stance, Status
+from ..services import exports, feedback
+from ..services.responses import DECISION_LABELS, JUSTIFICATION_MAX_CHARS
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: str | None) -> date | None:
+    """YYYY-MM-DD (what <input type=date> sends) or None; ValueError when malformed."""
+    if not value:
+        return None
+    if not _DATE.match(value):
+        raise ValueError(value)
+    return date.fromisoformat(value)
+
+
+def _date_check(_form, field) -> None:
+    try:
+        parse_date(field.data)
+    except ValueError:
+        raise ValidationError(_l("Enter a date as year-month-day, for example 2014-03-21.")) from None
+
+
+def _digits(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+class FilterForm(BaseForm):
+    """The feedback table's filters (GET): unknown values are ignored, malformed dates get a message."""
+
+    class Meta:
+        csrf = False
+        locales = False
+
+    q = StringField(_l("Text contains"), filters=[normalise_text], validators=[Optional(), max_chars(200), no_nul])
+    kind = SelectField(_l("Items"), validate_choice=False, choices=choices([
+        ("all", _l("Comments and positions")), ("comments", _l("Comments")), ("positions", _l("Positions"))]))
+    section = SelectField(_l("Section"), validate_choice=False)
+    paragraph = SelectField(_l("Paragraph"), validate_choice=False)
+    stance = SelectField(_l("Stance"), validate_choice=False, choices=choices(
+        [("", _l("Any stance"))] + [(code, STANCES[code]) for code in Stance.ALL]))
+    respondent = SelectField(_l("Respondent type"), validate_choice=False, choices=choices(
+        [("", _l("Any respondent type"))] + [(code, RESPONDENT_TYPES[code]) for code in RespondentType.ALL]))
+    status = SelectField(_l("Moderation status"), validate_choice=False, default=Status.APPROVED, choices=choices(
+        [(code, STATUSES[code]) for code in Status.ALL] + [(feedback.ALL_STATUSES, _l("Any status"))]))
+    tag = SelectField(_l("Tag"), validate_choice=False)
+    subgroup = SelectField(_l("Subgroup"), validate_choice=False)
+    decision = SelectField(_l("Response"), validate_choice=False, choices=choices(
+        [("", _l("Answered or not")), (feedback.NOT_ANSWERED, _l("Not answered"))]
+        + [(code, DECISION_LABELS[code]) for code in Decision.ALL]))
+    date_from = StringField(_l("From"), filters=[normalise_text], validators=[Optional(), _date_check])
+    date_to = StringField(_l("To"), filters=[normalise_text], validators=[Optional(), _date_check])
+    per_page = SelectField(_l("Per page"), validate_choice=False, default="25",
+                           choices=choices([(str(n), str(n)) for n in feedback.PER_PAGE_CHOICES]))
+
+    def set_choices(self, sections, paragraph_labels, tags, subgroups, localized) -> None:
+        self.section.choices = choices([("", _l("All sections"))] + [
+            (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
+        self.paragraph.choices = choices([("", _l("Any paragraph"))] + [(label, label) for label in paragraph_labels])
+        self.tag.choices = choices([("", _l("Any tag"))] + [(str(t.id), t.name) for t in tags])
+        self.subgroup.choices = choices([("", _l("Any subgroup"))] + [
+            (str(g.id), localized(g, "name")) for g in subgroups])
+
+    def to_filters(self, known_tags, known_subgroups) -> feedback.Filters:
+        """What the form asks for; values that are not among the choices count as "any"."""
+        f = feedback.Filters()
+        f.kind = self.kind.data if self.kind.data in ("all", "comments", "positions") else "all"
+        f.section = _digits(self.section.data)
+        if self.paragraph.data and re.fullmatch(r"\d{1,6}\.\d{1,6}", self.paragraph.data):
+            s, p = self.paragraph.data.split(".")
+            f.paragraph = (int(s), int(p))
+        f.stance = self.stance.data if self.stance.data in Stance.ALL else None
+        f.respondent_type = self.respondent.data if self.respondent.data in RespondentType.ALL else None
+        f.status = self.status.data if self.status.data in (*Status.ALL, feedback.ALL_STATUSES) else Status.APPROVED
+        tag_id = _digits(self.tag.data)
+        f.tag_id = tag_id if tag_id in {t.id for t in known_tags} else None
+        subgroup_id = _digits(self.subgroup.data)
+        f.subgroup_id = subgroup_id if subgroup_id in {g.id for g in known_subgroups} else None
+        f.decision = self.decision.data if self.decision.data in (*Decision.ALL, feedback.NOT_ANSWERED) else None
+        f.date_from = _safe_date(self.date_from.data) if not self.date_from.errors else None
+        f.date_to = _safe_date(self.date_to.data) if not self.date_to.errors else None
+        f.text = (self.q.data or "")[:200] if not self.q.errors else ""
+        return f
+
+    def per_page_value(self) -> int:
+        value = _digits(self.per_page.data)
+        return value if value in feedback.PER_PAGE_CHOICES else feedback.PER_PAGE_CHOICES[0]
+
+
+def _safe_date(value: str | None) -> date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+class BulkForm(BaseForm):
+    """Checked rows of the table, and what to do with them."""
+    items = SelectMultipleField(_l("Selected items"), validate_choice=False)
+    tag = StringField(_l("Tag name"), filters=[normalise_text], validators=[Optional(), no_nul,
+                                                                            max_chars(feedback.TAG_MAX_CHARS)])
+    subgroup = SelectField(_l("Subgroup"), validate_choice=False)
+    action = StringField()
+
+    ACTIONS = ("tag", "untag", "assign", "answer")
+
+    def set_choices(self, subgroups, localized) -> None:
+        self.subgroup.choices = choices([("", _l("Choose a subgroup")), ("none", _l("No subgroup (remove)"))] + [
+            (str(g.id), localized(g, "name")) for g in subgroups])
+
+    def validate_items(self, field):
+        field.data = [value for value in (field.data or []) if feedback.parse_ref(value)]
+        if not field.data:
+            raise ValidationError(_l("Select at least one item in the table."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then what the chosen action needs (a tag name, a subgroup)."""
+        valid = super().validate(extra_validators)
+        action = self.action.data
+        if action not in self.ACTIONS:
+            if not self.items.errors:
+                self.items.errors = [_l("Choose what to do with the selected items.")]
+            return False
+        if action in ("tag", "untag") and not self.tag.errors and not (self.tag.data or "").strip():
+            self.tag.errors = [_l("Enter a tag name.")]
+            valid = False
+        if action == "assign" and self.subgroup.data not in {c.value for c in self.subgroup.choices} - {""}:
+            self.subgroup.errors = [_l("Choose a subgroup.")]
+            valid = False
+        self._errors = None
+        return valid
+
+
+class ResponseForm(BaseForm):
+    items = SelectMultipleField(_l("The proposals this response answers"), validate_choice=False,
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    decision = RadioField(_l("Decision"), choices=choices([(code, DECISION_LABELS[code]) for code in Decision.ALL]),
+                          validate_choice=False, validators=[InputRequired(message=_l("Choose a decision."))])
+    justification_lv = TextAreaField(_l("Justification in Latvian"), filters=[normalise_text], validators=[
+        InputRequired(message=_l("Write the justification in Latvian.")), no_nul, max_chars(JUSTIFICATION_MAX_CHARS)])
+    justification_en = TextAreaField(_l("Justification in English (optional)"), filters=[normalise_text],
+                                     validators=[Optional(), no_nul, max_chars(JUSTIFICATION_MAX_CHARS)])
+    changed_paragraph = SelectField(_l("Paragraph changed because of it (optional)"), validate_choice=False)
+
+    def validate_items(self, field):
+        known = {c.value for c in self.items.choices}
+        field.data = [value for value in (field.data or []) if value in known]
+        if not field.data:
+            raise ValidationError(_l("Keep at least one proposal selected."))
+
+    def validate_decision(self, field):
+        if field.data not in Decision.ALL:
+            raise ValidationError(_l("Choose a decision."))
+
+    def validate_changed_paragraph(self, field):
+        if field.data and field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Choose a paragraph from the list, or none."))
+
+    def validate_justification_lv(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Write the justification in Latvian."))
+
+
+FORMAT_CHOICES = [("xlsx", _l("Excel (XLSX): comments, positions, polls and a summary")),
+                  ("csv", _l("CSV (UTF-8, for spreadsheets)")),
+                  ("docx", _l("Word (DOCX): the response table (izziņa)")),
+                  ("json", _l("JSON (for programs)"))]
+
+
+class ExportForm(BaseForm):
+    """Export options (GET, so a download link can be shared inside the working group)."""
+
+    class Meta:
+        csrf = False
+        locales = False
+
+    format = RadioField(_l("Format"), choices=choices(FORMAT_CHOICES), validate_choice=False,
+                        validators=[InputRequired(message=_l("Choose a format."))])
+    section = SelectField(_l("Section"), validate_choice=False)
+    subgroup = SelectField(_l("Subgroup"), validate_choice=False)
+    since = StringField(_l("Only items since"), filters=[normalise_text], validators=[Optional(), _date_check])
+    all_statuses = BooleanField(_l("Also items that are not published (waiting, rejected, hidden, withdrawn)"))
+
+    def validate_format(self, field):
+        if field.data not in exports.FORMATS:
+            raise ValidationError(_l("Choose one of the formats in the list."))
+
+    def set_choices(self, sections, subgroups, localized) -> None:
+        self.section.choices = choices([("", _l("All sections"))] + [
+            (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
+        self.subgroup.choices = choices([("", _l("All subgroups"))] + [
+            (str(g.id), localized(g, "name")) for g in subgroups])

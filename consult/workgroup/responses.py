@@ -1,0 +1,178 @@
+"""Answering proposals (one response may answer several identical ones) and publishing the outcome."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from ..auth import require_role
+from ..forms import choices
+from ..models import Role
+from ..participation.forms import EmptyForm
+from ..services import campaigns, feedback, responses
+from ..services.summary import analyse_texts
+from . import bp, member_view
+from .forms import ResponseForm
+
+REFUSALS = {
+    "decision": _l("Choose a decision."),
+    "justification": _l("Write the justification in Latvian."),
+    "no_items": _l("Keep at least one proposal selected."),
+    "paragraph": _l("Choose a paragraph from the list, or none."),
+    "status": _l("The outcome can be published only when the consultation is closed for comments."),
+}
+SIMILAR_SHOWN = 50
+
+
+def _back(consultation) -> str:
+    target = request.values.get("back", "")
+    table = url_for("workgroup.table", slug=consultation.slug)
+    return target if target.startswith(table) and "\n" not in target and "\r" not in target else table
+
+
+def _similar(consultation, items: list[feedback.FeedbackItem], exclude: set[str]) -> list[str]:
+    """Refs of comments in the same campaign as the chosen ones (identical or near-identical texts)."""
+    if not any(item.kind == "comment" for item in items):
+        return []
+    by_id = campaigns.campaign_of(analyse_texts(consultation).campaigns)
+    refs: list[str] = []
+    for item in items:
+        campaign = by_id.get(item.item.id) if item.kind == "comment" else None
+        for member_id in campaign.ids if campaign else ():
+            ref = f"c{member_id}"
+            if ref not in exclude and ref not in refs:
+                refs.append(ref)
+    return refs[:SIMILAR_SHOWN]
+
+
+def _prepare(consultation, form: ResponseForm, chosen: list[str], response=None) -> dict | None:
+    """Sets the form's choices for the chosen proposals (and their campaign siblings); None when none is left."""
+    chosen_items = feedback.items_of(consultation, chosen)
+    if not chosen_items:
+        return None
+    chosen_refs = [item.ref for item in chosen_items]
+    similar_items = feedback.items_of(consultation, _similar(consultation, chosen_items, set(chosen_refs)))
+    form.items.choices = choices([(item.ref, item.ref) for item in chosen_items + similar_items])
+    paragraphs = responses.newer_paragraphs(consultation, chosen_items)
+    form.changed_paragraph.choices = choices([("", _l("No paragraph"))] + [
+        (str(choice.paragraph.id), _("Version %(version)d, paragraph %(label)s",
+                                     version=choice.version.number, label=choice.label)) for choice in paragraphs])
+    if request.method == "GET":
+        form.items.data = chosen_refs
+    elif form.items.data is None:
+        form.items.data = []
+    previous = [item.response for item in chosen_items if item.response is not None
+                and (response is None or item.response.id != response.id)]
+    return {"consultation": consultation, "form": form, "items": chosen_items, "similar": similar_items,
+            "response": response, "previous": previous, "back": _back(consultation), "delete_form": EmptyForm()}
+
+
+def _nothing_chosen(consultation):
+    flash(_("Select at least one item in the table."), "error")
+    return redirect(_back(consultation), code=303)
+
+
+def _respond(consultation, form: ResponseForm, chosen: list[str], response=None, linked: list[str] = ()):
+    """GET: the form; POST: validate and save, or the form again with its messages."""
+    context = _prepare(consultation, form, chosen, response)
+    if context is None:
+        return _nothing_chosen(consultation)
+    if request.method == "GET":
+        return render_template("workgroup/respond.html", **context)
+    if not form.validate():
+        return render_template("workgroup/respond.html", **context), 400
+    paragraph = int(form.changed_paragraph.data) if (form.changed_paragraph.data or "").isdigit() else None
+    try:
+        responses.save_response(consultation, form.items.data, form.decision.data, form.justification_lv.data,
+                                form.justification_en.data or "", paragraph, current_user, response)
+        if response is not None:
+            dropped = [ref for ref in linked if ref not in form.items.data]
+            if dropped:
+                responses.detach(consultation, dropped)
+    except responses.ResponseRefused as refused:
+        field = {"decision": form.decision, "justification": form.justification_lv,
+                 "paragraph": form.changed_paragraph}.get(refused.code, form.items)
+        field.errors = list(field.errors) + [str(REFUSALS[refused.code])]
+        form._errors = None
+        return render_template("workgroup/respond.html", **context), 400
+    count = len(form.items.data)
+    flash(ngettext("Response saved for %(num)d proposal.", "Response saved for %(num)d proposals.", count), "success")
+    if consultation.status == "concluded":
+        flash(_("The outcome is already published, so the authors have been e-mailed this answer."), "success")
+    return redirect(_back(consultation), code=303)
+
+
+@bp.route("/<slug>/responses/new/", methods=["GET", "POST"])
+@require_role(Role.WORKGROUP)
+@member_view
+def new_response(consultation, member):
+    chosen = request.args.getlist("items")[:500]
+    if request.method == "GET":
+        # Proposals that all share one answer already: edit that answer instead of starting another.
+        items = feedback.items_of(consultation, chosen)
+        answered = {item.response.id for item in items if item.response is not None}
+        if items and len(answered) == 1 and all(item.response is not None for item in items):
+            return redirect(url_for("workgroup.edit_response", slug=consultation.slug,
+                                    response_id=answered.pop(), back=_back(consultation)), code=303)
+        return _respond(consultation, ResponseForm(formdata=None), chosen)
+    return _respond(consultation, ResponseForm(), chosen)
+
+
+def _response_or_404(consultation, response_id: int):
+    response = responses.get_response(consultation, response_id)
+    if response is None:
+        abort(404)
+    return response
+
+
+@bp.route("/<slug>/responses/<int:response_id>/", methods=["GET", "POST"])
+@require_role(Role.WORKGROUP)
+@member_view
+def edit_response(consultation, member, response_id: int):
+    response = _response_or_404(consultation, response_id)
+    linked = responses.refs_of(response)
+    chosen = linked + [ref for ref in request.args.getlist("items")[:500] if ref not in linked]
+    if request.method == "GET":
+        form = ResponseForm(formdata=None, decision=response.decision, justification_lv=response.justification_lv,
+                            justification_en=response.justification_en,
+                            changed_paragraph=str(response.changed_paragraph_id or ""))
+    else:
+        form = ResponseForm()
+    return _respond(consultation, form, chosen, response, linked)
+
+
+@bp.post("/<slug>/responses/<int:response_id>/delete/")
+@require_role(Role.WORKGROUP)
+@member_view
+def delete_response(consultation, member, response_id: int):
+    response = _response_or_404(consultation, response_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    count = responses.detach(consultation, responses.refs_of(response))
+    flash(ngettext("The response was deleted; %(num)d proposal is not answered now.",
+                   "The response was deleted; %(num)d proposals are not answered now.", count), "success")
+    return redirect(_back(consultation), code=303)
+
+
+@bp.route("/<slug>/publish/", methods=["GET", "POST"])
+@require_role(Role.WORKGROUP)
+@member_view
+def publish(consultation, member):
+    """Publishing the outcome: a confirmation page, then concluded + e-mails to the authors."""
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            sent = responses.publish_outcome(consultation, current_user)
+        except responses.ResponseRefused as refused:
+            flash(str(REFUSALS[refused.code]), "error")
+            return redirect(url_for("workgroup.publish", slug=consultation.slug), code=303)
+        flash(ngettext("The outcome is published. %(num)d author has been e-mailed.",
+                       "The outcome is published. %(num)d authors have been e-mailed.", sent), "success")
+        return redirect(url_for("site.outcome", slug=consultation.slug), code=303)
+    return render_template("workgroup/publish.html", consultation=consultation, form=form,
+                           counts=responses.answer_counts(consultation),
+                           can_publish=responses.can_publish(consultation))

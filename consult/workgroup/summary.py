@@ -1,0 +1,48 @@
+"""The summary page: figures and charts of the feedback, usable while the consultation runs."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..auth import require_role
+from ..i18n import localized
+from ..labels import REASONS, RESPONDENT_TYPES, STANCES, STATUSES
+from ..models import Role, Status
+from ..services.responses import DECISION_LABELS
+from ..services.summary import build_summary
+from . import bp, member_view
+
+ORGANISATION_KINDS = {
+    "ngo": _l("Non-governmental organisation"), "municipality": _l("Municipality"),
+    "social_partner": _l("Social partner"), "business": _l("Business"), "academic": _l("Academic institution"),
+    "other": _l("Other"),
+}
+
+
+def chart_rows(summary) -> dict[str, list[tuple[str, int]]]:
+    """The summary's figures as (label, value) rows in the page language, ready for a chart and its table."""
+    return {
+        "sections": [(f"{section.number}. {localized(section, 'title')}", count, distinct)
+                     for section, count, distinct in summary.by_section],
+        "paragraphs": [(_("Paragraph %(label)s", label=label), count) for label, count in summary.by_paragraph],
+        "stances": [(str(STANCES.get(code, code)), count) for code, count in summary.by_stance],
+        "respondents": [(str(RESPONDENT_TYPES.get(code, code)), count) for code, count in summary.by_respondent],
+        "positions": [(str(ORGANISATION_KINDS.get(kind, kind)), count) for kind, count in summary.positions_by_kind],
+        "moderation": [(str(STATUSES[status]), summary.moderation.get(status, 0)) for status in Status.ALL],
+        "rejected": [(str(REASONS.get(reason, reason)), count) for reason, count in summary.rejected_by_reason],
+        "hidden": [(str(REASONS.get(reason, reason)), count) for reason, count in summary.hidden_by_reason],
+        "decisions": [(str(DECISION_LABELS[code]), count) for code, count in summary.answers.by_decision.items()]
+        + [(_("Not answered"), summary.answers.unanswered)],
+    }
+
+
+@bp.get("/<slug>/summary/")
+@require_role(Role.WORKGROUP)
+@member_view
+def summary(consultation, member):
+    result = build_summary(consultation)
+    poll_rows = {poll.id: [(localized(item.option, "label"), item.votes) for item in results.options]
+                 for poll, results in result.polls}
+    return render_template("workgroup/summary.html", consultation=consultation, summary=result,
+                           charts=chart_rows(result), poll_rows=poll_rows)
