@@ -33,5 +33,8 @@ run: install translations
 test: install-test translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench: install translations
+	$(BIN)/python bench/exports.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -39,6 +39,8 @@ def app(tmp_path_factory):
         "UPLOAD_DIR": str(base / "uploads"),
         "OUTBOX_DIR": str(base / "outbox"),
         "SECRET_KEY": "test-secret",
+        # Still scrypt, with a smaller work factor than production so the suite stays quick.
+        "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",
     })
     from flask_migrate import upgrade
     with app.app_context():
@@ -92,8 +94,9 @@ def demo(app):
 
 @pytest.fixture
 def count_queries(app):
-    """Counts the SQL statements run inside the `with` block."""
+    """Counts the SQL statements run inside the `with` block (the page cache is off meanwhile)."""
     from consult.extensions import db
+    app.config["PAGE_CACHE"] = False
 
     class Counter:
         def __init__(self):
@@ -114,7 +117,8 @@ def count_queries(app):
 
     with app.app_context():
         engine = db.engine
-    return Counter()
+    yield Counter()
+    app.config["PAGE_CACHE"] = True
 
 
 def csrf_token_from(html: str) -> str:
@@ -146,7 +150,7 @@ def make_user(app):
     from consult.models import User
     from werkzeug.security import generate_password_hash
     counter = {"n": 0}
-    password_hash = generate_password_hash(PASSWORD)
+    password_hash = generate_password_hash(PASSWORD, method="scrypt:4096:8:1")
 
     def make(role="citizen", email=None, confirmed=True, display_name=None, language="lv",
              respondent_type="citizen", **fields):

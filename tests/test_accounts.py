@@ -412,7 +412,7 @@ def test_garbage_and_expired_reset_links_get_a_friendly_400(app, client, make_us
         "csrf_token": csrf_token_from(client.get(url("en", "reset/")).get_data(as_text=True))})
     assert posted.status_code == 400
 
-    make_user(email="known@example.test")
+    make_user(email="known@example.test", language="en")
     form_post(client, url("en", "reset/"), {"email": "known@example.test"})
     link = link_in(outbox_messages(app)[0], "reset")
     monkeypatch.setattr(accounts, "RESET_MAX_AGE", -1)

@@ -124,3 +124,28 @@ def test_pages_link_their_feeds(client, demo):
         overview = client.get(f"/{lang}/consultations/{DEMO}/").get_data(as_text=True)
         assert f'href="/{lang}/feeds/consultations/{DEMO}.xml"' in overview
         assert overview.count('type="application/atom+xml"') == 2  # the <link> and the visible link
+
+
+def test_feed_query_count_does_not_grow_with_the_number_of_entries(app, client, demo, count_queries):
+    db = _db()
+    with app.app_context():
+        consultation_id = db.session.query(Consultation).filter_by(slug=DEMO).one().id
+    with count_queries as few:
+        client.get("/lv/feeds/news.xml")
+    with count_queries as few_events:
+        client.get(f"/lv/feeds/consultations/{DEMO}.xml")
+    from consult.services import authoring
+    with app.app_context():
+        for number in range(12):
+            db.session.add(NewsItem(slug=f"n{number}", title_lv=f"Ziņa {number}", consultation_id=consultation_id,
+                                    published_at=utcnow() - timedelta(minutes=number + 1)))
+        db.session.commit()
+        consultation = db.session.get(Consultation, consultation_id)
+        for number in range(12):
+            authoring.add_section(consultation, 50 + number, f"Sadaļa {number}", "", utcnow() - timedelta(seconds=1))
+    with count_queries as many:
+        root = parse_feed(client, "/lv/feeds/news.xml")
+    assert len(root.findall(f"{A}entry")) >= 16
+    with count_queries as many_events:
+        client.get(f"/lv/feeds/consultations/{DEMO}.xml")
+    assert many.count == few.count and many_events.count == few_events.count

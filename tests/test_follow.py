@@ -336,3 +336,19 @@ def test_follow_pages_are_not_cached_and_are_valid_html(app, client, demo, make_
     form_post(signed_in, FOLLOW, {})
     pages["following"] = signed_in.get(FOLLOW).get_data(as_text=True)
     assert check_html(pages, tmp_path) == []
+
+
+HOSTILE = [value for values in __import__("json").loads(
+    (__import__("pathlib").Path(__file__).parent / "data" / "hostile_inputs.json").read_text(encoding="utf-8")
+)["inputs"].values() for value in values]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_input_in_the_email_field_is_refused_harmlessly(app, client, demo, value):
+    response = form_post(client, FOLLOW.replace("/lv/", "/en/"), {"email": value, "website": ""})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="email-error"' in html
+    if "<" in value:
+        assert value not in html
+    assert follows(app) == [] and outbox_messages(app) == []

@@ -22,7 +22,6 @@ except ImportError:  # pragma: no cover
 
 RIGA = ZoneInfo("Europe/Riga")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…).")
 
 
 def choices(pairs) -> list:

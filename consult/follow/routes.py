@@ -135,10 +135,10 @@ def news_feed():
     entries = []
     for item in items:
         url = url_for("site.news_item", slug=item.slug, _external=True)
-        body = localized(item, "body")
+        body, title = localized(item, "body"), localized(item, "title")
         entries.append(feeds.FeedEntry(
-            id=url, title=localized(item, "title"), updated=item.published_at, published=item.published_at,
-            link=url, summary=_shorten(markdown_text(body)), content_html=str(render_markdown(body))))
+            id=url, title=title, updated=item.published_at, published=item.published_at,
+            link=url, summary=_shorten(markdown_text(body)) or title, content_html=str(render_markdown(body))))
     return _atom(feeds.atom_feed(
         feed_id=url_for(".news_feed", _external=True), title=_("News – Public consultations"),
         subtitle=_("News about public consultations on draft policy documents."),

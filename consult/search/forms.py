@@ -36,7 +36,7 @@ class SearchForm(BaseForm):
 
     q = SearchField(_l("Search for"), filters=[normalise_query], validators=[
         DataRequired(_l("Enter a word or words to search for.")), no_nul, max_chars(MAX_QUERY_CHARS)])
-    type = SelectField(_l("Type"), validate_choice=False,
+    type = SelectField(_l("Type of result"), validate_choice=False,
                        choices=choices([("", _l("All types")), *KIND_LABELS.items()]))
     consultation = SelectField(_l("Consultation"), validate_choice=False)
 

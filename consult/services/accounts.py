@@ -98,7 +98,8 @@ def password_problem(password: str) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(normalise_password(password), method="scrypt")
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(normalise_password(password), method=method)
 
 
 def check_password(user: User, password: str) -> bool:

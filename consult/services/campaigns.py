@@ -5,17 +5,17 @@ spacing and punctuation (anywhere in the consultation), or when they are on the 
 section and their sets of words overlap almost completely (Jaccard similarity ≥ 0.9).
 Summaries count a campaign once, with its size.
 
-Comparing every pair would be quadratic, so near-duplicates are found with prefix
-filtering (the "All-Pairs" method): words are ordered rarest first, and two sets
-with Jaccard ≥ t must share at least one word among the first |x| − ⌈t·|x|⌉ + 1
-words of each. Only texts of the same section that share such a rare word, and
-whose sizes are within the threshold of each other, are compared. No pair above the
-threshold is missed, and on real feedback (mostly different texts) the work grows
-about linearly with the number of comments.
+Comparing every pair would be quadratic. Exact copies are grouped by their folded
+text (a dict lookup). Near-copies are found with MinHash locality-sensitive hashing:
+each text gets 24 min-hashes of its word set (one-permutation MinHash, one hash per
+word), in six bands of four; texts of the
+same section that agree on a whole band land in one bucket, and only those are
+compared exactly (Jaccard ≥ 0.9, sizes within 10 %). A pair at 0.9 is found with
+probability above 99.8 %, and the work grows linearly with the number of comments.
 """
 from __future__ import annotations
 
-import math
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -23,6 +23,13 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 THRESHOLD = 0.9
+# MinHash: 6 bands of 4 values. Two texts with Jaccard 0.9 share a band with probability
+# about 1 − (1 − 0.9⁴)⁶ ≈ 99.8 % (0.95: 99.99 %); texts at 0.5 only a third of the time,
+# and those are then checked exactly and left apart.
+BANDS = 6
+ROWS = 4
+_EMPTY = 1 << 64
+BUCKET_CHECKS = 20  # the newest members of a bucket a text is checked against
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -73,8 +80,21 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _prefix_length(size: int, threshold: float) -> int:
-    return size - math.ceil(threshold * size - 1e-9) + 1
+def _word_hash(word: str) -> int:
+    """A stable 64-bit hash of a word (the same in every process, unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+
+
+def _signature(word_hashes) -> list[int]:
+    """One-permutation MinHash: the hash space is cut into BANDS × ROWS bins, and each bin keeps
+    the smallest hash of the set's words that fall in it (−1 for an empty bin)."""
+    bins = BANDS * ROWS
+    signature = [_EMPTY] * bins
+    for value in word_hashes:
+        slot = value % bins
+        if value < signature[slot]:
+            signature[slot] = value
+    return [-1 if v == _EMPTY else v for v in signature]
 
 
 def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], threshold: float = THRESHOLD,
@@ -104,35 +124,33 @@ def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], threshold: f
         if first != index:
             union.union(first, index)
 
-    # Near-duplicates among the distinct texts, per section, by prefix filtering.
+    # Near-duplicates among the distinct texts of a section: MinHash buckets, then the exact check.
     representatives = [i for i, first in enumerate(duplicates_of) if first == i and sets[i]]
-    frequency: Counter[str] = Counter()
+    vocabulary: set[str] = set()
     for i in representatives:
-        frequency.update(sets[i])
-    by_section: dict[Hashable, list[int]] = defaultdict(list)
+        vocabulary.update(sets[i])
+    hashes = {word: _word_hash(word) for word in vocabulary}
+    buckets: dict[tuple, list[int]] = defaultdict(list)
     for i in representatives:
-        by_section[sections[i]].append(i)
-    for members in by_section.values():
-        if len(members) < 2:
-            continue
-        # Shortest first: each text is compared only with shorter or equal ones already indexed.
-        members.sort(key=lambda i: len(sets[i]))
-        index_: dict[str, list[int]] = defaultdict(list)
-        for i in members:
-            words = sorted(sets[i], key=lambda w: (frequency[w], w))
-            size = len(words)
-            prefix = words[:_prefix_length(size, threshold)]
-            seen: set[int] = set()
-            for word in prefix:
-                for j in index_.get(word, ()):
-                    if j in seen:
-                        continue
-                    seen.add(j)
-                    if len(sets[j]) < threshold * size:
-                        continue
-                    if jaccard(sets[i], sets[j]) >= threshold:
+        words = sets[i]
+        signature = _signature(map(hashes.__getitem__, words))
+        size = len(words)
+        smallest = threshold * size - 1e-9
+        largest = size / threshold + 1e-9
+        compared: set[int] = set()
+        section = sections[i]
+        for band in range(BANDS):
+            bucket = buckets[(section, band, *signature[band * ROWS:(band + 1) * ROWS])]
+            for j in bucket[-BUCKET_CHECKS:]:
+                if j in compared:
+                    continue
+                compared.add(j)
+                other = sets[j]
+                if smallest <= len(other) <= largest:
+                    common = len(words & other)
+                    if common >= threshold * (size + len(other) - common):
                         union.union(i, j)
-                index_[word].append(i)
+            bucket.append(i)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(ids)):

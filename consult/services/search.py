@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..clock import utcnow
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..models import (
     Comment, Consultation, ConsultationStatus, FaqItem, NewsItem, Organisation, Paragraph, Position,
     SearchEntry, SearchKind, Section, Status, Version,
@@ -43,7 +44,6 @@ SNIPPET_CHARS = 240
 # The FTS5 table and its shadow tables all start with this; Alembic must leave them alone.
 FTS_PREFIX = "search_fts"
 PG_INDEX = "ix_search_entries_folded_tsv"
-LANGUAGES = ("lv", "en")
 _BATCH = 500
 
 
@@ -300,6 +300,10 @@ def reindex_all(connection: Connection) -> int:
 # --- Keeping the index current: session events --------------------------------------------
 
 _PENDING = "consult.search.pending"
+# The models whose changes reach the index; paragraphs and versions through their sections.
+_KINDS = {Comment: SearchKind.COMMENT, Position: SearchKind.POSITION, NewsItem: SearchKind.NEWS,
+          FaqItem: SearchKind.FAQ, Section: SearchKind.SECTION, Consultation: SearchKind.CONSULTATION,
+          Paragraph: "paragraph", Version: "version"}
 
 
 @dataclass
@@ -339,10 +343,8 @@ def _collect(session: Session, _flush_context, _instances) -> None:
             if not new and _history_changed(obj, "status"):
                 pending.whole.append(obj)
     for obj in session.deleted:
-        kind = {Comment: SearchKind.COMMENT, Position: SearchKind.POSITION, NewsItem: SearchKind.NEWS,
-                FaqItem: SearchKind.FAQ, Section: SearchKind.SECTION, Consultation: SearchKind.CONSULTATION,
-                }.get(type(obj))
-        if kind and obj.id is not None:
+        kind = _KINDS.get(type(obj))
+        if kind in SearchKind.ALL and obj.id is not None:
             pending.deleted[kind].add(obj.id)
         elif isinstance(obj, Paragraph) and obj.section_id is not None:
             pending.objects.append(("paragraph", obj))
@@ -398,17 +400,12 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop(_PENDING, None)
 
 
-_BULK_KINDS = {Comment: SearchKind.COMMENT, Position: SearchKind.POSITION, NewsItem: SearchKind.NEWS,
-               FaqItem: SearchKind.FAQ, Section: SearchKind.SECTION, Consultation: SearchKind.CONSULTATION,
-               Paragraph: "paragraph", Version: "version"}
-
-
 def _bulk_statement(state):
     """`session.execute(update(Comment)…)` and `query.update()` bypass the flush: re-index their rows too."""
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return None
     model = state.bind_mapper.class_
-    kind = _BULK_KINDS.get(model)
+    kind = _KINDS.get(model)
     if kind is None:
         return None
     statement = state.statement
@@ -603,11 +600,11 @@ def highlight(value: str, words: list[str]) -> list[Segment]:
     return _segments(value, _word_spans(value, words))
 
 
-def snippet(value: str, words: list[str], size: int = SNIPPET_CHARS) -> tuple[list[Segment], int]:
-    """A window of the text around its first match (or its start), in segments; and where the window starts."""
+def snippet(value: str, words: list[str], size: int = SNIPPET_CHARS) -> list[Segment]:
+    """A window of the text around its first match (or its start), in segments."""
     spans = _word_spans(value, words)
     if len(value) <= size:
-        return _segments(value, spans), 0
+        return _segments(value, spans)
     first = spans[0][0] if spans else 0
     start = max(0, first - size // 4)
     if start:
@@ -622,7 +619,7 @@ def snippet(value: str, words: list[str], size: int = SNIPPET_CHARS) -> tuple[li
         parts.insert(0, Segment("… ", False))
     if end < len(value):
         parts.append(Segment(" …", False))
-    return parts, start
+    return parts
 
 
 _PARAGRAPH_LABEL = re.compile(r"(\d+\.\d+) ")
@@ -633,7 +630,10 @@ def _hit(entry: SearchEntry, words: list[str]) -> Hit:
     paragraph = None
     if entry.kind == SearchKind.SECTION and body:
         spans = _word_spans(body, words)
-        at = spans[0][0] if spans else 0
+        if not spans:  # found by its title: show the start of the text, link to the section
+            return Hit(entry=entry, title=highlight(entry.title or "", words),
+                       snippet=snippet(body.split("\n\n", 1)[0], words))
+        at = spans[0][0]
         # The section's text is one paragraph per block, each starting with its number.
         block_start = body.rfind("\n\n", 0, at)
         block_start = 0 if block_start < 0 else block_start + 2
@@ -643,7 +643,7 @@ def _hit(entry: SearchEntry, words: list[str]) -> Hit:
         if label:
             paragraph = label.group(1)
         body = block
-    parts, _start = snippet(_one_line(body) if entry.kind != SearchKind.SECTION else body, words)
+    parts = snippet(_one_line(body) if entry.kind != SearchKind.SECTION else body, words)
     return Hit(entry=entry, title=highlight(entry.title or "", words), snippet=parts, paragraph=paragraph)
 
 

@@ -110,9 +110,10 @@ def _safe_date(value: str | None) -> date | None:
 class BulkForm(BaseForm):
     """Checked rows of the table, and what to do with them."""
     items = SelectMultipleField(_l("Selected items"), validate_choice=False)
-    tag = StringField(_l("Tag name"), filters=[normalise_text], validators=[Optional(), no_nul,
-                                                                            max_chars(feedback.TAG_MAX_CHARS)])
-    subgroup = SelectField(_l("Subgroup"), validate_choice=False)
+    # Their own ids: the filter form on the same page has fields called tag and subgroup too.
+    tag = StringField(_l("Tag name"), id="bulk-tag", filters=[normalise_text],
+                      validators=[Optional(), no_nul, max_chars(feedback.TAG_MAX_CHARS)])
+    subgroup = SelectField(_l("Subgroup"), id="bulk-subgroup", validate_choice=False)
     action = StringField()
 
     ACTIONS = ("tag", "untag", "assign", "answer")

@@ -1,0 +1,158 @@
+"""Cached public pages for anonymous visitors, invalidated whenever published content changes.
+
+A page is stored under its path, query, text size and the current *content
+generation*. Any commit that touches what the public sees (comments, positions,
+sections, paragraphs, news, polls …) bumps the generation, so the next request
+renders afresh: a visitor never sees a moderation decision late. The generation
+lives in Redis when CONSULT_REDIS_URL is set (shared by every worker and host),
+otherwise in a small file in the instance folder that each change replaces with a new
+random token (shared by the workers of one host).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+
+from flask import Flask, current_app, g, request, session
+from flask_caching import Cache
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+
+log = logging.getLogger("consult.cache")
+cache = Cache()
+CACHE_SECONDS = 300
+GENERATION_KEY = "consult:content-generation"
+
+
+def _redis(app: Flask):
+    client = app.extensions.get("consult_redis")
+    if client is None and app.config.get("REDIS_URL"):
+        import redis
+        client = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=0.5, socket_connect_timeout=0.5)
+        app.extensions["consult_redis"] = client
+    return client
+
+
+def _generation_file(app: Flask) -> str:
+    return os.path.join(app.instance_path, "content-generation")
+
+
+def generation(app: Flask) -> str:
+    client = _redis(app)
+    if client is not None:
+        try:
+            return (client.get(GENERATION_KEY) or b"0").decode()
+        except Exception:  # noqa: BLE001  (Redis down: serve uncached rather than fail)
+            return ""
+    try:
+        with open(_generation_file(app), encoding="ascii") as handle:
+            return handle.read() or "0"
+    except FileNotFoundError:
+        return "0"
+
+
+def bump(app: Flask) -> None:
+    client = _redis(app)
+    if client is not None:
+        try:
+            client.incr(GENERATION_KEY)
+            return
+        except Exception:  # noqa: BLE001
+            log.warning("could not bump the page-cache generation in Redis")
+    path = _generation_file(app)
+    temporary = f"{path}.{secrets.token_hex(4)}"
+    with open(temporary, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(8))
+    os.replace(temporary, path)  # atomic: readers see the old token or the new one
+
+
+def _cacheable() -> bool:
+    return (current_app.config.get("PAGE_CACHE", True) and request.method == "GET" and "_user_id" not in session and "_flashes" not in session
+            and not request.cookies.get("poll_voter"))
+
+
+def _key() -> str:
+    gen = generation(current_app)
+    if not gen:
+        return ""
+    raw = f"{request.full_path}|{getattr(g, 'text_size', 'normal')}|{gen}"
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cache_blueprint(blueprint) -> None:
+    """Serve this blueprint's pages from the cache to anonymous visitors."""
+    @blueprint.before_request
+    def _serve_cached():
+        if not _cacheable():
+            return None
+        key = _key()
+        if not key:
+            return None
+        cached = cache.get(key)
+        if cached is not None:
+            body, status, headers = cached
+            return body, status, headers
+        g.page_cache_key = key
+        return None
+
+    @blueprint.after_request
+    def _store(response):
+        key = g.pop("page_cache_key", None)
+        if (key and response.status_code == 200 and not response.direct_passthrough
+                and "Set-Cookie" not in response.headers and response.mimetype == "text/html"):
+            cache.set(key, (response.get_data(), 200, [("Content-Type", response.headers["Content-Type"])]),
+                      timeout=CACHE_SECONDS)
+        return response
+
+
+_watching = False
+
+
+def _watch_content_changes() -> None:
+    """Session listeners (registered once per process) that bump the generation after a relevant commit."""
+    global _watching
+    if _watching:
+        return
+    _watching = True
+    from .models import (
+        Comment, Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Position, Section,
+        Subgroup, User, Version, Vote,
+    )
+    public = (Comment, Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Position, Section,
+              Subgroup, User, Version, Vote)
+
+    @event.listens_for(Session, "after_flush")
+    def _note_changes(session, _context):
+        if any(isinstance(obj, public) for obj in (*session.new, *session.dirty, *session.deleted)):
+            session.info["public_content_changed"] = True
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _note_bulk_changes(state):
+        """Bulk INSERT/UPDATE/DELETE statements bypass the flush, so watch them too."""
+        if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
+                and issubclass(state.bind_mapper.class_, public):
+            state.session.info["public_content_changed"] = True
+
+    @event.listens_for(Session, "after_commit")
+    def _bump(session):
+        if session.info.pop("public_content_changed", False):
+            bump(current_app._get_current_object())
+
+    @event.listens_for(Session, "after_rollback")
+    def _forget(session):
+        session.info.pop("public_content_changed", None)
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("REDIS_URL"):
+        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
+                  "CACHE_KEY_PREFIX": "consult:", "CACHE_OPTIONS": {"socket_timeout": 0.5,
+                                                                   "socket_connect_timeout": 0.5}}
+    else:
+        config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+    config["CACHE_DEFAULT_TIMEOUT"] = CACHE_SECONDS
+    cache.init_app(app, config={**config, "CACHE_IGNORE_ERRORS": True})
+    _watch_content_changes()

@@ -1,0 +1,285 @@
+"""Digest exports: each file opened with its own library; privacy, formula injection, scopes, bad input."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from .pages import DEMO
+from .test_workgroup import add_comment, add_member, add_position
+
+EXPORT = f"/lv/workgroup/{DEMO}/export/"
+LATVIAN = "Ģimenēm ar bērniem jāsaņem atbalsts: ā č ē ģ ī ķ ļ ņ š ū ž — «pēdiņas» un 2014.–2020. gads."
+FORMULAS = json.loads((Path(__file__).parent / "data" / "hostile_inputs.json").read_text(encoding="utf-8"))[
+    "inputs"]["formula"] + ["-2+3", "+371 2000000"]
+
+
+@pytest.fixture
+def content(app, demo, make_user):
+    """Comments with Latvian text, hostile formulas, a hidden name and a shown one, and a position."""
+    shown = make_user(display_name="Jānis Ozoliņš", email="janis.ozolins@example.test", respondent_type="citizen")
+    hidden = make_user(display_name="Slepena Persona", email="slepena@example.test", respondent_type="academic")
+    ids = {"latvian": add_comment(app, shown, body=LATVIAN, section=2, paragraph=1, show_name=True)}
+    for i, formula in enumerate(FORMULAS):
+        ids[f"formula{i}"] = add_comment(app, hidden, body=formula, section=1, show_name=False)
+    ids["pending"] = add_comment(app, hidden, body="Vēl nav publicēts", status="pending")
+    org_author = make_user(role="organisation", email="org@example.test", display_name="Org Pārstāvis")
+    ids["position"] = add_position(app, org_author, organisation="Biedrība “Ģimeņu atbalsts”", sections=(2,))
+    ids["anonymous_position"] = add_position(app, org_author, organisation="Slepenā biedrība", publish_name=False,
+                                             title="Anonīms viedoklis")
+    return ids
+
+
+@pytest.fixture
+def member(app, demo, make_user, login):
+    user_id = make_user(role="workgroup", email="wg@example.test")
+    add_member(app, user_id)
+    client = app.test_client()
+    login(client, user_id)
+    return client
+
+
+def _cli_export(runner, tmp_path, fmt, *extra, name=None):
+    output = tmp_path / (name or f"export.{fmt}")
+    result = runner.invoke(args=["export", "--consultation", DEMO, "--format", fmt, "--output", str(output), *extra])
+    return result, output
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_csv_has_a_bom_one_row_per_item_and_latvian_text_byte_for_byte(app, runner, content, tmp_path):
+    result, output = _cli_export(runner, tmp_path, "csv", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(output.read_bytes())
+    header = rows[0]
+    assert header[:4] == ["No.", "Type", "ID", "Date"]
+    for column in ("Section", "Paragraph", "Version", "Stance", "Respondent type", "Moderation status", "Tags",
+                   "Subgroup", "Decision", "Justification (Latvian)"):
+        assert column in header
+    body = rows[1:]
+    assert len(body) == 1 + len(FORMULAS) + 2, "approved comments and positions, not the pending one"
+    by_id = {(row[1], row[2]): dict(zip(header, row)) for row in body}
+    latvian = by_id[("Comment", str(content["latvian"]))]
+    assert latvian["Proposal"] == LATVIAN
+    assert LATVIAN.encode("utf-8") in output.read_bytes()
+    assert latvian["Paragraph"] == "2.1" and latvian["Section"] == "2" and latvian["Version"] == "1"
+    assert latvian["Submitter"] == "Jānis Ozoliņš"
+
+
+def test_csv_and_xlsx_neutralise_formulas(app, runner, content, tmp_path):
+    from openpyxl import load_workbook
+    result, output = _cli_export(runner, tmp_path, "csv")
+    assert result.exit_code == 0, result.output
+    cells = [cell for row in _csv_rows(output.read_bytes()) for cell in row]
+    for formula in FORMULAS:
+        assert "'" + formula in cells, formula
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    result, output = _cli_export(runner, tmp_path, "xlsx")
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(output)
+    values = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                values.append(cell.value)
+    for formula in FORMULAS:
+        assert "'" + formula in values, formula
+
+
+def test_no_email_address_and_names_only_where_people_agreed(app, runner, content, tmp_path, make_user):
+    add_comment(app, make_user(display_name="Pēteris"), body="Rakstiet man: peteris.k@example.lv, paldies!",
+                show_name=True)
+    for fmt in ("csv", "xlsx", "docx", "json"):
+        result, output = _cli_export(runner, tmp_path, fmt, "--all-statuses")
+        assert result.exit_code == 0, result.output
+        text = _all_text(fmt, output)
+        for secret in ("janis.ozolins@example.test", "slepena@example.test", "org@example.test", "@example",
+                       "peteris.k@example.lv", "Slepena Persona", "Org Pārstāvis", "Slepenā biedrība"):
+            assert secret not in text, (fmt, secret)
+        for shown in ("Jānis Ozoliņš", "Biedrība “Ģimeņu atbalsts”", "Pēteris", LATVIAN):
+            assert shown in text, (fmt, shown)
+
+
+def _all_text(fmt: str, path: Path) -> str:
+    if fmt in ("csv", "json"):
+        return path.read_bytes().decode("utf-8-sig")
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+        workbook = load_workbook(path)
+        return "\n".join(str(c.value) for s in workbook.worksheets for r in s.iter_rows() for c in r
+                         if c.value is not None)
+    from docx import Document
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_xlsx_has_the_four_sheets_and_one_row_per_item(app, runner, content, tmp_path):
+    from openpyxl import load_workbook
+    result, output = _cli_export(runner, tmp_path, "xlsx", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(output)
+    assert workbook.sheetnames == ["Comments", "Positions", "Polls", "Summary"]
+    comments = list(workbook["Comments"].iter_rows(values_only=True))
+    header = comments[0]
+    assert header[:3] == ("No.", "Type", "ID") and "Justification (Latvian)" in header
+    assert len(comments) == 1 + 1 + len(FORMULAS)
+    row = next(dict(zip(header, r)) for r in comments[1:] if r[2] == content["latvian"])
+    assert row["Proposal"] == LATVIAN and row["Paragraph"] == "2.1" and row["Stance"] == "Proposes a change"
+    positions = list(workbook["Positions"].iter_rows(values_only=True))
+    assert len(positions) == 3
+    named = next(dict(zip(header, r)) for r in positions[1:] if r[2] == content["position"])
+    anonymous = next(dict(zip(header, r)) for r in positions[1:] if r[2] == content["anonymous_position"])
+    assert named["Submitter"] == "Biedrība “Ģimeņu atbalsts”" and named["Section"] == "2"
+    assert anonymous["Submitter"] == "Resident" and anonymous["Section"] == "Whole draft"
+    summary = {r[0]: r[1] for r in workbook["Summary"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["Comments"] == 1 + len(FORMULAS) and summary["Positions"] == 2
+    assert list(workbook["Polls"].iter_rows(values_only=True))[0] == ("Poll", "Answer", "Votes", "Share", "Voters")
+
+
+def test_docx_is_the_response_table_with_table_grid(app, runner, content, tmp_path, make_user, login):
+    from docx import Document
+    result, output = _cli_export(runner, tmp_path, "docx", "--section", "2", "--lang", "lv")
+    assert result.exit_code == 0, result.output
+    document = Document(str(output))
+    table = document.tables[0]
+    assert table.style.name == "Table Grid"
+    header = [cell.text for cell in table.rows[0].cells]
+    assert len(header) == 6 and header[0] in ("No.", "Nr.")
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert len(rows) == 3, "the comment on section 2, the position on section 2 and the whole-draft position"
+    latvian = next(r for r in rows if r[2] == LATVIAN)
+    assert latvian[1] == "2.1" and latvian[3] == "Jānis Ozoliņš"
+
+
+def test_json_holds_comments_positions_polls_and_a_summary(app, runner, content, tmp_path):
+    result, output = _cli_export(runner, tmp_path, "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text(encoding="utf-8"))
+    assert data["consultation"]["slug"] == DEMO and data["language"] == "en"
+    assert len(data["comments"]) == 1 + len(FORMULAS) and len(data["positions"]) == 2
+    latvian = next(c for c in data["comments"] if c["id"] == content["latvian"])
+    assert latvian["text"] == LATVIAN and latvian["paragraph"] == "2.1" and latvian["section"] == 2
+    assert any(item["label"] == "Comments" for item in data["summary"])
+    assert isinstance(data["polls"], list)
+
+
+def test_responses_tags_and_subgroups_appear_in_the_export(app, runner, content, tmp_path, member):
+    from consult.extensions import db
+    from consult.models import Consultation
+    from .conftest import form_post
+    table = f"/lv/workgroup/{DEMO}/"
+    with app.app_context():
+        subgroup = db.session.query(Consultation).filter_by(slug=DEMO).one().subgroups[0]
+        subgroup_id, subgroup_name = subgroup.id, subgroup.name_en
+    ref = f"c{content['latvian']}"
+    form_post(member, table + "bulk/", {"items": [ref], "action": "tag", "tag": "Bērni"}, page_url=table)
+    form_post(member, table + "bulk/", {"items": [ref], "action": "assign", "subgroup": str(subgroup_id)},
+              page_url=table)
+    form_post(member, f"{table}responses/new/?items={ref}", {"items": [ref], "decision": "accepted",
+                                                             "justification_lv": "Ņemts vērā pilnībā."})
+    result, output = _cli_export(runner, tmp_path, "csv", "--lang", "en", "--subgroup", str(subgroup_id))
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(output.read_bytes())
+    header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    row = next(r for r in body if r["ID"] == str(content["latvian"]) and r["Type"] == "Comment")
+    assert row["Tags"] == "Bērni" and row["Subgroup"] == subgroup_name
+    assert row["Decision"] == "Accepted" and row["Justification (Latvian)"] == "Ņemts vērā pilnībā."
+
+
+def test_an_empty_scope_gives_valid_files_with_headers_only(app, runner, content, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+    future = "2999-01-01"
+    result, output = _cli_export(runner, tmp_path, "csv", "--since", future)
+    assert result.exit_code == 0 and len(_csv_rows(output.read_bytes())) == 1
+    result, output = _cli_export(runner, tmp_path, "xlsx", "--since", future)
+    workbook = load_workbook(output)
+    assert len(list(workbook["Comments"].iter_rows())) == 1 and len(list(workbook["Positions"].iter_rows())) == 1
+    result, output = _cli_export(runner, tmp_path, "docx", "--since", future)
+    assert len(Document(str(output)).tables[0].rows) == 1
+    result, output = _cli_export(runner, tmp_path, "json", "--since", future)
+    data = json.loads(output.read_text(encoding="utf-8"))
+    assert data["comments"] == [] and data["positions"] == []
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--format", "pdf"], "Invalid value for '--format'"),
+    (["--format", "csv", "--section", "99"], "There is no section 99"),
+    (["--format", "csv", "--section", "abc"], "Invalid value for '--section'"),
+    (["--format", "csv", "--subgroup", "123456"], "There is no subgroup"),
+    (["--format", "csv", "--since", "21.03.2014"], "--since must be a date"),
+    (["--format", "csv", "--lang", "de"], "Invalid value for '--lang'"),
+])
+def test_cli_refuses_unknown_formats_and_scopes_with_exit_code_2_and_no_file(app, runner, demo, tmp_path, extra,
+                                                                              message):
+    output = tmp_path / "out.file"
+    result = runner.invoke(args=["export", "--consultation", DEMO, "--output", str(output), *extra])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not output.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_cli_refuses_an_unknown_consultation(app, runner, demo, tmp_path):
+    result = runner.invoke(args=["export", "--consultation", "nav", "--format", "csv", "--output",
+                                 str(tmp_path / "x.csv")])
+    assert result.exit_code == 2 and "no consultation" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt, mimetype, magic", [
+    ("csv", "text/csv", b"\xef\xbb\xbf"), ("xlsx", "application/vnd.openxmlformats", b"PK"),
+    ("docx", "application/vnd.openxmlformats", b"PK"), ("json", "application/json", b"{"),
+])
+def test_web_downloads_stream_with_no_store(app, content, member, fmt, mimetype, magic):
+    response = member.get(EXPORT + f"?format={fmt}&section=&subgroup=&since=")
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert response.mimetype.startswith(mimetype)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    data = response.get_data()
+    assert data.startswith(magic)
+    assert b"wg@example.test" not in data
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ("?format=pdf", "format", "Choose one of the formats"),
+    ("?section=", "format", "Choose a format"),
+    ("?format=csv&section=99", "section", "Choose a section of this consultation"),
+    ("?format=csv&subgroup=987654", "subgroup", "Choose a subgroup of this consultation"),
+    ("?format=csv&since=2014-99-99", "since", "year-month-day"),
+])
+def test_web_refuses_bad_export_options_beside_the_field(app, content, member, query, field, message):
+    response = member.get(EXPORT + query)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response.headers
+    assert f'id="{field}-error"' in html and message in html
+    assert 'class="error-summary"' in html
+
+
+def test_web_export_follows_the_page_language_and_the_since_scope(app, content, member, make_user):
+    from consult.clock import utcnow
+    old = add_comment(app, make_user(), body="Sens komentārs", created_at=utcnow() - timedelta(days=30))
+    since = (utcnow() - timedelta(days=1)).date().isoformat()
+    data = member.get(f"/en/workgroup/{DEMO}/export/?format=csv&since={since}").get_data()
+    rows = _csv_rows(data)
+    assert rows[0][:2] == ["No.", "Type"]
+    assert str(old) not in [r[2] for r in rows[1:]]
+    assert len(rows) == 1 + 1 + len(FORMULAS) + 2
+
+
+def test_the_export_page_is_a_labelled_form(member):
+    html = member.get(EXPORT).get_data(as_text=True)
+    for field in ("format-0", "section", "subgroup", "since", "all_statuses"):
+        assert f'for="{field}"' in html, field

@@ -1,0 +1,91 @@
+"""The public outcome report: hidden until the consultation is concluded, then complete in both languages."""
+from __future__ import annotations
+
+from .conftest import form_post
+from .pages import DEMO
+from .test_workgroup import add_comment, add_member, add_position, set_status
+
+OUTCOME = f"/{{lang}}/consultations/{DEMO}/outcome/"
+
+
+def _setup(app, make_user, login):
+    member = make_user(role="workgroup")
+    add_member(app, member)
+    client = app.test_client()
+    login(client, member)
+    shown = make_user(display_name="Līga Kalniņa")
+    hidden = make_user(display_name="Nerādāms Vārds", respondent_type="municipality")
+    answered = add_comment(app, shown, body="Lūdzu precizēt 3.2. punktu.", section=3, paragraph=2, show_name=True)
+    other = add_comment(app, hidden, body="Vai finansējums būs pietiekams?", section=1, stance="asks")
+    position = add_position(app, make_user(role="organisation"), title="Pašvaldību savienības viedoklis",
+                            organisation="Pašvaldību savienība")
+    add_comment(app, hidden, body="Noraidīts teksts", status="rejected")
+    table = f"/lv/workgroup/{DEMO}/"
+    form_post(client, f"{table}responses/new/?items=c{answered}",
+              {"items": [f"c{answered}"], "decision": "accepted", "justification_lv": "Punkts precizēts.",
+               "justification_en": "The paragraph was clarified."})
+    form_post(client, f"{table}responses/new/?items=p{position}",
+              {"items": [f"p{position}"], "decision": "explained", "justification_lv": "Skaidrojam finansējumu."})
+    return client, answered, other, position
+
+
+def test_the_outcome_is_404_until_concluded_and_the_overview_links_it_after(app, demo, make_user, login, client):
+    member_client, *_ = _setup(app, make_user, login)
+    for status in ("open", "closed"):
+        set_status(app, status)
+        for lang in ("lv", "en"):
+            assert client.get(OUTCOME.format(lang=lang)).status_code == 404
+        assert "/outcome/" not in client.get(f"/lv/consultations/{DEMO}/").get_data(as_text=True)
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    for lang in ("lv", "en"):
+        assert client.get(OUTCOME.format(lang=lang)).status_code == 200
+    assert f"/lv/consultations/{DEMO}/outcome/" in client.get(f"/lv/consultations/{DEMO}/").get_data(as_text=True)
+    assert client.get("/lv/consultations/no-such/outcome/").status_code == 404
+    assert client.get(OUTCOME.format(lang="lv") + "?page=99").status_code == 404
+
+
+def test_the_outcome_lists_every_published_proposal_with_its_response(app, demo, make_user, login, client):
+    member_client, answered, other, position = _setup(app, make_user, login)
+    set_status(app, "closed")
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    lv = client.get(OUTCOME.format(lang="lv")).get_data(as_text=True)
+    en = client.get(OUTCOME.format(lang="en")).get_data(as_text=True)
+    for html in (lv, en):
+        assert f'id="comment-{answered}"' in html and f'id="comment-{other}"' in html
+        assert f'id="position-{position}"' in html and "Pašvaldību savienības viedoklis" in html
+        assert "Noraidīts teksts" not in html
+        assert "Līga Kalniņa" in html and "Nerādāms Vārds" not in html
+        assert "Lūdzu precizēt 3.2. punktu." in html
+    assert "Punkts precizēts." in lv and "The paragraph was clarified." in en
+    assert "Skaidrojam finansējumu." in en, "the Latvian text stands in for a missing English one"
+    assert "shown in Latvian" in en
+    assert "The working group has not answered this proposal." in en
+    assert "@example.test" not in lv + en
+
+
+def test_the_outcome_shows_the_changed_paragraph_link(app, demo, make_user, login, client):
+    from consult.clock import utcnow
+    from consult.extensions import db
+    from consult.models import Consultation, Paragraph, Response, Version
+    member_client, answered, *_ = _setup(app, make_user, login)
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        old = consultation.versions[-1]
+        new = Version(consultation_id=consultation.id, number=old.number + 1, published_at=utcnow())
+        db.session.add(new)
+        db.session.flush()
+        for p in db.session.query(Paragraph).filter_by(version_id=old.id).all():
+            db.session.add(Paragraph(section_id=p.section_id, version_id=new.id, number=p.number,
+                                     text_lv=p.text_lv + " Precizēts.", text_en=p.text_en))
+        db.session.flush()
+        section3 = next(s for s in consultation.sections if s.number == 3)
+        changed = db.session.query(Paragraph).filter_by(section_id=section3.id, version_id=new.id, number=2).one()
+        response = db.session.query(Response).filter_by(decision="accepted").one()
+        response.changed_paragraph_id = changed.id
+        consultation.status = "closed"
+        db.session.commit()
+        spec = f"{old.number}..{new.number}"
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    html = client.get(OUTCOME.format(lang="en")).get_data(as_text=True)
+    assert f"/en/consultations/{DEMO}/versions/{spec}/#d-3.2" in html
+    assert "We changed paragraph 3.2 in version 2 of the draft" in html
