@@ -34,6 +34,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["plain_text"] = render_plain_text
 
     from . import auth, database, errors, forms, labels, security, textsize
+    from .services import mail
+    mail.init_app(app)
     database.init_app(app)
     labels.init_app(app)
     forms.init_app(app)

@@ -29,6 +29,22 @@ def register_cli(app: Flask) -> None:
             from .services.synthetic import add_synthetic_from_cli
             add_synthetic_from_cli(synthetic)
 
+    @app.cli.command("send-mail")
+    @click.option("--once", is_flag=True, help="Send what is due, then stop (for cron).")
+    @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+    def send_mail_command(once: bool, interval: float):
+        """Deliver queued e-mail, retrying with back-off while the mail server is away."""
+        import time as _time
+
+        from .services.mail import send_due
+        while True:
+            sent, failed = send_due()
+            if sent or failed:
+                click.echo(f"sent {sent}, failed {failed}")
+            if once:
+                return
+            _time.sleep(interval)
+
     @app.cli.group("translate")
     def translate():
         """Message catalogs: extract, update, compile."""

@@ -5,10 +5,12 @@ CONSULT_TEST_DATABASE_URL is set; the schema always comes from the migrations.
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
 import threading
+import warnings
 
 import pytest
 from sqlalchemy import create_engine, event, text
@@ -65,6 +67,11 @@ def _empty_database(request, app):
     from consult.extensions import limiter
     with app.app_context():
         limiter.reset()
+    # The test client keeps its own copies of uploads and streamed downloads until they are
+    # garbage-collected; collect them here so they never surface in a later, unrelated test.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from .pages import DEMO
 from .test_workgroup import add_comment, add_member, add_position
 
-EXPORT = f"/lv/workgroup/{DEMO}/export/"
+EXPORT = f"/en/workgroup/{DEMO}/export/"
 LATVIAN = "Ģimenēm ar bērniem jāsaņem atbalsts: ā č ē ģ ī ķ ļ ņ š ū ž — «pēdiņas» un 2014.–2020. gads."
 FORMULAS = json.loads((Path(__file__).parent / "data" / "hostile_inputs.json").read_text(encoding="utf-8"))[
     "inputs"]["formula"] + ["-2+3", "+371 2000000"]
@@ -131,14 +131,15 @@ def test_xlsx_has_the_four_sheets_and_one_row_per_item(app, runner, content, tmp
     assert workbook.sheetnames == ["Comments", "Positions", "Polls", "Summary"]
     comments = list(workbook["Comments"].iter_rows(values_only=True))
     header = comments[0]
-    assert header[:3] == ("No.", "Type", "ID") and "Justification (Latvian)" in header
+    assert header[:3] == ("ID", "Date", "Section") and "Justification (Latvian)" in header
     assert len(comments) == 1 + 1 + len(FORMULAS)
-    row = next(dict(zip(header, r)) for r in comments[1:] if r[2] == content["latvian"])
+    row = next(dict(zip(header, r)) for r in comments[1:] if r[0] == content["latvian"])
     assert row["Proposal"] == LATVIAN and row["Paragraph"] == "2.1" and row["Stance"] == "Proposes a change"
     positions = list(workbook["Positions"].iter_rows(values_only=True))
     assert len(positions) == 3
-    named = next(dict(zip(header, r)) for r in positions[1:] if r[2] == content["position"])
-    anonymous = next(dict(zip(header, r)) for r in positions[1:] if r[2] == content["anonymous_position"])
+    header = positions[0]
+    named = next(dict(zip(header, r)) for r in positions[1:] if r[0] == content["position"])
+    anonymous = next(dict(zip(header, r)) for r in positions[1:] if r[0] == content["anonymous_position"])
     assert named["Submitter"] == "Biedrība “Ģimeņu atbalsts”" and named["Section"] == "2"
     assert anonymous["Submitter"] == "Resident" and anonymous["Section"] == "Whole draft"
     summary = {r[0]: r[1] for r in workbook["Summary"].iter_rows(values_only=True) if r and r[0]}

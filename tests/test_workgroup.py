@@ -11,6 +11,7 @@ from .conftest import csrf_token_from, form_post, outbox_messages
 from .pages import DEMO
 
 TABLE = f"/lv/workgroup/{DEMO}/"
+TABLE_EN = f"/en/workgroup/{DEMO}/"  # for checking the (English) wording of messages
 
 
 # Helpers (imported by the other working-group test modules) ------------------------------------
@@ -152,6 +153,32 @@ def test_other_roles_get_403_and_anonymous_visitors_the_login_page(app, demo, ma
         assert client.open(url, method=method, data=data).status_code == 403, url
 
 
+@pytest.mark.parametrize("role", [None, "citizen", "organisation", "moderator", "workgroup", "editor"])
+def test_only_admins_manage_working_groups(app, demo, make_user, login, role):
+    from consult.extensions import db
+    from consult.models import Consultation
+    with app.app_context():
+        cid = db.session.query(Consultation).filter_by(slug=DEMO).one().id
+    member_id = add_member(app, make_user(role="workgroup"))
+    client = app.test_client()
+    if role:
+        login(client, make_user(role=role))
+    token = csrf_token_from(client.get("/lv/").get_data(as_text=True)) if role else None
+    before = _snapshot(app)
+    for method, url in (("GET", "/lv/admin/workgroups/"), ("GET", f"/lv/admin/workgroups/{cid}/"),
+                        ("POST", f"/lv/admin/workgroups/{cid}/"),
+                        ("POST", f"/lv/admin/workgroups/{cid}/members/{member_id}/"),
+                        ("POST", f"/lv/admin/workgroups/{cid}/members/{member_id}/remove/")):
+        data = {"csrf_token": token, "email": "x@example.test"} if method == "POST" and token else None
+        response = client.open(url, method=method, data=data)
+        if role is None:
+            assert response.status_code in (302, 400)
+            assert "/account/login/" in response.headers.get("Location", "/account/login/")
+        else:
+            assert response.status_code == 403, (role, url)
+    assert _snapshot(app) == before
+
+
 def test_a_member_sees_only_their_consultations(app, demo, make_user, login, member_client):
     html = member_client.get("/lv/workgroup/").get_data(as_text=True)
     assert f"/lv/workgroup/{DEMO}/" in html
@@ -209,7 +236,7 @@ def test_adding_a_member_refuses_unknown_people_and_the_wrong_role_with_a_messag
     make_user(role="citizen", email="pilsonis@example.test")
     with app.app_context():
         cid = db.session.query(Consultation).filter_by(slug=DEMO).one().id
-    url = f"/lv/admin/workgroups/{cid}/"
+    url = f"/en/admin/workgroups/{cid}/"
     for email, message in (("nav.tada@example.test", "There is no account"),
                            ("pilsonis@example.test", "working-group role"), ("", "Enter the member")):
         response = form_post(client, url, {"email": email})
@@ -264,7 +291,7 @@ def test_the_filters_narrow_the_table(app, member_client, make_user):
                                    "?tag=99999999999&subgroup=-1&per_page=5000&page=0", "?q=%00", "?status=bogus",
                                    "?decision=<script>", "?slug=x&lang=en"])
 def test_odd_filter_values_never_cause_a_500(member_client, query):
-    response = member_client.get(TABLE + query)
+    response = member_client.get(TABLE_EN + query)
     assert response.status_code in (200, 400)
     if "date" in query:
         html = response.get_data(as_text=True)
@@ -317,20 +344,20 @@ def test_bulk_actions_without_items_or_tag_show_messages_and_keep_what_was_typed
     from consult.extensions import db
     from consult.models import Tag
     comment = add_comment(app, make_user())
-    response = form_post(member_client, TABLE + "bulk/", {"action": "tag", "tag": "Ātri"}, page_url=TABLE)
+    response = form_post(member_client, TABLE_EN + "bulk/", {"action": "tag", "tag": "Ātri"}, page_url=TABLE_EN)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Select at least one item" in html and 'value="Ātri"' in html
     assert html.count('class="error-summary"') == 1
     assert re.search(r"<title>(Kļūda|Error):", html)
-    response = form_post(member_client, TABLE + "bulk/", {"items": [f"c{comment}"], "action": "tag", "tag": " "},
-                         page_url=TABLE)
+    response = form_post(member_client, TABLE_EN + "bulk/", {"items": [f"c{comment}"], "action": "tag", "tag": " "},
+                         page_url=TABLE_EN)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Enter a tag name" in html and "checked" in html
-    response = form_post(member_client, TABLE + "bulk/", {"items": [f"c{comment}"], "action": "tag",
-                                                          "tag": "x" * 61}, page_url=TABLE)
+    response = form_post(member_client, TABLE_EN + "bulk/", {"items": [f"c{comment}"], "action": "tag",
+                                                          "tag": "x" * 61}, page_url=TABLE_EN)
     assert response.status_code == 400
-    response = form_post(member_client, TABLE + "bulk/", {"items": [f"c{comment}"], "action": "assign",
-                                                          "subgroup": "99999"}, page_url=TABLE)
+    response = form_post(member_client, TABLE_EN + "bulk/", {"items": [f"c{comment}"], "action": "assign",
+                                                          "subgroup": "99999"}, page_url=TABLE_EN)
     assert response.status_code == 400 and "Choose a subgroup" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Tag).count() == 0
@@ -378,8 +405,9 @@ def test_table_query_count_does_not_grow_with_page_size(app, member_client, make
 
 # Responses -------------------------------------------------------------------------------------
 
-def _answer(client, refs, decision="partly_accepted", lv="Ņemts vērā daļēji: termiņš ir 2016. gads.", en="", extra=None):
-    url = f"{TABLE}responses/new/?" + "&".join(f"items={r}" for r in refs)
+def _answer(client, refs, decision="partly_accepted", lv="Ņemts vērā daļēji: termiņš ir 2016. gads.", en="", extra=None,
+            base=TABLE):
+    url = f"{base}responses/new/?" + "&".join(f"items={r}" for r in refs)
     data = {"items": refs, "decision": decision, "justification_lv": lv, "justification_en": en, **(extra or {})}
     return form_post(client, url, data)
 
@@ -426,16 +454,16 @@ def test_a_response_needs_a_decision_and_a_latvian_justification(app, member_cli
     from consult.extensions import db
     from consult.models import Response
     comment = add_comment(app, make_user())
-    response = _answer(member_client, [f"c{comment}"], decision="", lv="   ", en="Only English")
+    response = _answer(member_client, base=TABLE_EN, refs=[f"c{comment}"], decision="", lv="   ", en="Only English")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Choose a decision" in html and "Write the justification in Latvian" in html
     assert "Only English" in html and 'class="error-summary"' in html
-    response = _answer(member_client, [f"c{comment}"], decision="maybe")
+    response = _answer(member_client, base=TABLE_EN, refs=[f"c{comment}"], decision="maybe")
     assert response.status_code == 400
-    response = _answer(member_client, [f"c{comment}"], extra={"changed_paragraph": "999999"})
+    response = _answer(member_client, base=TABLE_EN, refs=[f"c{comment}"], extra={"changed_paragraph": "999999"})
     assert response.status_code == 400
-    response = _answer(member_client, [f"c{comment}"], lv="x" * 10001)
+    response = _answer(member_client, base=TABLE_EN, refs=[f"c{comment}"], lv="x" * 10001)
     assert response.status_code == 400
     with app.app_context():
         assert db.session.query(Response).count() == 0
@@ -462,7 +490,8 @@ def test_a_response_can_point_to_the_changed_paragraph_of_a_newer_version(app, m
         changed_id, new_number = changed.id, new.number
     html = member_client.get(f"{TABLE}responses/new/?items=c{comment}").get_data(as_text=True)
     assert f'value="{changed_id}"' in html
-    response = _answer(member_client, [f"c{comment}"], decision="accepted", extra={"changed_paragraph": str(changed_id)})
+    response = _answer(member_client, [f"c{comment}"], decision="accepted",
+                       extra={"changed_paragraph": str(changed_id)})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.query(Response).one().changed_paragraph_id == changed_id
@@ -498,11 +527,11 @@ def test_publishing_the_outcome_concludes_and_mails_each_answered_author_once_in
     _answer(member_client, [f"c{ids[0]}", f"c{ids[1]}"], decision="accepted", lv="Ņemts vērā.")
     _answer(member_client, [f"c{ids[2]}"], decision="explained", lv="Skaidrojums.", en="An explanation.")
     assert outbox_messages(app) == [], "nothing is sent before the outcome is published"
-    page = member_client.get(f"{TABLE}publish/").get_data(as_text=True)
+    page = member_client.get(f"{TABLE_EN}publish/").get_data(as_text=True)
     assert "only when the consultation is closed" in page
     assert member_client.get(f"/lv/consultations/{DEMO}/outcome/").status_code == 404
     set_status(app, "closed")
-    page = member_client.get(f"{TABLE}publish/").get_data(as_text=True)
+    page = member_client.get(f"{TABLE_EN}publish/").get_data(as_text=True)
     assert "1 proposal has no answer yet" in page
     response = form_post(member_client, f"{TABLE}publish/", {})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/consultations/{DEMO}/outcome/")

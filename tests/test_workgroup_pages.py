@@ -44,8 +44,9 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
         pages[f"{base}bulk/ (errors)"] = client.post(base + "bulk/", data={"csrf_token": token, "action": "tag",
                                                                            "tag": ""}).get_data(as_text=True)
         pages[f"{base}responses/new/ (errors)"] = client.post(
-            f"{base}responses/new/?items=c{first}", data={"csrf_token": token, "items": [f"c{first}"],
-                                                          "decision": "", "justification_lv": ""}).get_data(as_text=True)
+            f"{base}responses/new/?items=c{first}",
+            data={"csrf_token": token, "items": [f"c{first}"], "decision": "", "justification_lv": ""},
+        ).get_data(as_text=True)
         pages[f"/{lang}/admin/workgroups/{cid}/ (errors)"] = client.post(
             f"/{lang}/admin/workgroups/{cid}/", data={"csrf_token": token, "email": "nav@example.test"}
         ).get_data(as_text=True)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..auth import require_login
 from ..clock import utcnow
-from ..extensions import csrf, limiter
+from ..extensions import limiter
 from ..i18n import current_language, localized
 from ..models import EventKind
 from ..services import feeds, publication
@@ -104,20 +104,6 @@ def unsubscribe(token: str):
         return render_template("follow/unsubscribed.html", consultations=consultations, already=False)
     return render_template("follow/unsubscribe.html", form=None, button=form,
                            consultations=[f.consultation for f in follows])
-
-
-@bp.post("/follow/one-click/<token>/")
-@csrf.exempt
-def one_click_unsubscribe(token: str):
-    """RFC 8058: mail programs POST here without a page or a cookie.
-
-    Exempt from CSRF on purpose: the signed token in the address is the whole
-    authority (no session is used), so a forged cross-site request gains nothing.
-    """
-    if follow_service.follows_for_token(token) is None:
-        return render_template("follow/link_invalid.html"), 400
-    consultations = follow_service.unsubscribe(token) or []
-    return render_template("follow/unsubscribed.html", consultations=consultations, already=not consultations)
 
 
 # --- Atom feeds -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from .organisation import Organisation, OrganisationKind, Position
 from .workgroup import Decision, Response, Tag, WorkgroupMember
 from .search import SearchEntry, SearchKind
 from .follow import ConsultationEvent, EventKind, Follow
+from .outbox import OutboxMessage
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",

@@ -163,11 +163,27 @@ def riga_time(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC).astimezone(RIGA).replace(tzinfo=None)
 
 
+def date_text(moment: datetime | None) -> str:
+    """2014-03-21 14:05 in Riga time (a text: spreadsheets show it as it is, and it is quick to write)."""
+    if moment is None:
+        return ""
+    local = moment.replace(tzinfo=UTC).astimezone(RIGA)
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+
+
 # Rows ------------------------------------------------------------------------------------------
 
+# Every row is a tuple in this order; each format picks its columns.
 COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
            "language", "status", "tags", "subgroup", "title", "text", "decision", "justification_lv",
            "justification_en", "changed_paragraph")
+COL = {name: index for index, name in enumerate(COLUMNS)}
+# The spreadsheet numbers its rows itself, so the sheets leave out "No." (fewer cells, a faster file).
+COMMENT_SHEET = ("id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
+                 "status", "tags", "subgroup", "text", "decision", "justification_lv", "justification_en",
+                 "changed_paragraph")
+POSITION_SHEET = ("id", "date", "section", "version", "respondent_type", "submitter", "status", "tags",
+                  "subgroup", "title", "text", "decision", "justification_lv", "justification_en", "changed_paragraph")
 
 
 def column_headers() -> dict[str, str]:
@@ -228,8 +244,18 @@ def make_labels(lang: str) -> Labels:
             })
 
 
+def _changed_label(section, paragraph, version) -> str:
+    if section is None:
+        return ""
+    return f"{section}.{paragraph} (v{version})" if version else f"{section}.{paragraph}"
+
+
 class Exporter:
-    """Reads the rows of a scope in the words of one language."""
+    """Reads the rows of a scope, in the words of one language, as tuples in COLUMNS order.
+
+    Texts people typed (and names, tags, justifications) are cleaned of characters XML
+    cannot hold and of e-mail addresses; the spreadsheet writers neutralise formulas.
+    """
 
     def __init__(self, scope: Scope, lang: str):
         self.scope = scope
@@ -252,45 +278,50 @@ class Exporter:
         return db.session.scalar(select(func.count(Position.id)).where(*conditions)) or 0
 
     def text(self, value: str | None) -> str:
+        """A typed text, cleaned."""
         return clean_text(value, self.labels.email_mask)
 
     def localised(self, obj, name: str) -> str:
         return (getattr(obj, f"{name}_{self.lang}", "") or getattr(obj, f"{name}_lv", "") or "") if obj else ""
 
-    def _submitter(self, name: str | None, shown: bool, deleted, respondent: str) -> str:
-        if shown and deleted is None and name and "@" not in name:
-            return self.text(name)
-        return self.labels.respondents.get(respondent, respondent or "")
+    def _subgroup(self, name_lv: str | None, name_en: str | None) -> str:
+        return self.text((name_en if self.lang == "en" and name_en else name_lv) or "")
 
-    def _changed(self, row) -> str:
-        if row.changed_section is None:
-            return ""
-        label = f"{row.changed_section}.{row.changed_paragraph}"
-        return f"{label} (v{row.changed_version})" if row.changed_version else label
+    def _tags(self, table, column, ids) -> dict[int, str]:
+        names: dict[int, list[str]] = {}
+        for item_id, name in db.session.execute(
+                select(table.c[column], Tag.name).join(Tag, Tag.id == table.c.tag_id)
+                .where(table.c[column].in_(ids)).order_by(Tag.name)).all():
+            names.setdefault(item_id, []).append(name)
+        return {item_id: self.text(", ".join(values)) for item_id, values in names.items()}
 
-    def _count_row(self, kind: str, status: str, respondent: str, stance: str | None, section: str,
-                   decision: str | None) -> None:
-        self.stats["kind"][kind] += 1
-        self.stats["status"][status] += 1
-        self.stats["respondent"][respondent] += 1
+    @staticmethod
+    def _stream(statement):
+        """Batches of plain rows from a server-side cursor (Core, not the ORM: no objects per row)."""
+        result = db.session.connection().execution_options(stream_results=True, yield_per=BATCH).execute(statement)
+        return result.partitions()
+
+    def _count(self, kind: str, status: str, respondent: str, stance: str | None, section, decision) -> None:
+        stats = self.stats
+        stats["kind"][kind] += 1
+        stats["status"][status] += 1
+        stats["respondent"][respondent] += 1
         if stance:
-            self.stats["stance"][stance] += 1
-        self.stats["section"][section] += 1
-        self.stats["decision"][decision or "none"] += 1
+            stats["stance"][stance] += 1
+        stats["section"][str(section)] += 1
+        stats["decision"][decision or "none"] += 1
 
     # comments
-    def comment_rows(self, progress: Progress = None) -> Iterator[dict]:
+    def comment_rows(self, progress: Progress = None) -> Iterator[tuple]:
         changed_paragraph = aliased(Paragraph)
         changed_section = aliased(Section)
         changed_version = aliased(Version)
         statement = (
             select(Comment.id, Comment.created_at, Comment.body, Comment.stance, Comment.status, Comment.show_name,
-                   Comment.language, Section.number.label("section"), Paragraph.number.label("paragraph"),
-                   Version.number.label("version"), User.display_name, User.respondent_type, User.deleted_at,
-                   Subgroup.name_lv.label("subgroup_lv"), Subgroup.name_en.label("subgroup_en"),
-                   Response.decision, Response.justification_lv, Response.justification_en,
-                   changed_section.number.label("changed_section"), changed_paragraph.number.label("changed_paragraph"),
-                   changed_version.number.label("changed_version"))
+                   Comment.language, Section.number, Paragraph.number, Version.number, User.display_name,
+                   User.respondent_type, User.deleted_at, Subgroup.name_lv, Subgroup.name_en, Response.decision,
+                   Response.justification_lv, Response.justification_en, changed_section.number,
+                   changed_paragraph.number, changed_version.number)
             .join(Section, Section.id == Comment.section_id)
             .outerjoin(Paragraph, Paragraph.id == Comment.paragraph_id)
             .outerjoin(Version, Version.id == Comment.version_id)
@@ -305,50 +336,47 @@ class Exporter:
             .order_by(Section.number, Paragraph.number.is_not(None), Paragraph.number, Comment.created_at, Comment.id)
             .execution_options(yield_per=BATCH))
         labels = self.labels
+        stances, statuses = labels.stances, labels.statuses
+        respondents, decisions = labels.respondents, labels.decisions
+        kind = labels.comment
+        text = self.text
         number = 0
-        for batch in db.session.execute(statement).partitions():
-            ids = [row.id for row in batch]
-            tag_names: dict[int, list[str]] = {}
-            for comment_id, name in db.session.execute(
-                    select(comment_tags.c.comment_id, Tag.name).join(Tag, Tag.id == comment_tags.c.tag_id)
-                    .where(comment_tags.c.comment_id.in_(ids)).order_by(Tag.name)).all():
-                tag_names.setdefault(comment_id, []).append(name)
-            for row in batch:
+        for batch in self._stream(statement):
+            tags = self._tags(comment_tags, "comment_id", [row[0] for row in batch])
+            for (comment_id, created, body, stance, status, show_name, language, section, paragraph, version,
+                 display_name, respondent, deleted, subgroup_lv, subgroup_en, decision, justification_lv,
+                 justification_en, changed_s, changed_p, changed_v) in batch:
                 number += 1
-                section = str(row.section)
-                self._count_row("comment", row.status, row.respondent_type, row.stance, section, row.decision)
-                yield {
-                    "no": number, "type": labels.comment, "id": row.id, "date": riga_time(row.created_at),
-                    "section": row.section,
-                    "paragraph": f"{row.section}.{row.paragraph}" if row.paragraph is not None else "",
-                    "version": row.version, "stance": labels.stances.get(row.stance, row.stance),
-                    "respondent_type": labels.respondents.get(row.respondent_type, row.respondent_type),
-                    "submitter": self._submitter(row.display_name, row.show_name, row.deleted_at, row.respondent_type),
-                    "language": row.language, "status": labels.statuses.get(row.status, row.status),
-                    "tags": ", ".join(self.text(t) for t in tag_names.get(row.id, ())),
-                    "subgroup": self.text((row.subgroup_en if self.lang == "en" and row.subgroup_en else row.subgroup_lv) or ""),
-                    "title": "", "text": self.text(row.body),
-                    "decision": labels.decisions.get(row.decision, "") if row.decision else "",
-                    "justification_lv": self.text(row.justification_lv), "justification_en": self.text(row.justification_en),
-                    "changed_paragraph": self._changed(row),
-                }
+                self._count("comment", status, respondent, stance, section, decision)
+                respondent_label = respondents.get(respondent, respondent)
+                if show_name and deleted is None and display_name and "@" not in display_name:
+                    submitter = text(display_name)
+                else:
+                    submitter = respondent_label
+                yield (number, kind, comment_id, date_text(created), section,
+                       f"{section}.{paragraph}" if paragraph is not None else "", version,
+                       stances.get(stance, stance), respondent_label, submitter, language,
+                       statuses.get(status, status), tags.get(comment_id, ""),
+                       self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", "", text(body),
+                       decisions.get(decision, "") if decision else "", text(justification_lv),
+                       text(justification_en), _changed_label(changed_s, changed_p, changed_v))
             if progress:
                 progress(len(batch))
 
     # positions
-    def position_rows(self, progress: Progress = None) -> Iterator[dict]:
+    def position_rows(self, progress: Progress = None) -> Iterator[tuple]:
         conditions = feedback.position_conditions(self.scope.consultation, self.filters)
+        if conditions is None:
+            return
         changed_paragraph = aliased(Paragraph)
         changed_section = aliased(Section)
         changed_version = aliased(Version)
         statement = (
             select(Position.id, Position.created_at, Position.title, Position.body, Position.status,
-                   Position.publish_name, Position.whole_draft, Position.language, Organisation.name.label("organisation"),
-                   Version.number.label("version"), User.respondent_type,
-                   Subgroup.name_lv.label("subgroup_lv"), Subgroup.name_en.label("subgroup_en"),
-                   Response.decision, Response.justification_lv, Response.justification_en,
-                   changed_section.number.label("changed_section"), changed_paragraph.number.label("changed_paragraph"),
-                   changed_version.number.label("changed_version"))
+                   Position.publish_name, Position.whole_draft, Position.language, Organisation.name, Version.number,
+                   User.respondent_type, Subgroup.name_lv, Subgroup.name_en, Response.decision,
+                   Response.justification_lv, Response.justification_en, changed_section.number,
+                   changed_paragraph.number, changed_version.number)
             .join(Organisation, Organisation.id == Position.organisation_id)
             .outerjoin(Version, Version.id == Position.version_id)
             .join(User, User.id == Position.author_id)
@@ -360,43 +388,35 @@ class Exporter:
             .outerjoin(changed_version, changed_version.id == changed_paragraph.version_id)
             .where(*conditions).order_by(Position.created_at, Position.id).execution_options(yield_per=BATCH))
         labels = self.labels
+        text = self.text
         number = 0
-        for batch in db.session.execute(statement).partitions():
-            ids = [row.id for row in batch]
-            tag_names: dict[int, list[str]] = {}
-            for position_id, name in db.session.execute(
-                    select(position_tags.c.position_id, Tag.name).join(Tag, Tag.id == position_tags.c.tag_id)
-                    .where(position_tags.c.position_id.in_(ids)).order_by(Tag.name)).all():
-                tag_names.setdefault(position_id, []).append(name)
-            section_numbers: dict[int, list[int]] = {}
+        for batch in self._stream(statement):
+            ids = [row[0] for row in batch]
+            tags = self._tags(position_tags, "position_id", ids)
+            section_numbers: dict[int, list[str]] = {}
             for position_id, section_number in db.session.execute(
                     select(position_sections.c.position_id, Section.number)
                     .join(Section, Section.id == position_sections.c.section_id)
                     .where(position_sections.c.position_id.in_(ids)).order_by(Section.number)).all():
-                section_numbers.setdefault(position_id, []).append(section_number)
-            for row in batch:
+                section_numbers.setdefault(position_id, []).append(str(section_number))
+            for (position_id, created, title, body, status, publish_name, whole_draft, language, organisation,
+                 version, respondent, subgroup_lv, subgroup_en, decision, justification_lv, justification_en,
+                 changed_s, changed_p, changed_v) in batch:
                 number += 1
-                sections = ", ".join(str(n) for n in section_numbers.get(row.id, ()))
-                section = labels.whole_draft if row.whole_draft or not sections else sections
-                self._count_row("position", row.status, row.respondent_type, None, section, row.decision)
-                yield {
-                    "no": number, "type": labels.position, "id": row.id, "date": riga_time(row.created_at),
-                    "section": section, "paragraph": "", "version": row.version, "stance": "",
-                    "respondent_type": labels.respondents.get(row.respondent_type, row.respondent_type),
-                    "submitter": self.text(row.organisation) if row.publish_name
-                    else labels.respondents.get(row.respondent_type, row.respondent_type),
-                    "language": row.language, "status": labels.statuses.get(row.status, row.status),
-                    "tags": ", ".join(self.text(t) for t in tag_names.get(row.id, ())),
-                    "subgroup": self.text((row.subgroup_en if self.lang == "en" and row.subgroup_en else row.subgroup_lv) or ""),
-                    "title": self.text(row.title), "text": self.text(row.body),
-                    "decision": labels.decisions.get(row.decision, "") if row.decision else "",
-                    "justification_lv": self.text(row.justification_lv), "justification_en": self.text(row.justification_en),
-                    "changed_paragraph": self._changed(row),
-                }
+                sections = ", ".join(section_numbers.get(position_id, ()))
+                section = labels.whole_draft if whole_draft or not sections else sections
+                self._count("position", status, respondent, None, section, decision)
+                respondent_label = labels.respondents.get(respondent, respondent)
+                yield (number, labels.position, position_id, date_text(created), section, "", version, "",
+                       respondent_label, text(organisation) if publish_name else respondent_label, language,
+                       labels.statuses.get(status, status), tags.get(position_id, ""),
+                       self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", text(title), text(body),
+                       labels.decisions.get(decision, "") if decision else "", text(justification_lv),
+                       text(justification_en), _changed_label(changed_s, changed_p, changed_v))
             if progress:
                 progress(len(batch))
 
-    def rows(self, progress: Progress = None) -> Iterator[dict]:
+    def rows(self, progress: Progress = None) -> Iterator[tuple]:
         yield from self.comment_rows(progress)
         yield from self.position_rows(progress)
 
@@ -456,10 +476,11 @@ def csv_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]
     buffer.write("\ufeff")
     writer.writerow([neutralise(exporter.labels.headers[c]) for c in COLUMNS])
     pending = 0
+    starts = FORMULA_STARTS
     for row in exporter.rows(progress):
-        writer.writerow([neutralise(_csv_value(row[c])) for c in COLUMNS])
+        writer.writerow([("'" + v) if v.__class__ is str and v.startswith(starts) else v for v in row])
         pending += 1
-        if pending >= 500:
+        if pending >= 1000:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate(0)
@@ -467,16 +488,10 @@ def csv_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]
     yield buffer.getvalue().encode("utf-8")
 
 
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value
-
-
 def json_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]:
-    """One JSON document, written piece by piece: consultation, scope, comments, positions, polls, summary."""
+    """One JSON document, written piece by piece: consultation, scope, comments, positions, polls, summary.
+
+    Texts are as people wrote them: JSON is data, not a spreadsheet, so nothing is prefixed."""
     consultation = exporter.scope.consultation
     head = {
         "consultation": {"slug": consultation.slug, "title": exporter.localised(consultation, "title"),
@@ -487,7 +502,7 @@ def json_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes
                   "subgroup": exporter.scope.subgroup.id if exporter.scope.subgroup else None,
                   "since": exporter.scope.since.isoformat() if exporter.scope.since else None,
                   "all_statuses": exporter.scope.all_statuses},
-        "columns": {c: exporter.labels.headers[c] for c in COLUMNS},
+        "columns": {c: exporter.labels.headers[c] for c in COLUMNS if c != "no"},
     }
     yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "comments": [').encode("utf-8")
     for name, rows in (("comments", exporter.comment_rows(progress)), ("positions", exporter.position_rows(progress))):
@@ -509,11 +524,8 @@ def json_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes
            + json.dumps(summary, ensure_ascii=False) + "}").encode("utf-8")
 
 
-def _json_row(row: dict) -> dict:
-    out = {key: value for key, value in row.items() if key != "no"}
-    if isinstance(out.get("date"), datetime):
-        out["date"] = out["date"].isoformat(timespec="minutes")
-    return out
+def _json_row(row: tuple) -> dict:
+    return dict(zip(COLUMNS[1:], row[1:]))
 
 
 XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "section": 9, "paragraph": 10, "version": 8, "stance": 18,
@@ -526,12 +538,11 @@ def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:
     """Sheets Comments, Positions, Polls, Summary, written row by row (openpyxl write-only)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
 
     def header(sheet, values):
         cells = []
@@ -541,25 +552,21 @@ def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:
             cells.append(cell)
         sheet.append(cells)
 
-    def rows_sheet(title, rows):
+    def rows_sheet(title, columns, rows):
         sheet = workbook.create_sheet(title)
         sheet.freeze_panes = "A2"
-        for index, column in enumerate(COLUMNS, start=1):
+        for index, column in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = XLSX_WIDTHS[column]
-        header(sheet, [exporter.labels.headers[c] for c in COLUMNS])
+        header(sheet, [exporter.labels.headers[c] for c in columns])
+        picks = [COL[c] for c in columns]
+        append = sheet.append
+        starts = FORMULA_STARTS
         for row in rows:
-            values = []
-            for column in COLUMNS:
-                value = neutralise(row[column])
-                if column in ("text", "justification_lv", "justification_en") and value:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.alignment = wrap
-                    value = cell
-                values.append(value)
-            sheet.append(values)
+            append([("'" + v) if v.__class__ is str and v.startswith(starts) else v
+                    for v in map(row.__getitem__, picks)])
 
-    rows_sheet("Comments", exporter.comment_rows(progress))
-    rows_sheet("Positions", exporter.position_rows(progress))
+    rows_sheet("Comments", COMMENT_SHEET, exporter.comment_rows(progress))
+    rows_sheet("Positions", POSITION_SHEET, exporter.position_rows(progress))
     words = exporter.labels.words
     sheet = workbook.create_sheet("Polls")
     header(sheet, [words["poll"], words["answer"], words["votes"], words["share"], words["voters"]])
@@ -571,7 +578,7 @@ def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:
     consultation = exporter.scope.consultation
     sheet.append([words["consultation"], neutralise(exporter.text(exporter.localised(consultation, "title")))])
     sheet.append([words["scope"], neutralise(exporter.scope_text())])
-    sheet.append([words["generated"], riga_time(utcnow())])
+    sheet.append([words["generated"], date_text(utcnow())])
     group_seen = None
     for group, label, count in exporter.summary_rows():
         if group and group != group_seen:
@@ -584,7 +591,10 @@ def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:
 
 
 def write_docx(exporter: Exporter, target, progress: Progress = None) -> None:
-    """The Latvian response table ("izziņa"): no., section and paragraph, proposal, submitter, decision, justification."""
+    """The Latvian response table ("izziņa").
+
+    Columns: no., section and paragraph, proposal, submitter, decision, justification.
+    """
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
@@ -601,7 +611,7 @@ def write_docx(exporter: Exporter, target, progress: Progress = None) -> None:
     document.add_heading(labels.sheet_title, level=1)
     document.add_paragraph(exporter.text(exporter.localised(consultation, "title")))
     document.add_paragraph(f"{labels.words['scope']}: {exporter.scope_text()}. "
-                           f"{labels.words['generated']}: {riga_time(utcnow()).strftime('%Y-%m-%d %H:%M')}")
+                           f"{labels.words['generated']}: {date_text(utcnow())}")
     headers = [labels.headers["no"], labels.words["section_and_paragraph"], labels.headers["text"],
                labels.headers["submitter"], labels.headers["decision"], labels.words["justification"]]
     table = document.add_table(rows=1, cols=len(headers))
@@ -613,7 +623,8 @@ def write_docx(exporter: Exporter, target, progress: Progress = None) -> None:
         run.bold = True
     _repeat_header(table.rows[0])
     number = 0
-    for row in exporter.rows(progress):
+    for values in exporter.rows(progress):
+        row = dict(zip(COLUMNS, values))
         number += 1
         where = row["paragraph"] or str(row["section"])
         proposal = f"{row['title']}\n{row['text']}" if row["title"] else row["text"]
@@ -683,4 +694,6 @@ def stream_export(scope: Scope, fmt: str, lang: str) -> Iterator[bytes]:
 
 
 def filename(scope: Scope, fmt: str) -> str:
-    return f"{scope.slug()}-{utcnow().date().isoformat()}.{fmt}"
+    """An ASCII file name for Content-Disposition: letters, digits, dots and hyphens only."""
+    name = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{scope.slug()}-{utcnow().date().isoformat()}")
+    return f"{name.strip('-')[:150] or 'export'}.{fmt}"

@@ -19,12 +19,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, Decision, Organisation, Paragraph, Position, Response, Role, Section,
-    Status, Subgroup, Tag, User, WorkgroupMember,
+    Comment, Consultation, Paragraph, Position, Response, Role, Section, Status, Subgroup, Tag,
+    User, WorkgroupMember,
 )
 from ..models.consultation import subgroup_sections
 from ..models.organisation import position_sections
-from ..models.workgroup import comment_tags, member_subgroups, position_tags, response_comments, response_positions
+from ..models.workgroup import comment_tags, position_tags, response_comments, response_positions
 from . import publication
 
 RIGA = ZoneInfo("Europe/Riga")
@@ -373,7 +373,8 @@ def load_items(comment_ids: list[int], position_ids: list[int]) -> dict[str, Fee
     response_options = (joinedload(Response.changed_paragraph).joinedload(Paragraph.section),
                         joinedload(Response.changed_paragraph).joinedload(Paragraph.version))
     for comment_id, response in db.session.execute(
-            select(response_comments.c.comment_id, Response).join(Response, Response.id == response_comments.c.response_id)
+            select(response_comments.c.comment_id, Response)
+            .join(Response, Response.id == response_comments.c.response_id)
             .where(response_comments.c.comment_id.in_(comment_ids)).options(*response_options)).unique().all():
         result[f"c{comment_id}"].response = response
     for position_id, response in db.session.execute(
@@ -498,13 +499,3 @@ def member_section_ids(member: WorkgroupMember) -> list[int] | None:
         return None
     return list(db.session.scalars(select(subgroup_sections.c.section_id).where(
         subgroup_sections.c.subgroup_id.in_(subgroup_ids)).distinct()))
-
-
-def active_consultations() -> list[Consultation]:
-    return list(db.session.scalars(select(Consultation).where(
-        Consultation.status.in_((ConsultationStatus.OPEN, ConsultationStatus.CLOSED)))))
-
-
-__all__ = [
-    "Decision", "FeedbackItem", "FeedbackPage", "FeedbackRefused", "Filters", "Organisation", "member_subgroups",
-]

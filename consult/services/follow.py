@@ -1,4 +1,4 @@
-"""Following a consultation: double opt-in, one-click unsubscribe, and at most one e-mail a day.
+"""Following a consultation: double opt-in, an unsubscribe link in every message, at most one e-mail a day.
 
 What followers hear about is recorded as ConsultationEvent rows by session events
 (below) whenever a consultation opens, closes or is concluded, a section or a new
@@ -13,8 +13,6 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 import click
 from flask import Flask, current_app
@@ -29,7 +27,7 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import (
     Consultation, ConsultationEvent, ConsultationStatus, EventKind, Follow, Section, User, Version,
 )
-from .mail import SENDER, deliver, render_message
+from .mail import send_email
 
 CONFIRM_SALT = "follow-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -129,10 +127,10 @@ def request_follow(consultation: Consultation, email: str, lang: str, now: datet
         return
     follow.language = _lang(lang)
     follow.confirmation_sent_at = now
+    send_email(email, "follow_confirm", follow.language, consultation=consultation,
+               title=_title(consultation, follow.language),
+               link=link("follow.confirm", lang=follow.language, token=confirmation_token(follow)))
     db.session.commit()
-    _send(email, "follow_confirm", follow.language, consultation=consultation,
-          title=_title(consultation, follow.language),
-          link=link("follow.confirm", lang=follow.language, token=confirmation_token(follow)))
 
 
 def confirm_follow(token: str) -> Follow | None:
@@ -188,24 +186,6 @@ def _lang(lang: str | None) -> str:
 
 def _title(consultation: Consultation, lang: str) -> str:
     return getattr(consultation, f"title_{lang}", "") or consultation.title_lv
-
-
-def _send(to: str, template: str, lang: str, unsubscribe: str | None = None, **context) -> None:
-    """Like mail.send_email, plus the List-Unsubscribe headers (RFC 2369, RFC 8058 one-click)."""
-    subject, body = render_message(template, lang, base_url=current_app.config["BASE_URL"].rstrip("/"),
-                                   unsubscribe=unsubscribe, **context)
-    message = EmailMessage()
-    message["From"] = current_app.config.get("MAIL_SENDER") or SENDER
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="consult.invalid")
-    if unsubscribe:
-        message["List-Unsubscribe"] = f"<{context['one_click']}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(body)
-    message["Content-Language"] = lang  # after set_content, which drops every Content-* header
-    deliver(message)
 
 
 def _local_date(moment: datetime):
@@ -307,14 +287,13 @@ def send_follow_mail(now: datetime | None = None) -> int:
                                     link("follow.unsubscribe", lang=lang, token=unsubscribe_token([follow]))))
         if not blocks:
             continue
-        everything = unsubscribe_token(own)
-        _send(address, "follow_digest", lang, blocks=blocks,
-              unsubscribe=link("follow.unsubscribe", lang=lang, token=everything),
-              one_click=link("follow.one_click_unsubscribe", lang=lang, token=everything),
-              section_link=lambda consultation, section: link("site.section", lang=lang, slug=consultation.slug,
-                                                              number=section.number))
         for follow in own:
             follow.last_sent_at = now
+        # Queued in the same transaction that records it as sent (mail.send_email commits).
+        send_email(address, "follow_digest", lang, blocks=blocks,
+                   unsubscribe=link("follow.unsubscribe", lang=lang, token=unsubscribe_token(own)),
+                   section_link=lambda consultation, section: link("site.section", lang=lang,
+                                                                   slug=consultation.slug, number=section.number))
         db.session.commit()
         sent += 1
     return sent

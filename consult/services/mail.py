@@ -1,7 +1,11 @@
-"""E-mail in the recipient's language.
+"""E-mail in the recipient's language, never lost and never slowing a page.
 
-With CONSULT_MAIL_URL unset, every message is written as an .eml file to
-instance/outbox/, so development and tests can read what was sent.
+`send_email` renders the message and adds it to the outbox table in the caller's
+transaction, so a message exists exactly when what caused it was committed. After
+the commit it is delivered at once (development, tests, small sites) unless
+CONSULT_MAIL_WORKER is set, in which case `flask --app consult send-mail` delivers
+it, retrying with back-off while the mail server is away. With CONSULT_MAIL_URL
+unset, delivery writes .eml files to instance/outbox/.
 """
 from __future__ import annotations
 
@@ -10,15 +14,28 @@ import os
 import secrets
 import smtplib
 import time
+from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import OutboxMessage
 
 log = logging.getLogger("consult.mail")
 SENDER = "consult <no-reply@consult.invalid>"
+MAX_ATTEMPTS = 8
+
+
+class DeliveryFailed(Exception):
+    pass
 
 
 def render_message(template: str, lang: str, **context) -> tuple[str, str]:
@@ -29,27 +46,55 @@ def render_message(template: str, lang: str, **context) -> tuple[str, str]:
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
 
 
-def send_email(to: str, template: str, lang: str, **context) -> None:
+def send_email(to: str, template: str, lang: str, commit: bool = True, **context) -> OutboxMessage:
+    """Queues a message. With commit=False it joins the caller's transaction."""
     subject, body = render_message(template, lang, base_url=current_app.config["BASE_URL"].rstrip("/"), **context)
-    message = EmailMessage()
-    message["From"] = current_app.config.get("MAIL_SENDER") or SENDER
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="consult.invalid")
-    message.set_content(body)
-    message["Content-Language"] = lang  # after set_content, which resets the content headers
-    deliver(message)
+    message = OutboxMessage(recipient=to, subject=subject[:300], body=body, language=lang)
+    db.session.add(message)
+    db.session.info.setdefault("outbox_new", []).append(message)
+    if commit:
+        db.session.commit()
+    return message
 
 
-def deliver(message: EmailMessage) -> None:
+@dataclass(frozen=True)
+class Queued:
+    """What delivery needs of a queued message, readable outside any session."""
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    language: str
+    attempts: int
+    next_attempt_at: object = None
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> Queued:
+        return cls(message.id, message.recipient, message.subject, message.body, message.language,
+                   message.attempts or 0, message.next_attempt_at)
+
+
+def _as_email(message: Queued) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config.get("MAIL_SENDER") or SENDER
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain="consult.invalid")
+    email.set_content(message.body)
+    email["Content-Language"] = message.language  # after set_content, which resets the content headers
+    return email
+
+
+def deliver(email: EmailMessage) -> None:
     url = current_app.config.get("MAIL_URL")
     if not url:
         outbox = current_app.config["OUTBOX_DIR"]
         os.makedirs(outbox, exist_ok=True)
         name = f"{time.time_ns()}-{secrets.token_hex(4)}.eml"
-        with open(os.path.join(outbox, name), "wb") as handle:
-            handle.write(message.as_bytes())
+        with open(os.path.join(outbox, name + ".tmp"), "wb") as handle:
+            handle.write(email.as_bytes())
+        os.replace(os.path.join(outbox, name + ".tmp"), os.path.join(outbox, name))
         return
     parts = urlsplit(url)
     smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
@@ -60,7 +105,81 @@ def deliver(message: EmailMessage) -> None:
                 smtp.starttls()
             if parts.username:
                 smtp.login(unquote(parts.username), unquote(parts.password or ""))
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        # A mail outage must not fail what the person was doing.
-        log.exception("could not send mail to %s", message["To"])
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException) as error:
+        raise DeliveryFailed(str(error)) from error
+
+
+def _attempt(connection, message: Queued) -> bool:
+    """Tries one message; records success, or the error and the next try (exponential back-off)."""
+    try:
+        deliver(_as_email(message))
+    except DeliveryFailed as error:
+        attempts = message.attempts + 1
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(
+            attempts=attempts, last_error=str(error)[:500],
+            next_attempt_at=utcnow() + timedelta(seconds=min(3600, 30 * 2 ** attempts))))
+        log.warning("mail to %s failed (attempt %d): %s", message.recipient, attempts, error)
+        return False
+    connection.execute(update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None))
+                       .values(sent_at=utcnow(), attempts=message.attempts + 1))
+    return True
+
+
+def send_due(limit: int = 100) -> tuple[int, int]:
+    """Delivers messages that are due; returns (sent, failed). Safe to run in several workers."""
+    sent = failed = 0
+    now = utcnow()
+    messages = [Queued.of(m) for m in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
+        OutboxMessage.attempts < MAX_ATTEMPTS).order_by(OutboxMessage.id).limit(limit))]
+    db.session.commit()
+    for message in messages:
+        with db.engine.begin() as connection:
+            # Claim it first, so two workers never send the same message twice.
+            claimed = connection.execute(update(OutboxMessage).where(
+                OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None),
+                OutboxMessage.next_attempt_at == message.next_attempt_at)
+                .values(next_attempt_at=now + timedelta(minutes=10))).rowcount
+        if not claimed:
+            continue
+        with db.engine.begin() as connection:
+            if _attempt(connection, message):
+                sent += 1
+            else:
+                failed += 1
+    return sent, failed
+
+
+_listening = False
+
+
+def init_app(app: Flask) -> None:
+    global _listening
+    app.config.setdefault("MAIL_WORKER", bool(os.environ.get("CONSULT_MAIL_WORKER")))
+    if _listening:
+        return
+    _listening = True
+
+    @event.listens_for(Session, "after_flush")
+    def _snapshot(session, _context):
+        pending = session.info.get("outbox_new")
+        if pending:
+            flushed = [m for m in pending if m.id is not None]
+            session.info.setdefault("outbox_ready", []).extend(Queued.of(m) for m in flushed)
+            session.info["outbox_new"] = [m for m in pending if m.id is None]
+
+    @event.listens_for(Session, "after_commit")
+    def _deliver_inline(session):
+        session.info.pop("outbox_new", None)
+        messages = session.info.pop("outbox_ready", None)
+        if not messages or current_app.config.get("MAIL_WORKER"):
+            return
+        for message in messages:
+            with db.engine.begin() as connection:
+                _attempt(connection, message)
+
+    @event.listens_for(Session, "after_rollback")
+    def _forget(session):
+        session.info.pop("outbox_new", None)
+        session.info.pop("outbox_ready", None)

@@ -51,7 +51,7 @@ def _tell_author(item, decision: str) -> None:
     """E-mails the author the decision, in their own language."""
     author = item.author
     if author.email and author.deleted_at is None:
-        send_email(author.email, f"{_kind(item)}_{decision}", author.language, comment=item, item=item,
+        send_email(author.email, f"{_kind(item)}_{decision}", author.language, commit=False, comment=item, item=item,
                    name=author.display_name, section=getattr(item, "section", None),
                    consultation=item.consultation)
 
@@ -72,9 +72,9 @@ def approve(comment, moderator: User) -> None:
     comment.moderation_reason = comment.moderation_note = None
     _resolve_reports(comment)
     _log(moderator, "approve", _kind(comment), comment.id)
-    db.session.commit()
     if not was_public:
         _tell_author(comment, "approved")
+    db.session.commit()
 
 
 def reject(comment, moderator: User, reason: str, note: str = "") -> None:
@@ -87,8 +87,8 @@ def reject(comment, moderator: User, reason: str, note: str = "") -> None:
     comment.moderation_reason, comment.moderation_note = reason, note or None
     _resolve_reports(comment)
     _log(moderator, "reject", _kind(comment), comment.id, reason, note)
-    db.session.commit()
     _tell_author(comment, "rejected")
+    db.session.commit()
 
 
 def hide(comment, moderator: User, reason: str, note: str = "") -> None:
@@ -102,8 +102,8 @@ def hide(comment, moderator: User, reason: str, note: str = "") -> None:
     comment.moderation_reason, comment.moderation_note = reason, note or None
     _resolve_reports(comment)
     _log(moderator, "hide", _kind(comment), comment.id, reason, note)
-    db.session.commit()
     _tell_author(comment, "hidden")
+    db.session.commit()
 
 
 def unhide(comment, moderator: User) -> None:
@@ -116,8 +116,8 @@ def unhide(comment, moderator: User) -> None:
     comment.moderation_reason = comment.moderation_note = None
     _resolve_reports(comment)
     _log(moderator, "unhide", _kind(comment), comment.id)
-    db.session.commit()
     _tell_author(comment, "approved")
+    db.session.commit()
 
 
 def report_comment(comment: Comment, reporter: User, reason: str, note: str = "") -> bool:

@@ -173,7 +173,8 @@ def answer_counts(consultation: Consultation) -> AnswerCounts:
         Position.consultation_id == consultation.id, Position.status == Status.APPROVED)) or 0
     by_decision: dict[str, int] = defaultdict(int)
     for decision, count in db.session.execute(
-            select(Response.decision, func.count()).join(response_comments, response_comments.c.response_id == Response.id)
+            select(Response.decision, func.count())
+            .join(response_comments, response_comments.c.response_id == Response.id)
             .join(Comment, Comment.id == response_comments.c.comment_id)
             .where(Response.consultation_id == consultation.id, Comment.status == Status.APPROVED)
             .group_by(Response.decision)).all():

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ModerationEvent, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
+    Comment, Consultation, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
     Status, User,
 )
 from . import campaigns as campaign_service
@@ -174,7 +174,8 @@ def build_summary(consultation: Consultation) -> Summary:
         select(User.respondent_type, func.count(Comment.id)).join(User, User.id == Comment.author_id)
         .where(*approved_comment).group_by(User.respondent_type)).all(), RespondentType.ALL)
     positions_by_kind = db.session.execute(
-        select(Organisation.kind, func.count(Position.id)).join(Organisation, Organisation.id == Position.organisation_id)
+        select(Organisation.kind, func.count(Position.id))
+        .join(Organisation, Organisation.id == Position.organisation_id)
         .where(*approved_position).group_by(Organisation.kind).order_by(Organisation.kind)).all()
     moderation: dict[str, int] = defaultdict(int)
     for model in (Comment, Position):
@@ -212,5 +213,3 @@ def build_summary(consultation: Consultation) -> Summary:
         sections=sections,
     )
 
-
-__all__ = ["Summary", "TextAnalysis", "build_summary", "analyse_texts", "ModerationEvent"]
