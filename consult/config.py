@@ -46,5 +46,7 @@ def load_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
         "PROXY_COUNT": int(_env("PROXY_COUNT", "0") or 0),
+        # Only for load tests on a private machine: never switch rate limits off in production.
+        "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") not in ("0", "false", "no"),
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
     }

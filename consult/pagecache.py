@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger("consult.cache")
 cache = Cache()
-CACHE_SECONDS = 300
+CACHE_SECONDS = 60  # also the longest a newly scheduled section waits to appear
 GENERATION_KEY = "consult:content-generation"
 
 

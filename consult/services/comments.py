@@ -151,23 +151,45 @@ class Thread:
     replies: list[Comment] = field(default_factory=list)
 
 
-def section_threads(section: Section) -> list[Thread]:
-    """Public comments of a section with their replies, oldest first, in one query."""
-    comments = db.session.scalars(
-        select(Comment).where(Comment.section_id == section.id, Comment.status.in_(PUBLIC_STATUSES))
+THREADS_PER_PAGE = 25
+
+
+@dataclass
+class ThreadPage:
+    threads: list[Thread]
+    page: int
+    pages: int
+    total: int
+
+
+def section_threads(section: Section, page: int = 1, per_page: int = THREADS_PER_PAGE) -> ThreadPage:
+    """One page of a section's public comment threads (oldest first) with their replies: three queries."""
+    top_level = (Comment.section_id == section.id, Comment.status.in_(PUBLIC_STATUSES), Comment.parent_id.is_(None))
+    total = db.session.scalar(select(func.count(Comment.id)).where(*top_level)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    parents = db.session.scalars(
+        select(Comment).where(*top_level)
         .options(joinedload(Comment.author), joinedload(Comment.paragraph), joinedload(Comment.version))
-        .order_by(Comment.created_at, Comment.id)).all()
-    threads: dict[int, Thread] = {}
-    replies: dict[int, list[Comment]] = defaultdict(list)
-    for comment in comments:
-        if comment.parent_id is None:
-            threads[comment.id] = Thread(comment)
-        else:
-            replies[comment.parent_id].append(comment)
-    for parent_id, items in replies.items():
-        if parent_id in threads:
-            threads[parent_id].replies = items
-    return list(threads.values())
+        .order_by(Comment.created_at, Comment.id).limit(per_page).offset((page - 1) * per_page)).all()
+    threads = {comment.id: Thread(comment) for comment in parents}
+    if threads:
+        replies = db.session.scalars(
+            select(Comment).where(Comment.parent_id.in_(list(threads)), Comment.status.in_(PUBLIC_STATUSES))
+            .options(joinedload(Comment.author), joinedload(Comment.version))
+            .order_by(Comment.created_at, Comment.id))
+        for reply in replies:
+            threads[reply.parent_id].replies.append(reply)
+    return ThreadPage(list(threads.values()), page, pages, total)
+
+
+def reply_target(section: Section, raw_id: str) -> Comment | None:
+    """The approved top-level comment of this section that a reply form answers, if any."""
+    if not raw_id.isdigit() or len(raw_id) > 9:
+        return None
+    return db.session.scalar(select(Comment).where(
+        Comment.id == int(raw_id), Comment.section_id == section.id, Comment.status == Status.APPROVED,
+        Comment.parent_id.is_(None)))
 
 
 def pending_for_author(section: Section, user: User | None) -> list[Comment]:

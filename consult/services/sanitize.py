@@ -5,6 +5,7 @@ and then cleaned by bleach on an allow-list, so only these tags can reach a page
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import bleach
@@ -39,6 +40,8 @@ def _link_attributes(attrs, new=False):
     return attrs
 
 
+# Linkifying is the slow part; text without anything address-like skips it.
+_MAY_HOLD_ADDRESS = re.compile(r"https?:|www\.|\.[a-z]{2,}\b", re.IGNORECASE)
 _linker = bleach.linkifier.Linker(
     callbacks=[_link_attributes],
     url_re=bleach.linkifier.build_url_re(protocols=["http", "https"]),
@@ -46,6 +49,7 @@ _linker = bleach.linkifier.Linker(
 )
 
 
+@lru_cache(maxsize=20000)
 def render_plain_text(text: str) -> Markup:
     """People's plain text as HTML: escaped, paragraphs and line breaks kept, web addresses linked."""
     if not text:
@@ -54,4 +58,6 @@ def render_plain_text(text: str) -> Markup:
     html = "".join(
         "<p>" + "<br>\n".join(str(Markup.escape(line)) for line in block.strip("\n").split("\n")) + "</p>"
         for block in blocks)
+    if not _MAY_HOLD_ADDRESS.search(text):
+        return Markup(html)  # noqa: S704  (escaped above)
     return Markup(_linker.linkify(html))  # noqa: S704  (escaped above; bleach only adds <a>)

@@ -92,16 +92,16 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
             form.parent.data = reply
     if form is not None:
         form.set_paragraphs(section, paragraphs, _("The whole section"))
-    threads = comments.section_threads(section)
+    raw_page = request.args.get("comments", "1")
+    thread_page = comments.section_threads(section, int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1)
     if form is not None and form.parent.data:
-        reply_to = next((t.comment for t in threads if str(t.comment.id) == form.parent.data
-                         and t.comment.status == "approved"), None)
+        reply_to = comments.reply_target(section, form.parent.data)
         if reply_to is None:
             form.parent.data = ""
     return render_template(
         "site/section.html",
         consultation=consultation, section=section, version=version, paragraphs=paragraphs,
-        previous=previous, following=following, threads=threads,
+        previous=previous, following=following, threads=thread_page.threads, thread_page=thread_page,
         paragraph_counts=comments.paragraph_counts(section),
         pending=comments.pending_for_author(section, user),
         blocked=blocked, form=form, reply_to=reply_to, refusal=refusal,

@@ -1,0 +1,230 @@
+"""HTTP benchmark: gunicorn (2 workers) on SQLite and PostgreSQL, driven by wrk from 127.0.0.1.
+
+    .venv/bin/python bench/load.py [--seconds 8] [--only sqlite|postgresql]
+
+Loads the demo plus 200 approved comments on one section and 5,000 across the
+consultation, then prints requests/s and p99 latency for /healthz (the framework
+floor), the home page, the overview and the section page (anonymous, and signed in
+so uncached), each as a ratio to /healthz from the same run; and sustained comment
+submissions per second with their error count.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/consult_bench"
+SLUG = "social-services-guidelines-2014-2020"
+SECRET = "bench-secret-key"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(url: str, instance: str) -> dict:
+    return {**os.environ, "CONSULT_DATABASE_URL": url, "CONSULT_SECRET_KEY": SECRET, "CONSULT_INSTANCE_DIR": instance,
+            "CONSULT_UPLOAD_DIR": os.path.join(instance, "uploads"), "CONSULT_REDIS_URL": "",
+            "CONSULT_RATELIMIT_ENABLED": "0", "CONSULT_MAIL_WORKER": "1"}
+
+
+def prepare(url: str, env: dict) -> list[str]:
+    """Migrates, loads the content and returns session cookies of 100 signed-in people."""
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+        admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS consult_bench"))
+            connection.execute(text("CREATE DATABASE consult_bench"))
+        admin.dispose()
+    flask = [sys.executable, "-m", "flask", "--app", "consult"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*flask, "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
+    os.environ.update(env)
+    from consult import create_app
+    from consult.extensions import db
+    from consult.models import Comment, Consultation, Section, User
+    from sqlalchemy import insert
+    from werkzeug.security import generate_password_hash
+    app = create_app()
+    cookies = []
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=SLUG).one()
+        sections = db.session.query(Section).filter_by(consultation_id=consultation.id).all()
+        password = generate_password_hash("bench password 1", method="scrypt:4096:8:1")
+        users = [User(email=f"bench{i}@example.test", display_name=f"Dalībnieks {i}", password_hash=password,
+                      email_confirmed_at=consultation.opens_at) for i in range(100)]
+        db.session.add_all(users)
+        db.session.commit()
+        words = "sociālie pakalpojumi pašvaldība ģimene atbalsts kvalitāte pieejamība aprūpe budžets".split()
+        rows = []
+        for n in range(5200):
+            section = sections[0] if n < 200 else random.choice(sections)
+            rows.append({"consultation_id": consultation.id, "section_id": section.id, "author_id": users[n % 100].id,
+                         "stance": random.choice(["supports", "objects", "proposes", "asks"]),
+                         "body": " ".join(random.choices(words, k=30)) + f" ({n})", "status": "approved",
+                         "needs_review": False, "fingerprint": f"bench{n}", "idempotency_key": f"bench{n}",
+                         "show_name": n % 2 == 0, "language": "lv"})
+        db.session.execute(insert(Comment), rows)
+        db.session.commit()
+        identities = [user.get_id() for user in users]
+    # Outside the app context: each request must get its own `g`, or the CSRF token is shared.
+    for identity in identities:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = identity
+            session["_fresh"] = True
+        client.get(f"/lv/consultations/{SLUG}/sections/1/")  # puts a CSRF token in the session
+        cookies.append(client.get_cookie("session").value)
+    return cookies
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                                "--no-control-socket", "--access-logfile", "/dev/null", "wsgi:app"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    answered = 0
+    for _ in range(300):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                answered += 1
+            connection.close()
+            if answered >= 10:  # both workers have booted and answer
+                return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def wrk(url: str, seconds: int, cookie: str | None = None) -> tuple[float, str]:
+    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: session={cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+(\S+)", output).group(1)
+    return rate, p99
+
+
+def submit_comments(port: int, cookies: list[str], seconds: float) -> tuple[float, int, int]:
+    """Signed-in people post distinct comments as fast as the server takes them."""
+    path = f"/lv/consultations/{SLUG}/sections/2/comments/"
+    accepted = errors = 0
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def person(cookie: str, number: int):
+        nonlocal accepted, errors
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/lv/privacy/", headers={"Cookie": f"session={cookie}"})
+        page = connection.getresponse().read().decode()
+        connection.close()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        sent = 0
+        while time.monotonic() < deadline:
+            sent += 1
+            body = urllib.parse.urlencode({
+                "csrf_token": token, "idempotency_key": f"{number}-{sent}-{random.random()}", "stance": "proposes",
+                "body": f"Slodzes komentārs {number}.{sent}: ierosinu precizēt ā č ž", "publication": "type"})
+            # gunicorn's sync workers close every connection after one response.
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request("POST", path, body=body, headers={
+                    "Cookie": f"session={cookie}", "Content-Type": "application/x-www-form-urlencoded"})
+                response = connection.getresponse()
+                answer = response.read()
+                status = response.status
+                if status == 400 and os.environ.get("BENCH_DEBUG"):
+                    print(re.findall(rb"<h1>(.*?)</h1>|field-error[^>]*>(.*?)</p>", answer)[:3])
+            except OSError:
+                status = 0
+            finally:
+                connection.close()
+            with lock:
+                if status == 303:
+                    accepted += 1
+                else:
+                    errors += 1
+                    statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=person, args=(cookie, n)) for n, cookie in enumerate(cookies[:16])]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if statuses:
+        print("  failed answers by status:", statuses)
+    return accepted / (time.monotonic() - started), accepted, errors
+
+
+def run(name: str, url: str, seconds: int) -> None:
+    instance = tempfile.mkdtemp(prefix=f"consult-bench-{name}-")
+    if url.startswith("sqlite"):
+        url = f"sqlite:///{instance}/bench.db"
+    env = environment(url, instance)
+    cookies = prepare(url, env)
+    port = free_port()
+    process = start_gunicorn(env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        floor, floor_p99 = wrk(base + "/healthz", seconds)
+        print(f"\n{name}: gunicorn -w 2, wrk -t1 -c8 -d{seconds}s, demo + 5,200 approved comments")
+        print(f"  {'page':40} {'req/s':>8} {'p99':>9} {'× healthz':>10}")
+        print(f"  {'/healthz (framework floor)':40} {floor:8.0f} {floor_p99:>9} {1:10.2f}")
+        pages = [("home /lv/", "/lv/", None),
+                 ("overview", f"/lv/consultations/{SLUG}/", None),
+                 ("section, 200 comments, anonymous", f"/lv/consultations/{SLUG}/sections/1/", None),
+                 ("section, 200 comments, signed in", f"/lv/consultations/{SLUG}/sections/1/", cookies[-1])]
+        for label, path, cookie in pages:
+            rate, p99 = wrk(base + path, seconds, cookie)
+            print(f"  {label:40} {rate:8.0f} {p99:>9} {rate / floor:10.2f}")
+        rate, accepted, errors = submit_comments(port, cookies, seconds)
+        print(f"  {'comment submissions (16 people)':40} {rate:8.0f} {'':>9} {'':>10}  accepted {accepted}, errors {errors}")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    targets = [("sqlite", "sqlite"), ("postgresql", PG_URL)]
+    for name, url in targets:
+        if args.only and args.only != name:
+            continue
+        # Each database gets a fresh interpreter, so the app is configured from scratch.
+        if len([t for t in targets if not args.only]) > 1:
+            subprocess.run([sys.executable, __file__, "--seconds", str(args.seconds), "--only", name], check=True)
+        else:
+            run(name, url, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
