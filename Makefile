@@ -35,6 +35,7 @@ test: install-test translations
 
 bench: install translations
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
