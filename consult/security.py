@@ -1,7 +1,8 @@
 """Security headers on every response, errors and downloads included."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -9,6 +10,16 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def init_app(app: Flask) -> None:
     production = app.config["ENV_NAME"] == "production"
+
+    @app.before_request
+    def _refuse_nul():
+        """NUL can be stored nowhere (PostgreSQL refuses it): a path holding one names no page, and
+        query values lose it, so a malformed link still shows the page with its defaults."""
+        if "\x00" in request.path:
+            abort(404)
+        if "\x00" in request.query_string.decode("latin-1") or "%00" in request.query_string.decode("latin-1"):
+            request.args = ImmutableMultiDict(
+                [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in request.args.items(multi=True)])
 
     @app.after_request
     def _headers(response):

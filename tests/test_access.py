@@ -8,7 +8,7 @@ from consult.models import Role
 
 from .conftest import csrf_token_from
 
-STAFF_PREFIXES = ("moderation.", "admin.", "admin_organisations.", "workgroup.")
+STAFF_PREFIXES = ("moderation.", "admin.", "admin_organisations.", "admin_workgroups.", "workgroup.")
 
 
 def staff_routes(app):

@@ -76,3 +76,15 @@ def test_no_inline_script_or_style_in_templates():
 def test_state_changes_refuse_get(client):
     for path in ("/lv/account/logout/", "/lv/comments/1/withdraw/", "/lv/moderation/comments/1/approve/"):
         assert client.get(path).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/lv/consultations/a%00b/", "/en/news/x%00/", "/lv/search?q=a%00b",
+                                  "/lv/consultations/?status=open%00", "/api/v1/consultations/a%00b"])
+def test_nul_in_an_address_never_reaches_the_database(client, demo, path):
+    assert client.get(path).status_code in (200, 400, 404)
+
+
+def test_nul_in_a_sign_in_address_gets_the_usual_message(client):
+    from .conftest import form_post
+    response = form_post(client, "/en/account/login/", {"email": "abc\x00def@example.test", "password": "x"})
+    assert response.status_code == 200

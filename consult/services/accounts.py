@@ -128,8 +128,8 @@ def _set_password(user: User, password: str) -> None:
 
 def find_user_by_email(email: str) -> User | None:
     email = normalise_email(email)
-    if not email:
-        return None
+    if not email or "\x00" in email or len(email) > 254:
+        return None  # no stored address holds these, and PostgreSQL refuses NUL in a query
     return db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
 
 
