@@ -4,8 +4,6 @@ Loading is idempotent: what already exists (by slug) is left as it is.
 """
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -14,6 +12,7 @@ from sqlalchemy import select
 from .clock import utcnow
 from .demo_content import CONSULTATIONS, POLLS, SITE_FAQ, SITE_NEWS
 from .extensions import db
+from .services.uploads import store_file
 from .models import Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Section, Subgroup, Version
 
 
@@ -41,19 +40,6 @@ def minimal_pdf(lines: list[str]) -> bytes:
         out += f"{offset:010d} 00000 n \n".encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
-
-
-def _store_upload(data: bytes) -> str:
-    directory = current_app.config["UPLOAD_DIR"]
-    os.makedirs(directory, exist_ok=True)
-    stored_name = secrets.token_hex(16)
-    path = os.path.join(directory, stored_name)
-    with open(path + ".tmp", "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(path + ".tmp", path)
-    return stored_name
 
 
 def _days(offset: int, now: datetime) -> datetime:
@@ -111,7 +97,7 @@ def _consultation(data: dict, now: datetime) -> Consultation | None:
         db.session.add(Document(consultation=consultation, position=position,
                                 title_lv=item["title"]["lv"], title_en=item["title"]["en"],
                                 file_name=item["filename"], content_type="application/pdf",
-                                size_bytes=len(content), stored_name=_store_upload(content),
+                                size_bytes=len(content), stored_name=store_file(current_app.config["UPLOAD_DIR"], content),
                                 created_at=opens_at))
     for item in data["news"]:
         _news(item, consultation)

@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
-# Characters that change how text displays without being visible.
-INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-             "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"}
+def _invisible(ch: str) -> bool:
+    """Format characters (bidi overrides, zero-width joiners …) change how text displays unseen."""
+    return unicodedata.category(ch) == "Cf"
 
 
 def normalise_text(value: str | None) -> str | None:
@@ -26,7 +26,7 @@ def normalise_name(value: str | None) -> str | None:
     if value is None:
         return None
     value = normalise_text(value) or ""
-    return " ".join("".join(ch for ch in value if ch not in INVISIBLE).split())
+    return " ".join("".join(ch for ch in value if not _invisible(ch)).split())
 
 
 def no_nul(_form, field) -> None:
