@@ -45,6 +45,18 @@ def register_cli(app: Flask) -> None:
                 return
             _time.sleep(interval)
 
+    @app.cli.command("sweep-uploads")
+    @click.option("--older-than", "older_than", type=click.FloatRange(min=0), default=10, show_default=True,
+                  metavar="MINUTES", help="Only touch files written at least this long ago, so uploads in "
+                                          "flight are left alone.")
+    def sweep_uploads_command(older_than: float):
+        """Remove upload files no row names and temporary files a stopped worker left (for cron)."""
+        from .services.uploads import sweep_upload_dir
+        result = sweep_upload_dir(older_than_seconds=older_than * 60)
+        if result.restored:
+            click.echo(f"Restored {len(result.restored)} file(s) whose row was saved before their worker stopped.")
+        click.echo(f"Removed {len(result.removed)} orphaned upload file(s).")
+
     @app.cli.group("translate")
     def translate():
         """Message catalogs: extract, update, compile."""

@@ -4,21 +4,30 @@ A file is accepted only when its bytes say what it is (a PDF starts with ``%PDF-
 a DOCX is a ZIP whose ``[Content_Types].xml`` names a Word document, a DOC is an
 OLE2 compound file with a ``WordDocument`` stream …); the name the person gave it
 must agree. Stored files get a random name in the upload directory, outside
-``static/``, through a temporary file that is fsynced and then renamed, so a
-killed worker leaves at most a ``.tmp`` file for the sweep to remove.
+``static/``, through a temporary file that is fsynced, then the row is committed, then
+the file is renamed, so a killed worker leaves at most a ``.tmp`` file: the sweep
+(``flask --app consult sweep-uploads``) removes it, or renames it into place when its
+row was committed.
 """
 from __future__ import annotations
 
 import io
 import os
+import re
 import secrets
 import time
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 TEMP_SUFFIX = ".tmp"
+# How old an unnamed or temporary file must be before the sweep touches it: an upload still in
+# flight (written, its row not yet committed) is never that old.
+SWEEP_GRACE_SECONDS = 10 * 60
+# The names StagedFile gives: the sweep leaves any other file in the directory alone.
+_STORED_NAME = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -181,7 +190,12 @@ class StagedFile:
             os.fsync(handle.fileno())
 
     def commit(self) -> str:
-        os.replace(self.temp_path, self.path)
+        try:
+            os.replace(self.temp_path, self.path)
+        except FileNotFoundError:
+            # The sweep already moved a committed file into place (see sweep_orphans).
+            if not os.path.isfile(self.path):
+                raise
         _fsync_directory(self.directory)
         return self.stored_name
 
@@ -220,16 +234,93 @@ def remove_stored(directory: str, stored_name: str) -> None:
         pass
 
 
-def sweep_orphans(directory: str, known: set[str], older_than_seconds: int = 3600) -> list[str]:
-    """Remove temporary files and files no row names, once they are older than the given age."""
-    removed = []
+def sweep_orphans(directory: str, known: set[str] | Callable[[], set[str]], older_than_seconds: float = 3600,
+                  restored: list[str] | None = None) -> list[str]:
+    """Clean up after killed or failed writers; returns the names of the files removed.
+
+    Only files named as StagedFile names them, and only once they are older than
+    `older_than_seconds` (by their write time), so an upload in flight is never touched:
+
+    - a stored file that no row names is removed;
+    - a temporary file is removed, unless a row names it: then the writer was stopped
+      between committing the row and renaming the (already fsynced) file, and the sweep
+      finishes the rename instead (the name is appended to `restored`).
+
+    `known` is the set of names the database refers to, or a function returning it; a function is
+    called after the directory is listed, so a file renamed into place before the listing has
+    its row committed before the names are read and is never taken for an orphan.
+    """
+    removed: list[str] = []
     if not os.path.isdir(directory):
         return removed
     cutoff = time.time() - older_than_seconds
+    candidates = []
     for entry in os.scandir(directory):
-        if not entry.is_file() or entry.name in known:
+        name = entry.name
+        base = name[:-len(TEMP_SUFFIX)] if name.endswith(TEMP_SUFFIX) else name
+        if not _STORED_NAME.fullmatch(base):
             continue
-        if entry.stat().st_mtime < cutoff:
-            os.unlink(entry.path)
-            removed.append(entry.name)
+        try:
+            if not entry.is_file(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_mtime > cutoff:
+                continue
+        except FileNotFoundError:
+            continue
+        candidates.append((name, base))
+    names = known() if callable(known) else known
+    for name, base in candidates:
+        path = os.path.join(directory, name)
+        try:
+            if name == base:
+                if base not in names:
+                    os.unlink(path)
+                    removed.append(name)
+            elif base in names and not os.path.exists(os.path.join(directory, base)):
+                os.replace(path, os.path.join(directory, base))
+                _fsync_directory(directory)
+                if restored is not None:
+                    restored.append(base)
+            else:
+                os.unlink(path)
+                removed.append(name)
+        except FileNotFoundError:
+            continue  # its writer or another sweep got there first
     return removed
+
+
+def stored_name_columns() -> tuple:
+    """Every column that names a file in the upload directory.
+
+    A new kind of upload adds its column here, or the sweep would take its files for orphans
+    (tests/test_uploads_sweep.py checks that every model column about stored files is listed).
+    """
+    from ..models import Document, Position
+    return (Document.stored_name, Position.attachment_stored)
+
+
+def referenced_names() -> set[str]:
+    """The stored names the database refers to (needs an app context)."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    names: set[str] = set()
+    # A connection of its own: a fresh view of what is committed, whatever the session holds.
+    with db.engine.connect() as connection:
+        for column in stored_name_columns():
+            names.update(connection.scalars(select(column).where(column.is_not(None))))
+    return names
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    removed: list[str]
+    restored: list[str]
+
+
+def sweep_upload_dir(older_than_seconds: float = SWEEP_GRACE_SECONDS, directory: str | None = None) -> SweepResult:
+    """sweep_orphans on the app's upload directory, against every row that names a stored file."""
+    from flask import current_app
+
+    directory = directory or current_app.config["UPLOAD_DIR"]
+    restored: list[str] = []
+    removed = sweep_orphans(directory, referenced_names, older_than_seconds, restored=restored)
+    return SweepResult(removed=removed, restored=restored)
