@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from flask import Flask, abort, request
+from flask import Flask, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .extensions import db, login_manager
@@ -31,8 +32,20 @@ def init_app(app: Flask) -> None:
         return user
 
 
+def _two_step_missing() -> bool:
+    """Staff without two-step verification, on a site whose administrators require it."""
+    if not current_user.is_staff or current_user.has_two_step:
+        return False
+    from .services.settings import two_step_required  # services import the models; imported late
+    return two_step_required()
+
+
 def require_role(*roles: str):
-    """Only these roles (and admins) may use the view; others get 403, anonymous visitors the log-in page."""
+    """Only these roles (and admins) may use the view; others get 403, anonymous visitors the log-in page.
+
+    When an administrator requires two-step verification for staff, a staff member without it
+    is sent to set it up (the view does not run, whatever the method).
+    """
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -42,6 +55,10 @@ def require_role(*roles: str):
                 security_log.warning("denied: user=%s role=%s %s %s", current_user.id, current_user.role,
                                      request.method, request.path)
                 abort(403)
+            if _two_step_missing():
+                from .i18n import current_language
+                flash(_("Staff accounts must use two-step verification. Turn it on to continue."), "error")
+                return redirect(url_for("account.two_step", lang=current_language()), code=303)
             return view(*args, **kwargs)
         wrapped.required_roles = roles
         return wrapped

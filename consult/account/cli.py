@@ -18,6 +18,8 @@ MESSAGES = {
     "too_short": f"The password is too short: use at least {accounts.PASSWORD_MIN_LENGTH} characters.",
     "too_long": f"The password is too long: use at most {accounts.PASSWORD_MAX_LENGTH} characters.",
     "common": "The password is too common. Choose another one.",
+    "not_found": "There is no account with this e-mail address.",
+    "not_on": "This account does not use two-step verification.",
 }
 
 
@@ -42,3 +44,17 @@ def register_user_commands(app: Flask) -> None:
         except AccountError as error:
             raise click.ClickException(MESSAGES.get(error.code, error.code)) from None
         click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
+
+    @users.command("two-step-off")
+    @click.option("--email", required=True, help="The e-mail address of the account.")
+    def two_step_off(email: str):
+        """Turn two-step verification off for someone who has lost their authentication app.
+
+        Every session of the account ends and the person is told by mail; they can turn it
+        on again with a new key.
+        """
+        try:
+            user = accounts.reset_two_step(email)
+        except AccountError as error:
+            raise click.ClickException(MESSAGES.get(error.code, error.code)) from None
+        click.echo(f"Two-step verification is off for {user.email} (id {user.id}).")

@@ -1,4 +1,7 @@
-"""Account forms: register, sign in, passwords, delete. Labels and messages are lazy strings."""
+"""Account forms: register, sign in, passwords, e-mail address, two-step verification, delete.
+
+Labels and messages are lazy strings.
+"""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +17,17 @@ from ..services import accounts
 
 RESPONDENT_TYPE_LABELS = RESPONDENT_TYPES
 WRONG_PASSWORD = _l("The password is not right.")
+CODE_MESSAGES = {
+    "bad_code": _l("This code is not right. Enter the code your authentication app shows now, and check that "
+                   "the clock on your phone is right."),
+    "used_code": _l("This code has already been used. Wait until your authentication app shows a new code, "
+                    "then enter that one."),
+}
+
+
+def code_message(problem: str) -> str:
+    """The message for a refused one-time code (accounts.AccountError code), in the page language."""
+    return str(CODE_MESSAGES.get(problem, CODE_MESSAGES["bad_code"]))
 
 
 def password_message(problem: str) -> str:
@@ -47,6 +61,18 @@ def same_as(other_name: str, message):
         if field.data != form[other_name].data:
             raise ValidationError(message)
     return check
+
+
+def code_format(_form, field) -> None:
+    if not accounts.is_code_format(field.data or ""):
+        raise StopValidation(gettext("Enter the %(num)d digits of the code.", num=accounts.TOTP_DIGITS))
+
+
+def _code_field():
+    # Numeric keyboard on phones; "one-time-code" lets the phone offer a code it has just seen.
+    return StringField(_l("Code from your authentication app"), filters=[accounts.normalise_code],
+                       validators=[DataRequired(_l("Enter the code from your authentication app.")), code_format],
+                       render_kw={"inputmode": "numeric", "spellcheck": "false"})
 
 
 def _email_field(label=None):
@@ -97,6 +123,26 @@ class ChangePasswordForm(BaseForm):
     password_again = PasswordField(_l("New password again"), validators=[
         InputRequired(_l("Enter the new password again.")),
         same_as("password", _l("The two passwords are not the same."))])
+
+
+class ChangeEmailForm(BaseForm):
+    email = EmailField(_l("New e-mail address"), filters=[_email_filter], validators=[
+        DataRequired(_l("Enter the new e-mail address.")), no_nul, valid_email])
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Enter your current password."))])
+
+
+class SignInCodeForm(BaseForm):
+    code = _code_field()
+
+
+class EnableTwoStepForm(BaseForm):
+    code = _code_field()
+
+
+class DisableTwoStepForm(BaseForm):
+    password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password."))])
+    code = _code_field()
 
 
 class DeleteAccountForm(BaseForm):

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+import time
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -11,12 +12,19 @@ from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import current_language
 from ..labels import REASONS, STANCES, STATUSES
-from ..services import accounts
+from ..services import accounts, settings
 from ..services.accounts import AccountError
 from ..textsize import safe_next
 from . import bp
-from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangePasswordForm, DeleteAccountForm,
-                    LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm, password_message)
+from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangeEmailForm, ChangePasswordForm,
+                    DeleteAccountForm, DisableTwoStepForm, EnableTwoStepForm, LoginForm, RegisterForm,
+                    ResetPasswordForm, ResetRequestForm, SignInCodeForm, code_message, password_message)
+
+# Between a right password and a right code the session holds only this: who, their session
+# token then (a password change meanwhile voids it), when, and where to go afterwards.
+PENDING_SIGN_IN = "two_step_pending"
+# Long enough to open the app and type a code, short enough that an abandoned half sign-in is gone soon.
+PENDING_SIGN_IN_SECONDS = 5 * 60
 
 # Read the common-password list now, so a package installed without it fails at start-up,
 # not at somebody's registration.
@@ -48,6 +56,14 @@ def _user_key() -> str:
     """The signed-in user, or the client for anonymous requests."""
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
+    return f"client:{request.remote_addr}"
+
+
+def _pending_key() -> str:
+    """The account a half-done sign-in is for, so its codes are counted wherever they come from."""
+    pending = session.get(PENDING_SIGN_IN)
+    if isinstance(pending, dict) and isinstance(pending.get("u"), int):
+        return f"two-step:{pending['u']}"
     return f"client:{request.remote_addr}"
 
 
@@ -109,11 +125,53 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             session.clear()  # a new session: nothing from before the sign-in is kept
+            if user.has_two_step:
+                session[PENDING_SIGN_IN] = {"u": user.id, "t": user.session_token, "at": int(time.time()),
+                                            "next": safe_next(form.next.data, "")}
+                return _see_other(".login_code")
             login_user(user)
             flash(_("You are signed in."), "success")
             return redirect(safe_next(form.next.data, url_for(".activity")), code=303)
         form.email.errors.append(_("The e-mail address or the password is not right."))
     return render_template("account/login.html", form=form)
+
+
+def _pending_user():
+    pending = session.get(PENDING_SIGN_IN)
+    if not isinstance(pending, dict) or not isinstance(pending.get("at"), int):
+        return None, ""
+    if not 0 <= time.time() - pending["at"] <= PENDING_SIGN_IN_SECONDS:
+        return None, ""
+    return accounts.user_for_pending_sign_in(pending.get("u"), pending.get("t")), pending.get("next") or ""
+
+
+@bp.route("/login/code/", methods=["GET", "POST"])
+@limiter.limit("5 per minute", key_func=_pending_key, methods=["POST"])
+@limiter.limit("20 per hour", key_func=_pending_key, methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def login_code():
+    """The second step of signing in: nobody is signed in until the code is right."""
+    if current_user.is_authenticated:
+        return _see_other(".activity")
+    user, next_url = _pending_user()
+    if user is None:
+        had_pending = session.pop(PENDING_SIGN_IN, None) is not None
+        if had_pending or request.method == "POST":
+            flash(_("Signing in took too long or was interrupted. Please sign in again."), "error")
+        return _see_other(".login")
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.check_sign_in_code(user, form.code.data)
+        except AccountError as error:
+            form.code.errors.append(code_message(error.code))
+        else:
+            session.clear()  # the half-done state goes; the session changes again
+            login_user(user)
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next(next_url, url_for(".activity")), code=303)
+    form.code.data = ""  # a refused code is of no use again: the field starts empty
+    return render_template("account/login_code.html", form=form)
 
 
 @bp.post("/logout/")
@@ -187,13 +245,158 @@ def change_password():
     return render_template("account/password.html", form=form)
 
 
+# --- E-mail address ------------------------------------------------------------------------
+
+@bp.route("/email/", methods=["GET", "POST"])
+@require_login
+@limiter.limit("10 per hour", key_func=_user_key, methods=["POST"])
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            new_email = accounts.request_email_change(current_user._get_current_object(), form.email.data,
+                                                      form.current_password.data, current_language())
+        except AccountError as error:
+            if error.code == "wrong_password":
+                form.current_password.errors.append(str(WRONG_PASSWORD))
+            elif error.code == "same_email":
+                form.email.errors.append(_("This is already your e-mail address."))
+            else:
+                form.email.errors.append(_("Enter an e-mail address in the right format, like name@example.com."))
+        else:
+            # The same words whether or not another account has the address: the page reveals nothing.
+            flash(_("We have sent a confirmation link to %(email)s. Your address changes when you open that link.",
+                    email=new_email), "success")
+            return _see_other(".activity")
+    return render_template("account/email.html", form=form)
+
+
+@bp.route("/email/confirm/<token>/", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    """A page with a button, not a change on GET: mail scanners open links, people press buttons."""
+    found = accounts.email_change_for_token(token)
+    if found is None:
+        return render_template("account/link_invalid.html", purpose="email"), 400
+    form = ButtonForm()
+    if form.validate_on_submit():
+        # Who is signed in must be read before the change: afterwards this session's token is stale.
+        signed_in_as = current_user.id if current_user.is_authenticated else None
+        user = accounts.change_email(token)
+        if user is None:
+            return render_template("account/link_invalid.html", purpose="email"), 400
+        if signed_in_as == user.id:
+            login_user(user)  # the session token changed: this session continues, all others end
+            flash(_("Your e-mail address is now %(email)s. You have been signed out everywhere else.",
+                    email=user.email), "success")
+            return _see_other(".activity")
+        flash(_("Your e-mail address is now %(email)s. Sign in with it from now on.", email=user.email), "success")
+        return _see_other(".login")
+    user, new_email = found
+    return render_template("account/email_confirm.html", form=form, token=token, new_email=new_email)
+
+
+# --- Two-step verification ----------------------------------------------------------------
+
+def _two_step_user():
+    """Staff may turn two-step verification on; anyone who has it on may see it and turn it off."""
+    user = current_user._get_current_object()
+    if not user.is_staff and not user.has_two_step:
+        abort(404)
+    return user
+
+
+def _two_step_page(user, status=200, enable_form=None, disable_form=None):
+    required = user.is_staff and settings.two_step_required()
+    context = {"user": user, "required": required}
+    if user.has_two_step:
+        context["disable_form"] = disable_form or DisableTwoStepForm(formdata=None)
+    elif user.totp_secret:
+        uri = accounts.two_step_uri(user)
+        context.update(enable_form=enable_form or EnableTwoStepForm(formdata=None), uri=uri,
+                       qr=accounts.two_step_qr(uri), secret=accounts.grouped_secret(user.totp_secret))
+    else:
+        context["start_form"] = ButtonForm(formdata=None)
+    context["form"] = enable_form or disable_form  # the form being answered, for the page title and summary
+    return render_template("account/two_step.html", **context), status
+
+
+@bp.get("/two-step/")
+@require_login
+def two_step():
+    return _two_step_page(_two_step_user())
+
+
+@bp.post("/two-step/start/")
+@require_login
+@limiter.limit("10 per hour", key_func=_user_key)
+def two_step_start():
+    user = _two_step_user()
+    if ButtonForm().validate_on_submit() and not user.has_two_step:
+        accounts.start_two_step(user)
+    return _see_other(".two_step")
+
+
+@bp.post("/two-step/enable/")
+@require_login
+@limiter.limit("5 per minute", key_func=_user_key)
+@limiter.limit("30 per hour", key_func=_user_key)
+def two_step_enable():
+    user = _two_step_user()
+    form = EnableTwoStepForm()
+    if user.has_two_step or not user.totp_secret:
+        return _see_other(".two_step")
+    if form.validate_on_submit():
+        try:
+            accounts.enable_two_step(user, form.code.data)
+        except AccountError as error:
+            form.code.errors.append(code_message(error.code))
+        else:
+            login_user(user)  # the session token changed: this session continues, all others end
+            flash(_("Two-step verification is on. From now on you will enter a code from your authentication app "
+                    "when you sign in. You have been signed out everywhere else."), "success")
+            return _see_other(".two_step")
+    form.code.data = ""
+    return _two_step_page(user, enable_form=form)
+
+
+@bp.post("/two-step/disable/")
+@require_login
+@limiter.limit("5 per minute", key_func=_user_key)
+@limiter.limit("30 per hour", key_func=_user_key)
+def two_step_disable():
+    user = _two_step_user()
+    form = DisableTwoStepForm()
+    if not user.has_two_step:
+        return _see_other(".two_step")
+    if form.validate_on_submit():
+        try:
+            accounts.disable_two_step(user, form.password.data, form.code.data,
+                                      required=settings.two_step_required())
+        except AccountError as error:
+            if error.code == "wrong_password":
+                form.password.errors.append(str(WRONG_PASSWORD))
+            elif error.code == "required":
+                flash(_("Two-step verification is required for staff accounts, so it cannot be turned off."),
+                      "error")
+                return _see_other(".two_step")
+            else:
+                form.code.errors.append(code_message(error.code))
+        else:
+            login_user(user)
+            flash(_("Two-step verification is off. You have been signed out everywhere else."), "success")
+            return _see_other(".two_step")
+    form.code.data = ""
+    return _two_step_page(user, disable_form=form)
+
+
 # --- Own activity, data, deletion --------------------------------------------------------
 
 @bp.get("/activity/")
 @require_login
 def activity():
     return render_template("account/activity.html", user=current_user, button=ButtonForm(),
-                           comments=accounts.user_comments(current_user._get_current_object()))
+                           comments=accounts.user_comments(current_user._get_current_object()),
+                           two_step_required=current_user.is_staff and settings.two_step_required())
 
 
 @bp.get("/export/")

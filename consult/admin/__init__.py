@@ -1,4 +1,5 @@
-"""Editors and admins: consultations, the draft and its versions, imports, content, documents, roles."""
+"""Editors and admins: consultations, the draft and its versions, imports, content, documents, roles,
+security settings."""
 from flask import Blueprint
 
 from ..i18n import LANG_PREFIX
@@ -12,4 +13,4 @@ def _no_store(response):
     return response
 
 
-from . import consultations, content, documents, sections, users  # noqa: E402,F401
+from . import consultations, content, documents, sections, security, users  # noqa: E402,F401

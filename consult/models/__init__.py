@@ -10,6 +10,7 @@ from .workgroup import Decision, Response, Tag, WorkgroupMember
 from .search import SearchEntry, SearchKind
 from .follow import ConsultationEvent, EventKind, Follow
 from .outbox import OutboxMessage
+from .setting import Setting
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
@@ -17,5 +18,5 @@ __all__ = [
     "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position",
     "Decision", "Response", "Tag", "WorkgroupMember",
-    "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind",
+    "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind", "Setting",
 ]

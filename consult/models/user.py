@@ -61,6 +61,13 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Checked on every request: changing it ends every other session of this user.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Two-step verification (TOTP). The secret is set when setting up starts and counts only
+    # once a code made from it has been accepted (totp_enabled_at), so a half-done setup never
+    # locks anybody out.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    # The newest time step whose code was accepted: a code seen once is never accepted again.
+    totp_last_step: Mapped[int | None]
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -76,6 +83,10 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in Role.STAFF
+
+    @property
+    def has_two_step(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles or self.role == Role.ADMIN

@@ -6,13 +6,18 @@ Each function that changes something commits its own transaction.
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+import time
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+import pyotp
+import segno
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,11 +33,22 @@ CONFIRM_SALT = "confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 RESET_SALT = "reset-password"
 RESET_MAX_AGE = 3600
+EMAIL_CHANGE_SALT = "change-email"
+EMAIL_CHANGE_MAX_AGE = 24 * 3600
+
+# Two-step verification: RFC 6238 codes, as every authenticator app makes them by default.
+TOTP_DIGITS = 6
+TOTP_INTERVAL = 30
+# Codes from one step before or after now are accepted too: phone clocks drift, and people type slowly.
+TOTP_WINDOW = 1
+TOTP_ISSUER = "Public consultations"
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 80
+
+security_log = logging.getLogger("consult.security")
 
 # A valid scrypt hash of a random password: checked against when the address is
 # unknown, so a wrong address takes as long to refuse as a wrong password.
@@ -225,7 +241,9 @@ def authenticate(email: str, password: str) -> User | None:
     """The user with this address and password who may sign in, or None — whatever the reason.
 
     Unknown address, wrong password, suspended and deleted accounts all give None, so
-    the caller shows one message for all of them. On success, records the sign-in time.
+    the caller shows one message for all of them. On success, records the sign-in time —
+    unless the user has two-step verification on: then the sign-in is not finished until
+    the code is right (check_sign_in_code records it).
     """
     user = find_user_by_email(email)
     if user is None:
@@ -233,9 +251,34 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password(user, password or "") or not user.is_active:
         return None
+    if not user.has_two_step:
+        user.last_login_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def user_for_pending_sign_in(user_id, session_token) -> User | None:
+    """The user whose password was right a moment ago and who still owes a code.
+
+    None when the account has gone, was suspended, turned two-step verification off, or
+    changed its session token (a new password, say) since the password was checked.
+    """
+    if not isinstance(user_id, int) or not isinstance(session_token, str):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or not user.has_two_step or user.session_token != session_token:
+        return None
+    return user
+
+
+def check_sign_in_code(user: User, code: str) -> None:
+    """Finishes a two-step sign-in: records it when the code is right.
+
+    Raises AccountError("bad_code") or AccountError("used_code").
+    """
+    _accept_code(user, code)
     user.last_login_at = utcnow()
     db.session.commit()
-    return user
 
 
 def end_all_sessions(user: User) -> None:
@@ -323,6 +366,228 @@ def _notify_password_changed(user: User) -> None:
                reset_link=_link(lang, "reset/"))
 
 
+# --- Two-step verification (TOTP) ----------------------------------------------------------
+
+def normalise_code(value: str | None) -> str:
+    """A code as people type or paste it: spaces and dashes between the digits do not count."""
+    return re.sub(r"[\s\-\u00a0]", "", unicodedata.normalize("NFKC", value or ""))[:32]
+
+
+def is_code_format(value: str) -> bool:
+    return len(value) == TOTP_DIGITS and value.isascii() and value.isdigit()
+
+
+def _totp(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_INTERVAL)
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step (around now) whose code this is, or None."""
+    totp = _totp(secret)
+    now = int(time.time()) // TOTP_INTERVAL
+    for step in range(now - TOTP_WINDOW, now + TOTP_WINDOW + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _accept_code(user: User, code: str) -> None:
+    """Accepts a code once: its time step must be newer than the last one accepted.
+
+    The step is stored with a conditional UPDATE, so two requests racing with the same
+    code cannot both succeed. Joins the caller's transaction (the caller commits).
+    Raises AccountError("bad_code") or AccountError("used_code").
+    """
+    code = normalise_code(code)
+    if not user.totp_secret or not is_code_format(code):
+        raise AccountError("bad_code")
+    step = _matching_step(user.totp_secret, code)
+    if step is None:
+        raise AccountError("bad_code")
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id,
+                           or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise AccountError("used_code")
+    user.totp_last_step = step
+
+
+def start_two_step(user: User) -> None:
+    """Makes a new secret for setting up; it counts only after enable_two_step() accepts a code.
+
+    Starting again replaces a secret that was never confirmed. Raises AccountError("already_on").
+    """
+    if user.has_two_step:
+        raise AccountError("already_on")
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.commit()
+
+
+def two_step_uri(user: User) -> str:
+    """The otpauth:// address an authenticator app reads (from the QR code or a tap on a phone)."""
+    issuer = current_app.config.get("TOTP_ISSUER") or TOTP_ISSUER
+    return _totp(user.totp_secret).provisioning_uri(name=user.email or str(user.id), issuer_name=issuer)
+
+
+def two_step_qr(uri: str) -> str:
+    """The QR code as an SVG data: URI, which the Content-Security-Policy allows for images."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=4, dark="#000", light="#fff")
+
+
+def grouped_secret(secret: str) -> str:
+    """The secret in groups of four, as people can read and type it."""
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def enable_two_step(user: User, code: str) -> None:
+    """Turns two-step verification on once a code from the new secret is right.
+
+    Ends the user's other sessions and tells them by mail.
+    Raises AccountError: "already_on", "not_started", "bad_code" or "used_code".
+    """
+    if user.has_two_step:
+        raise AccountError("already_on")
+    if not user.totp_secret:
+        raise AccountError("not_started")
+    _accept_code(user, code)
+    user.totp_enabled_at = utcnow()
+    user.end_other_sessions()
+    _notify_two_step(user, enabled=True)
+    db.session.commit()
+    security_log.info("two-step verification on: user=%s", user.id)
+
+
+def disable_two_step(user: User, password: str, code: str, required: bool = False) -> None:
+    """Turns two-step verification off; needs the password and a current code.
+
+    `required`: the site requires it of staff, so a staff member may not turn it off.
+    Ends the user's other sessions and tells them by mail.
+    Raises AccountError: "not_on", "required", "wrong_password", "bad_code" or "used_code".
+    """
+    if not user.has_two_step:
+        raise AccountError("not_on")
+    if required and user.is_staff:
+        raise AccountError("required")
+    if not check_password(user, password):
+        raise AccountError("wrong_password")
+    _accept_code(user, code)
+    _clear_two_step(user)
+    _notify_two_step(user, enabled=False)
+    db.session.commit()
+    security_log.info("two-step verification off: user=%s", user.id)
+
+
+def _clear_two_step(user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    user.end_other_sessions()
+
+
+def reset_two_step(email: str) -> User:
+    """For an administrator at the command line, when someone has lost their authenticator app.
+
+    Raises AccountError("not_found") or AccountError("not_on").
+    """
+    user = find_user_by_email(email)
+    if user is None or user.deleted_at is not None:
+        raise AccountError("not_found")
+    if not user.has_two_step and not user.totp_secret:
+        raise AccountError("not_on")
+    _clear_two_step(user)
+    _notify_two_step(user, enabled=False)
+    db.session.commit()
+    security_log.info("two-step verification reset from the command line: user=%s", user.id)
+    return user
+
+
+def _notify_two_step(user: User, enabled: bool) -> None:
+    if not user.email:
+        return
+    lang = _language(None, user)
+    send_email(to=user.email, template="two_step_on" if enabled else "two_step_off", lang=lang, commit=False,
+               name=user.display_name, reset_link=_link(lang, "reset/"))
+
+
+# --- Changing the e-mail address -------------------------------------------------------------
+
+def email_change_token(user: User, new_email: str) -> str:
+    # The current address is part of the token: once the address has changed, the link stops working.
+    return _serializer(EMAIL_CHANGE_SALT).dumps({"u": user.id, "o": user.email, "e": new_email})
+
+
+def request_email_change(user: User, new_email: str, password: str, lang: str | None = None) -> str:
+    """Mails a confirmation link to the new address; the address changes only when it is followed.
+
+    When another account already has the new address, that address gets a note instead
+    and nothing else happens — the caller answers the same either way, so the page does
+    not reveal who has an account. Returns the normalised new address.
+    Raises AccountError: "wrong_password", "invalid_email" or "same_email".
+    """
+    if not check_password(user, password):
+        raise AccountError("wrong_password")
+    new_email = normalise_email(new_email)
+    if not is_valid_email(new_email):
+        raise AccountError("invalid_email")
+    if new_email == user.email:
+        raise AccountError("same_email")
+    lang = _language(lang, user)
+    if find_user_by_email(new_email) is None:
+        send_email(to=new_email, template="email_change", lang=lang, name=user.display_name,
+                   link=_link(lang, f"email/confirm/{email_change_token(user, new_email)}/"))
+    else:
+        send_email(to=new_email, template="email_change_exists", lang=lang,
+                   login_link=_link(lang, "login/"), reset_link=_link(lang, "reset/"))
+    return new_email
+
+
+def email_change_for_token(token: str) -> tuple[User, str] | None:
+    """(user, new address) for a valid link; None when it is invalid, expired or already used."""
+    try:
+        data = _serializer(EMAIL_CHANGE_SALT).loads(token, max_age=EMAIL_CHANGE_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) \
+            or not isinstance(data.get("o"), str) or not isinstance(data.get("e"), str):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.is_active or user.email != data["o"] or not is_valid_email(data["e"]):
+        return None
+    return user, data["e"]
+
+
+def change_email(token: str) -> User | None:
+    """Changes the address through a confirmation link; None when the link does not work.
+
+    The link proves the person reads the new mailbox, so the address counts as confirmed.
+    Every session of the user ends, and the old address gets a notice.
+    """
+    found = email_change_for_token(token)
+    if found is None:
+        return None
+    user, new_email = found
+    if find_user_by_email(new_email) is not None:  # taken by another account since the link was sent
+        return None
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    user.end_other_sessions()
+    lang = _language(None, user)
+    send_email(to=old_email, template="email_changed", lang=lang, commit=False, name=user.display_name,
+               new_email=new_email)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address was confirmed for another account at the same moment
+        db.session.rollback()
+        return None
+    security_log.info("e-mail address changed: user=%s", user.id)
+    return user
+
+
 # --- Own activity, data export, deletion -------------------------------------------------
 
 def user_comments(user: User) -> list[Comment]:
@@ -357,6 +622,7 @@ def export_user_data(user: User) -> dict:
             "consent_at": _iso(user.consent_at),
             "email_confirmed_at": _iso(user.email_confirmed_at),
             "last_login_at": _iso(user.last_login_at),
+            "two_step_enabled_at": _iso(user.totp_enabled_at),  # the secret itself is never exported
         },
         "comments": [
             {
@@ -397,6 +663,9 @@ def delete_account(user: User, password: str) -> None:
     user.password_hash = ""
     user.deleted_at = utcnow()
     user.last_login_at = None
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
     user.end_other_sessions()
     db.session.execute(update(Comment).where(Comment.author_id == user.id).values(show_name=False))
     db.session.commit()
