@@ -6,9 +6,13 @@ the page language, so a link or a cached page always means one language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, g, request
-from flask_babel import format_decimal, format_percent
+from babel import dates as babel_dates
+from flask_babel import (
+    format_date, format_datetime, format_decimal, format_percent, get_locale, get_translations, to_user_timezone,
+)
 from markupsafe import Markup
 
 LANGUAGES = ("lv", "en")
@@ -80,15 +84,89 @@ def human_size(size_bytes: int) -> str:
     return f"{format_decimal(value, format=pattern)}\u00a0{units[unit]}"
 
 
+_catalogs: dict = {}
+
+
+def translations():
+    """The catalog of the locale in force, found in one step.
+
+    Flask-Babel looks the catalog up again on every string; a page with a hundred
+    strings pays for that a hundred times. The locale object Flask-Babel keeps for the
+    request (or for a `force_locale` block, as when mailing someone in their language)
+    is the key, so a forced locale still gets its own catalog.
+    """
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    catalog = _catalogs.get(locale) if locale is not None else None
+    if catalog is None:
+        catalog = get_translations()
+        locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+        if locale is not None:
+            _catalogs[locale] = catalog
+    return catalog
+
+
+def fast_gettext(message: str) -> str:
+    return translations().ugettext(message)
+
+
+NAMED_FORMATS = ("full", "long", "medium", "short")
+
+
+@lru_cache(maxsize=64)
+def _datetime_patterns(locale, width: str):
+    joined = babel_dates.get_datetime_format(width, locale=locale).replace("'", "")
+    return joined, babel_dates.get_date_format(width, locale=locale), babel_dates.get_time_format(width, locale=locale)
+
+
+def datetime_text(value, width: str = "medium") -> str:
+    """Date and time in Riga, in the page's locale: Babel's result, with its patterns looked up once."""
+    if value is None:
+        return ""
+    if width not in NAMED_FORMATS:
+        return format_datetime(value, width)
+    local, locale = to_user_timezone(value), get_locale()
+    joined, date_pattern, time_pattern = _datetime_patterns(locale, width)
+    return joined.replace("{0}", time_pattern.apply(local, locale)).replace("{1}", date_pattern.apply(local, locale))
+
+
+def date_text(value, width: str = "medium") -> str:
+    """The date alone, as datetime_text gives it."""
+    if value is None:
+        return ""
+    if width not in NAMED_FORMATS or not hasattr(value, "hour"):
+        return format_date(value, width)
+    locale = get_locale()
+    return _datetime_patterns(locale, width)[1].apply(to_user_timezone(value), locale)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetimeformat"] = datetime_text
+    app.jinja_env.filters["dateformat"] = date_text
+    # Templates translate through the cached catalog (jinja's newstyle gettext still escapes the values).
+    app.jinja_env.install_gettext_callables(
+        gettext=fast_gettext,
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, message: translations().upgettext(context, message),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(context, singular, plural, n),
+    )
+
     @app.url_value_preprocessor
     def _pull_language(_endpoint, values):
         if values and "lang" in values:
             g.lang = values.pop("lang")
 
+    expects_language: dict[str, bool] = {}  # endpoint → whether its URL has <lang>; url_for asks often
+
     @app.url_defaults
     def _add_language(endpoint, values):
-        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        if "lang" in values:
+            return
+        expects = expects_language.get(endpoint)
+        if expects is None:
+            expects = expects_language[endpoint] = app.url_map.is_endpoint_expecting(endpoint, "lang")
+        if expects:
             values["lang"] = current_language()
 
     app.jinja_env.globals.update(

@@ -1,8 +1,12 @@
 """Words for the stored codes (stance, status, reason, respondent type), in the page language."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+
+from .i18n import fast_gettext
 
 STANCES = {
     "supports": _l("Supports"),
@@ -44,6 +48,26 @@ ROLES = {
 }
 
 
+class LabelTable(Mapping):
+    """A label table for templates, translated through the request's cached catalog.
+
+    Each lazy string would look the catalog up again, once for every comment on a page.
+    """
+
+    def __init__(self, labels: dict):
+        self._messages = {key: label._args[0] for key, label in labels.items()}  # the English msgids
+
+    def __getitem__(self, key: str) -> str:
+        return fast_gettext(self._messages[key])
+
+    def __iter__(self):
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(STANCE_LABELS=STANCES, STATUS_LABELS=STATUSES, REASON_LABELS=REASONS,
-                                 RESPONDENT_LABELS=RESPONDENT_TYPES, ROLE_LABELS=ROLES)
+    app.jinja_env.globals.update(
+        STANCE_LABELS=LabelTable(STANCES), STATUS_LABELS=LabelTable(STATUSES), REASON_LABELS=LabelTable(REASONS),
+        RESPONDENT_LABELS=LabelTable(RESPONDENT_TYPES), ROLE_LABELS=LabelTable(ROLES))

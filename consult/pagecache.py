@@ -69,6 +69,15 @@ def bump(app: Flask) -> None:
     os.replace(temporary, path)  # atomic: readers see the old token or the new one
 
 
+def fragment_key(*parts) -> str:
+    """A cache key for a piece of public content, under the current generation ("" when none is known)."""
+    gen = generation(current_app)
+    if not gen:
+        return ""
+    raw = "|".join(str(part) for part in (*parts, gen))
+    return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def _cacheable() -> bool:
     return (current_app.config.get("PAGE_CACHE", True) and request.method == "GET" and "_user_id" not in session and "_flashes" not in session
             and not request.cookies.get("poll_voter"))
@@ -119,14 +128,21 @@ def _watch_content_changes() -> None:
     _watching = True
     from .models import (
         Comment, Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Position, Section,
-        Subgroup, User, Version, Vote,
+        Status, Subgroup, User, Version, Vote,
     )
     public = (Comment, Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Position, Section,
               Subgroup, User, Version, Vote)
 
+    def _shows(obj, new: bool) -> bool:
+        """Whether this change can alter a public page (a new pending comment or position cannot)."""
+        if new and isinstance(obj, (Comment, Position)):
+            return obj.status == Status.APPROVED
+        return isinstance(obj, public)
+
     @event.listens_for(Session, "after_flush")
     def _note_changes(session, _context):
-        if any(isinstance(obj, public) for obj in (*session.new, *session.dirty, *session.deleted)):
+        if any(_shows(obj, True) for obj in session.new) or \
+                any(isinstance(obj, public) for obj in (*session.dirty, *session.deleted)):
             session.info["public_content_changed"] = True
 
     @event.listens_for(Session, "do_orm_execute")

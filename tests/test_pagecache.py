@@ -65,3 +65,83 @@ def test_signed_in_people_and_other_languages_are_not_mixed_up(cached_app, demo,
     large.get("/text-size/larger?next=/")
     assert 'class="text-larger"' in large.get(SECTION).get_data(as_text=True)
     assert 'class="text-normal"' in anonymous.get(SECTION).get_data(as_text=True)
+
+
+# --- The shared part of the section page for signed-in readers ----------------------------------
+
+def _approve_all(app):
+    from consult.extensions import db
+    from consult.models import Comment
+    with app.app_context():
+        db.session.query(Comment).update({"status": "approved"})
+        db.session.commit()
+
+
+def _report_links(html: str) -> int:
+    return html.count("/report/")
+
+
+def test_readers_share_the_section_body_but_an_author_never_gets_a_report_link_on_their_own(
+        cached_app, demo, make_user, login):
+    from sqlalchemy import event
+
+    from consult.extensions import db
+    author_id = make_user(display_name="Anna Bērziņa")
+    author = login(cached_app.test_client(), author_id)
+    post(author, body="Mans komentārs par sadaļu.")
+    _approve_all(cached_app)
+    reader = login(cached_app.test_client(), make_user())
+    other = login(cached_app.test_client(), make_user())
+    first = reader.get(SECTION).get_data(as_text=True)
+    assert "Mans komentārs" in first and _report_links(first) == 1
+    # A second reader gets the same body from the cache: no query for comments, paragraphs or positions.
+    statements = []
+    with cached_app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        second = other.get(SECTION).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert "Mans komentārs" in second and _report_links(second) == 1
+    assert not [s for s in statements if "FROM comments" in s and "comments.parent_id IS NULL" in s]
+    assert not [s for s in statements if "FROM paragraphs" in s or "FROM positions" in s]
+    # The author, after readers warmed the cache, sees their comment without a report link.
+    own = author.get(SECTION).get_data(as_text=True)
+    assert "Mans komentārs" in own and _report_links(own) == 0
+    # And readers still get theirs afterwards.
+    assert _report_links(reader.get(SECTION).get_data(as_text=True)) == 1
+
+
+def test_a_signed_in_reader_sees_a_moderation_decision_at_once(cached_app, demo, make_user, login):
+    from consult.extensions import db
+    from consult.models import Comment
+    reader = login(cached_app.test_client(), make_user())
+    author = login(cached_app.test_client(), make_user())
+    post(author, body="Šim jāparādās uzreiz pēc apstiprināšanas.")
+    assert "jāparādās uzreiz" not in reader.get(SECTION).get_data(as_text=True)
+    _approve_all(cached_app)
+    assert "jāparādās uzreiz" in reader.get(SECTION).get_data(as_text=True)
+    with cached_app.app_context():
+        db.session.query(Comment).update({"status": "hidden", "moderation_reason": "spam"})
+        db.session.commit()
+    assert "jāparādās uzreiz" not in reader.get(SECTION).get_data(as_text=True)
+
+
+def test_the_section_body_keeps_the_language_and_the_missing_translation_notice(cached_app, demo, make_user, login):
+    from consult.extensions import db
+    from consult.models import Consultation, Paragraph, Section
+    with cached_app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        section = db.session.query(Section).filter_by(consultation_id=consultation.id, number=2).one()
+        for paragraph in db.session.query(Paragraph).filter_by(section_id=section.id):
+            paragraph.text_en = ""
+        db.session.commit()
+    reader = login(cached_app.test_client(), make_user())
+    english = SECTION.replace("/lv/", "/en/")
+    first = reader.get(english).get_data(as_text=True)
+    second = reader.get(english).get_data(as_text=True)  # from the fragment cache
+    assert "not yet available in English" in first and "not yet available in English" in second
+    latvian = reader.get(SECTION).get_data(as_text=True)
+    assert '<html lang="lv"' in latvian and "not yet available in English" not in latvian

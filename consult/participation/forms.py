@@ -46,9 +46,9 @@ class CommentForm(BaseForm):
     website = HoneypotField(_l("Leave this field empty"))
     idempotency_key = HiddenField()
 
-    def set_paragraphs(self, section, paragraphs, whole_label: str) -> None:
+    def set_paragraphs(self, section, paragraph_numbers, whole_label: str) -> None:
         self.paragraph.choices = choices([("", whole_label)] + [
-            (str(p.number), _l("Paragraph %(label)s", label=f"{section.number}.{p.number}")) for p in paragraphs])
+            (str(number), _l("Paragraph %(label)s", label=f"{section.number}.{number}")) for number in paragraph_numbers])
 
 
 class EditCommentForm(BaseForm):

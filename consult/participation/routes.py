@@ -35,8 +35,7 @@ def _user_key() -> str:
 @limiter.limit("10 per minute;100 per day", key_func=_user_key)
 @limiter.limit("60 per minute")
 def post_comment(slug: str, number: int):
-    consultation = publication.public_consultation(slug)
-    section = publication.published_section(consultation, number) if consultation else None
+    consultation, section = publication.public_section(slug, number)
     if section is None:
         abort(404)
     blocked = comments.can_comment(consultation, section, current_user if current_user.is_authenticated else None)
@@ -46,8 +45,8 @@ def post_comment(slug: str, number: int):
         flash(REFUSALS[blocked], "error")
         return section_page(consultation, section, status=403)
     form = CommentForm()
-    form.set_paragraphs(section, publication.section_paragraphs(section, publication.current_version(consultation)),
-                        _("The whole section"))
+    version, paragraphs = publication.version_and_paragraphs(consultation, section)
+    form.set_paragraphs(section, [paragraph.number for paragraph in paragraphs], _("The whole section"))
     if not form.validate():
         return section_page(consultation, section, form=form, status=400)
     parent = form.parent.data or ""
@@ -57,7 +56,7 @@ def post_comment(slug: str, number: int):
             language=current_language(), idempotency_key=(form.idempotency_key.data or "")[:64] or
             comments.fingerprint(form.body.data),
             paragraph_number=int(form.paragraph.data) if form.paragraph.data and not parent else None,
-            parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None))
+            parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None), version=version)
     except comments.CommentRefused as refused:
         if refused.code == "duplicate":
             form.body.errors = [*form.body.errors, REFUSALS["duplicate"]]

@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -59,20 +59,33 @@ class NewComment:
     parent_id: int | None = None
 
 
-def post_comment(consultation: Consultation, section: Section, author: User, data: NewComment) -> Comment:
+_NO_VERSION = object()
+
+
+def post_comment(consultation: Consultation, section: Section, author: User, data: NewComment,
+                 version=_NO_VERSION) -> Comment:
     """Stores a comment (pending, or public at once under post-moderation).
 
     A repeated submission of the same form (same idempotency key) returns the comment
-    already stored instead of a second one.
+    already stored instead of a second one. `version` is the current version when the
+    caller has already looked it up.
     """
     reason = can_comment(consultation, section, author)
     if reason:
         raise CommentRefused(reason)
-    existing = db.session.scalar(select(Comment).where(
-        Comment.author_id == author.id, Comment.idempotency_key == data.idempotency_key))
-    if existing is not None:
-        return existing
-    version = publication.current_version(consultation)
+    print_ = fingerprint(data.body)
+    # One query answers both "was this form sent before?" and "has this person posted this text?".
+    earlier = db.session.execute(select(Comment.id, Comment.idempotency_key).where(
+        Comment.author_id == author.id,
+        or_(Comment.idempotency_key == data.idempotency_key,
+            and_(Comment.fingerprint == print_, Comment.status != Status.WITHDRAWN))).limit(2)).all()
+    for row in earlier:
+        if row.idempotency_key == data.idempotency_key:
+            return db.session.get(Comment, row.id)
+    if earlier:
+        raise CommentRefused("duplicate")
+    if version is _NO_VERSION:
+        version = publication.current_version(consultation)
     paragraph = None
     parent = None
     if data.parent_id is not None:
@@ -88,12 +101,6 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
             Paragraph.number == data.paragraph_number))
         if paragraph is None:
             raise CommentRefused("no_paragraph")
-    print_ = fingerprint(data.body)
-    duplicate = db.session.scalar(select(Comment.id).where(
-        Comment.author_id == author.id, Comment.fingerprint == print_,
-        Comment.status != Status.WITHDRAWN).limit(1))
-    if duplicate is not None:
-        raise CommentRefused("duplicate")
     post_moderated = consultation.moderation_mode == "post"
     comment = Comment(
         consultation_id=consultation.id, section_id=section.id, version_id=version.id if version else None,
@@ -102,8 +109,12 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
         show_name=data.show_name, status=Status.APPROVED if post_moderated else Status.PENDING,
         needs_review=True, fingerprint=print_, idempotency_key=data.idempotency_key)
     db.session.add(comment)
+    session = db.session()
+    # Nothing else changed in this transaction, so what is loaded stays true after the commit;
+    # keeping it saves reloading the comment (and the author) for the answer.
+    session.expire_on_commit = False
     try:
-        db.session.commit()
+        session.commit()
     except IntegrityError:
         # A parallel submission of the same form won the race: return the one stored.
         db.session.rollback()
@@ -112,6 +123,8 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
         if stored is None:
             raise
         return stored
+    finally:
+        session.expire_on_commit = True
     return comment
 
 

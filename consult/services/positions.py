@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..clock import utcnow
 from ..extensions import db
@@ -158,7 +158,7 @@ def submit_position(consultation: Consultation, author: User, data: NewPosition)
 
 def public_positions(consultation: Consultation, section: Section | None = None) -> list[Position]:
     query = (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
-             .options(selectinload(Position.organisation), selectinload(Position.sections))
+             .options(joinedload(Position.organisation), selectinload(Position.sections))
              .order_by(Position.created_at.desc(), Position.id.desc()))
     if section is not None:
         query = query.where(Position.whole_draft.is_(True) | Position.sections.any(Section.id == section.id))

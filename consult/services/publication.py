@@ -5,7 +5,7 @@ that use them cost the same with ten comments or ten thousand.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
@@ -45,6 +45,17 @@ def all_sections(consultation: Consultation) -> list[Section]:
         select(Section).where(Section.consultation_id == consultation.id).order_by(Section.number)))
 
 
+def public_section(slug: str, number: int) -> tuple[Consultation | None, Section | None]:
+    """A public consultation's published section, with the consultation, in one query."""
+    if len(slug) > 120 or not 0 < number <= MAX_ID:
+        return None, None
+    row = db.session.execute(select(Consultation, Section).join(Section, Section.consultation_id == Consultation.id)
+                             .where(Consultation.slug == slug, Consultation.status.in_(ConsultationStatus.PUBLIC),
+                                    Section.number == number, Section.published_at.is_not(None),
+                                    Section.published_at <= utcnow())).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def published_section(consultation: Consultation, number: int) -> Section | None:
     if not 0 < number <= MAX_ID:
         return None
@@ -57,11 +68,30 @@ def neighbour_sections(section: Section) -> tuple[Section | None, Section | None
     now = utcnow()
     visible = (Section.consultation_id == section.consultation_id, Section.published_at.is_not(None),
                Section.published_at <= now)
-    previous = db.session.scalar(select(Section).where(*visible, Section.number < section.number)
-                                 .order_by(Section.number.desc()).limit(1))
-    following = db.session.scalar(select(Section).where(*visible, Section.number > section.number)
-                                  .order_by(Section.number).limit(1))
+    before = select(func.max(Section.number)).where(*visible, Section.number < section.number).scalar_subquery()
+    after = select(func.min(Section.number)).where(*visible, Section.number > section.number).scalar_subquery()
+    previous = following = None
+    for neighbour in db.session.scalars(select(Section).where(
+            Section.consultation_id == section.consultation_id, or_(Section.number == before, Section.number == after))):
+        if neighbour.number < section.number:
+            previous = neighbour
+        else:
+            following = neighbour
     return previous, following
+
+
+def version_and_paragraphs(consultation: Consultation, section: Section) -> tuple[Version | None, list[Paragraph]]:
+    """current_version and section_paragraphs in one query."""
+    newest = (select(Version.id).where(Version.consultation_id == consultation.id, Version.published_at.is_not(None),
+                                       Version.published_at <= utcnow())
+              .order_by(Version.number.desc()).limit(1).scalar_subquery())
+    rows = db.session.execute(
+        select(Version, Paragraph)
+        .outerjoin(Paragraph, and_(Paragraph.version_id == Version.id, Paragraph.section_id == section.id))
+        .where(Version.id == newest).order_by(Paragraph.number)).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [paragraph for _version, paragraph in rows if paragraph is not None]
 
 
 def section_paragraphs(section: Section, version: Version | None) -> list[Paragraph]:

@@ -322,6 +322,8 @@ def _collect(session: Session, _flush_context, _instances) -> None:
     pending: _Pending = session.info.setdefault(_PENDING, _Pending())
     for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o, include_collections=False)]:
         new = obj in session.new
+        if new and isinstance(obj, (Comment, Position)) and obj.status != Status.APPROVED:
+            continue  # a new pending item has no index row yet and gets none
         if isinstance(obj, Comment):
             pending.objects.append((SearchKind.COMMENT, obj))
         elif isinstance(obj, Position):

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from flask import abort, current_app, g, render_template, request, send_from_directory
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from .. import pagecache
+from ..fragments import render_fragment
+from ..i18n import current_language
 from ..models import ConsultationStatus
 from ..services import comments, polls, positions, publication
 from . import bp
@@ -64,11 +69,60 @@ def overview(slug: str):
 
 @bp.get("/consultations/<slug>/sections/<int:number>/")
 def section(slug: str, number: int):
-    consultation = _consultation_or_404(slug)
-    section = publication.published_section(consultation, number)
+    consultation, section = publication.public_section(slug, number)
     if section is None:
         abort(404)
     return section_page(consultation, section)
+
+
+@dataclass
+class SectionBody:
+    """The public part of a section page, the same for every reader (a signed-in reader sees report links)."""
+    main: Markup
+    nav: Markup
+    version_id: int | None
+    paragraph_numbers: list[int]
+    author_ids: frozenset
+    fallback: bool
+
+
+def _section_body(consultation, section, comments_page: int) -> SectionBody:
+    """Renders the text, positions, comments and section links, or takes them from the fragment cache.
+
+    The fragment is keyed by the content generation like the anonymous page cache, so an
+    approval or an edit shows at once. A reader who wrote one of the comments on the page
+    gets it rendered afresh, without a report link on their own comment.
+    """
+    from flask_login import current_user
+    viewer = current_user.id if current_user.is_authenticated else None
+    key = pagecache.fragment_key("section-body", section.id, comments_page, current_language(),
+                                 "reader" if viewer else "anonymous")
+    body = pagecache.cache.get(key) if key else None
+    if body is not None and viewer not in body.author_ids:
+        if body.fallback:
+            g.content_fallback = True
+        return body
+    version, paragraphs = publication.version_and_paragraphs(consultation, section)
+    previous, following = publication.neighbour_sections(section)
+    thread_page = comments.section_threads(section, comments_page)
+    authors = frozenset(comment.author_id for thread in thread_page.threads
+                        for comment in (thread.comment, *thread.replies))
+    fallback_before = bool(getattr(g, "content_fallback", False))
+    g.content_fallback = False
+    context = dict(consultation=consultation, section=section, version=version, paragraphs=paragraphs,
+                   threads=thread_page.threads, thread_page=thread_page,
+                   paragraph_counts=comments.paragraph_counts(section),
+                   positions=positions.public_positions(consultation, section),
+                   previous=previous, following=following)
+    main = render_fragment("site/_section_main.html", viewer_id=viewer, **context)
+    nav = render_fragment("site/_section_nav.html", **context)
+    body = SectionBody(main, nav, version.id if version else None, [p.number for p in paragraphs], authors,
+                       bool(g.content_fallback))
+    g.content_fallback = fallback_before or body.fallback
+    if key and viewer not in authors:
+        # Written for any reader but the authors on the page: their id never reaches the cache key.
+        pagecache.cache.set(key, body, timeout=pagecache.CACHE_SECONDS)
+    return body
 
 
 def section_page(consultation, section, form=None, status: int = 200, refusal: str | None = None):
@@ -76,9 +130,8 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
     from flask_login import current_user
 
     from ..participation.forms import CommentForm, new_idempotency_key
-    version = publication.current_version(consultation)
-    paragraphs = publication.section_paragraphs(section, version)
-    previous, following = publication.neighbour_sections(section)
+    raw_page = request.args.get("comments", "1")
+    body = _section_body(consultation, section, int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1)
     user = current_user if current_user.is_authenticated else None
     blocked = comments.can_comment(consultation, section, user)
     reply_to = None
@@ -91,21 +144,16 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
         if reply.isdigit() and len(reply) < 10:
             form.parent.data = reply
     if form is not None:
-        form.set_paragraphs(section, paragraphs, _("The whole section"))
-    raw_page = request.args.get("comments", "1")
-    thread_page = comments.section_threads(section, int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1)
-    if form is not None and form.parent.data:
-        reply_to = comments.reply_target(section, form.parent.data)
-        if reply_to is None:
-            form.parent.data = ""
+        form.set_paragraphs(section, body.paragraph_numbers, _("The whole section"))
+        if form.parent.data:
+            reply_to = comments.reply_target(section, form.parent.data)
+            if reply_to is None:
+                form.parent.data = ""
     return render_template(
         "site/section.html",
-        consultation=consultation, section=section, version=version, paragraphs=paragraphs,
-        previous=previous, following=following, threads=thread_page.threads, thread_page=thread_page,
-        paragraph_counts=comments.paragraph_counts(section),
+        consultation=consultation, section=section, body=body,
         pending=comments.pending_for_author(section, user),
         blocked=blocked, form=form, reply_to=reply_to, refusal=refusal,
-        positions=positions.public_positions(consultation, section),
     ), status
 
 
