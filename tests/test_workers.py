@@ -7,6 +7,7 @@ import http.cookiejar
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,12 +35,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def gunicorn(app, tmp_path):
+def _start_gunicorn(app, tmp_path, redis_url: str = ""):
     port = _free_port()
     env = {**os.environ, "CONSULT_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "CONSULT_SECRET_KEY": app.config["SECRET_KEY"], "CONSULT_INSTANCE_DIR": str(tmp_path),
-           "CONSULT_UPLOAD_DIR": app.config["UPLOAD_DIR"], "CONSULT_REDIS_URL": ""}
+           "CONSULT_UPLOAD_DIR": app.config["UPLOAD_DIR"], "CONSULT_REDIS_URL": redis_url,
+           "CONSULT_RATELIMIT_ENABLED": "1", "CONSULT_PROXY_COUNT": "0"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "--no-control-socket",
          "--graceful-timeout", "5", "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -51,9 +52,19 @@ def gunicorn(app, tmp_path):
             break
         except OSError:
             time.sleep(0.1)
-    yield base, process
+    return base, process
+
+
+def _stop(process) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=15)
+
+
+@pytest.fixture
+def gunicorn(app, tmp_path):
+    base, process = _start_gunicorn(app, tmp_path)
+    yield base, process
+    _stop(process)
 
 
 class Person:
@@ -388,3 +399,62 @@ def test_redis_outage_falls_back_without_errors(app, demo, make_user, login):
     finally:
         from consult.extensions import limiter
         limiter.init_app(app)  # one Limiter per process: give it back to the test app
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis server of this test's own, so stopping it disturbs nothing else."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    process = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0", process
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+
+
+def _login_attempt(base: str, email: str, forwarded_for: str | None = None) -> int:
+    """A fresh browser opens the log-in page and sends a wrong password; returns the status."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+    html = opener.open(base + "/en/account/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    request = urllib.request.Request(base + "/en/account/login/", data=urllib.parse.urlencode(
+        {"csrf_token": token, "email": email, "password": "not the password"}).encode())
+    if forwarded_for:
+        request.add_header("X-Forwarded-For", forwarded_for)
+    try:
+        return opener.open(request, timeout=30).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_rate_limits_hold_across_four_workers_and_survive_redis_stopping(app, demo, tmp_path, private_redis):
+    """Limits are counted in Redis, so four workers do not multiply them; a forged X-Forwarded-For does
+    not reset them; when Redis stops mid-run the workers fall back to memory and answer without errors."""
+    redis_url, redis_process = private_redis
+    base, process = _start_gunicorn(app, tmp_path, redis_url=redis_url)
+    try:
+        # Five log-in attempts a minute for one address, whichever worker answers.
+        statuses = [_login_attempt(base, "someone@example.test", forwarded_for=f"203.0.113.{n}") for n in range(12)]
+        assert statuses.count(200) == 5 and statuses.count(429) == 7, statuses
+        # Thirty a minute from one client: changing the claimed address in X-Forwarded-For does not help.
+        statuses = [_login_attempt(base, f"person{n}@example.test", forwarded_for=f"198.51.100.{n}")
+                    for n in range(26)]
+        assert statuses[:18] == [200] * 18 and statuses[-1] == 429, statuses
+        redis_process.kill()
+        redis_process.wait(timeout=10)
+        after = [_login_attempt(base, f"later{n}@example.test") for n in range(8)]
+        assert 500 not in after and set(after) <= {200, 429}, after
+        assert urllib.request.urlopen(base + SECTION, timeout=30).status == 200
+        assert urllib.request.urlopen(base + "/healthz", timeout=30).status == 200
+    finally:
+        _stop(process)
