@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from functools import wraps
 
-from flask import Flask, abort, flash, redirect, request, url_for
+from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user, user_logged_in
 
 from .extensions import db, login_manager
 from .models import User
@@ -30,6 +31,31 @@ def init_app(app: Flask) -> None:
         if user is None or user.session_token != token or not user.is_active:
             return None
         return user
+
+    @user_logged_in.connect_via(app)
+    def _stamp_sign_in(_app, user, **_extra):
+        session["signed_in_at"] = session["seen_at"] = _now()
+
+    @app.before_request
+    def _end_old_sessions():
+        """Sign out a session idle longer than SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS."""
+        if "_user_id" not in session:
+            return
+        now = _now()
+        signed_in = session.setdefault("signed_in_at", now)  # a session from before these stamps starts now
+        seen = session.get("seen_at", signed_in)
+        if (now - seen > app.config["SESSION_IDLE_MINUTES"] * 60
+                or now - signed_in > app.config["SESSION_MAX_HOURS"] * 3600):
+            logout_user()
+            for key in ("signed_in_at", "seen_at"):
+                session.pop(key, None)
+            return
+        if now - seen >= 60:  # a new cookie at most once a minute, not on every page
+            session["seen_at"] = now
+
+
+def _now() -> int:
+    return int(time.time())
 
 
 def _two_step_missing() -> bool:

@@ -44,6 +44,9 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        # A signed-in session ends after this long without a request, and after this long in any case.
+        "SESSION_IDLE_MINUTES": int(_env("SESSION_IDLE_MINUTES", "120") or 120),
+        "SESSION_MAX_HOURS": int(_env("SESSION_MAX_HOURS", "12") or 12),
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
         "PROXY_COUNT": int(_env("PROXY_COUNT", "0") or 0),
         # Only for load tests on a private machine: never switch rate limits off in production.
