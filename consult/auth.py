@@ -9,6 +9,7 @@ from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 
+from .clock import utcnow
 from .extensions import db, login_manager
 from .models import User
 
@@ -78,7 +79,8 @@ def require_role(*roles: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not current_user.has_role(*roles):
-                security_log.warning("denied: user=%s role=%s %s %s", current_user.id, current_user.role,
+                security_log.warning("denied: at=%sZ user=%s role=%s %s %s",
+                                     utcnow().isoformat(timespec="seconds"), current_user.id, current_user.role,
                                      request.method, request.path)
                 abort(403)
             if _two_step_missing():

@@ -69,3 +69,16 @@ def test_wrong_role_gets_403_on_every_staff_route(app, demo, make_user, login, r
     assert _snapshot(app) == before
     if role in (None, Role.CITIZEN, Role.ORGANISATION):
         assert checked > 0
+
+
+def test_a_denied_staff_request_is_logged_with_who_what_and_when(app, demo, make_user, login, caplog):
+    import logging
+    import re
+    user_id = make_user(role="citizen")
+    client = login(app.test_client(), user_id)
+    with caplog.at_level(logging.WARNING, logger="consult.security"):
+        assert client.get("/lv/moderation/").status_code == 403
+    [record] = [r for r in caplog.records if r.name == "consult.security"]
+    message = record.getMessage()
+    assert f"user={user_id} role=citizen GET /lv/moderation/" in message
+    assert re.search(r"at=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", message)
