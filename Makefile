@@ -22,7 +22,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-translations: $(VENV)/.installed
+CATALOGS := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+translations: $(COMPILED)
+
+# Compiled only when a catalog changed, so two test runs side by side never write them at once.
+$(COMPILED): %.mo: %.po | $(VENV)/.installed
 	$(FLASK) translate compile >/dev/null
 
 run: install translations

@@ -356,9 +356,11 @@ def test_editor_edits_a_paragraph_and_markdown_is_rendered_safely(app, client, e
     response = form_post(client, url, {"text_lv": hostile, "text_en": "Plain *English*."})
     assert response.status_code == 303
     from consult.extensions import db
-    from consult.models import Paragraph
+    from consult.models import Paragraph, Section
     with app.app_context():
-        stored = db.session.query(Paragraph).filter_by(version_id=site["version"], number=1).first()
+        stored = (db.session.query(Paragraph).join(Section, Section.id == Paragraph.section_id)
+                  .filter(Paragraph.version_id == site["version"], Paragraph.number == 1,
+                          Section.number == 1).one())  # both sections have a paragraph 1
         assert stored.text_lv == hostile
     html = client.get(f"/lv/admin/consultations/{cid}/sections/1/").get_data(as_text=True)
     assert "<strong>Svarīgi:</strong>" in html and "<script>alert" not in html and 'href="javascript' not in html
@@ -492,7 +494,7 @@ def test_hostile_input_in_editors_markdown_is_stored_exactly_and_rendered_inert(
     cid = site["consultation"]
     url = f"/en/admin/consultations/{cid}/sections/1/paragraphs/1/"
     from consult.extensions import db
-    from consult.models import Paragraph
+    from consult.models import Paragraph, Section
     baseline = _unsafe_markup(client.get(f"/en/admin/consultations/{cid}/sections/1/").get_data(as_text=True))
     for group in ("markup", "template", "sql", "unicode"):
         for value in data["inputs"][group]:
@@ -504,7 +506,9 @@ def test_hostile_input_in_editors_markdown_is_stored_exactly_and_rendered_inert(
                 continue
             assert response.status_code == 303, (group, value)
             with app.app_context():
-                stored = db.session.query(Paragraph).filter_by(version_id=site["version"], number=1).first()
+                stored = (db.session.query(Paragraph).join(Section, Section.id == Paragraph.section_id)
+                          .filter(Paragraph.version_id == site["version"], Paragraph.number == 1,
+                                  Section.number == 1).one())  # both sections have a paragraph 1
                 expected = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
                 assert stored.text_lv == expected, (group, value)
                 db.session.remove()
