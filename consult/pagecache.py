@@ -70,7 +70,10 @@ def bump(app: Flask) -> None:
 
 
 def fragment_key(*parts) -> str:
-    """A cache key for a piece of public content, under the current generation ("" when none is known)."""
+    """A cache key for a piece of public content, under the current generation ("" when none is known,
+    or when caching is off)."""
+    if not current_app.config.get("PAGE_CACHE", True):
+        return ""
     gen = generation(current_app)
     if not gen:
         return ""

@@ -47,3 +47,49 @@ def test_overview_and_section_query_counts_do_not_grow_with_content(app, client,
           {path: (before[path], after[path]) for path in pages})
     assert after == before
     assert max(after.values()) <= 16
+
+
+def _add_comments(app, author_ids, approved: int, replies: int, pending_by=None):
+    from consult.extensions import db
+    from consult.models import Comment, Consultation, Section
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        section = db.session.query(Section).filter_by(consultation_id=consultation.id, number=1).one()
+        paragraph = section.paragraphs[0]
+        made = []
+        for n in range(approved):
+            comment = Comment(consultation_id=consultation.id, section_id=section.id,
+                              author_id=author_ids[n % len(author_ids)],
+                              paragraph_id=paragraph.id if n % 2 else None, stance="supports", body=f"Komentārs {n}",
+                              status="approved", needs_review=False, fingerprint=f"c{n}-{len(made)}",
+                              idempotency_key=f"c{n}-{approved}", show_name=bool(n % 3), language="lv")
+            db.session.add(comment)
+            made.append(comment)
+        db.session.flush()
+        for n in range(replies):
+            db.session.add(Comment(consultation_id=consultation.id, section_id=section.id,
+                                   author_id=author_ids[(n + 1) % len(author_ids)], parent_id=made[n % len(made)].id,
+                                   stance="asks", body=f"Atbilde {n}", status="approved", needs_review=False,
+                                   fingerprint=f"r{n}-{approved}", idempotency_key=f"r{n}-{approved}",
+                                   show_name=True, language="lv"))
+        if pending_by:
+            for n in range(approved // 10):
+                db.session.add(Comment(consultation_id=consultation.id, section_id=section.id, author_id=pending_by,
+                                       stance="objects", body=f"Gaida {n} {approved}", status="pending",
+                                       fingerprint=f"p{n}-{approved}", idempotency_key=f"p{n}-{approved}",
+                                       show_name=True, language="lv"))
+        db.session.commit()
+
+
+def test_signed_in_section_page_query_count_does_not_grow_with_comments(app, demo, make_user, login, count_queries):
+    """Rendered in full (no page or fragment cache): threads, replies, authors and the reader's pending items."""
+    authors = [make_user() for _ in range(5)]
+    reader = make_user()
+    client = login(app.test_client(), reader)
+    path = f"/lv/consultations/{DEMO}/sections/1/"
+    _add_comments(app, authors, approved=3, replies=2, pending_by=reader)
+    before = _queries(client, count_queries, path)
+    _add_comments(app, authors + [reader], approved=60, replies=40, pending_by=reader)
+    after = _queries(client, count_queries, path)
+    assert after == before, (before, after)
+    assert after <= 14

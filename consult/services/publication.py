@@ -71,8 +71,9 @@ def neighbour_sections(section: Section) -> tuple[Section | None, Section | None
     before = select(func.max(Section.number)).where(*visible, Section.number < section.number).scalar_subquery()
     after = select(func.min(Section.number)).where(*visible, Section.number > section.number).scalar_subquery()
     previous = following = None
-    for neighbour in db.session.scalars(select(Section).where(
-            Section.consultation_id == section.consultation_id, or_(Section.number == before, Section.number == after))):
+    neighbours = select(Section).where(Section.consultation_id == section.consultation_id,
+                                       or_(Section.number == before, Section.number == after))
+    for neighbour in db.session.scalars(neighbours):
         if neighbour.number < section.number:
             previous = neighbour
         else:
