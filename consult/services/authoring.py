@@ -18,7 +18,7 @@ from ..models import (
     Comment, Consultation, ConsultationStatus, Document, FaqItem, ModerationEvent, NewsItem, Paragraph, Role,
     Section, Subgroup, User, Version,
 )
-from . import uploads
+from . import responses, uploads
 from .importing import BilingualSection
 
 MAX_ID = 2**31 - 1
@@ -93,11 +93,17 @@ STATUS_STEPS = {
 }
 
 
-def change_status(item: Consultation, target: str, now: datetime | None = None) -> None:
-    """Move to the next (or back to the previous) status; dates follow what really happened."""
+def change_status(item: Consultation, target: str, now: datetime | None = None, actor: User | None = None) -> int:
+    """Move to the next (or back to the previous) status; dates follow what really happened.
+
+    Concluding publishes the outcome (responses.publish_outcome): the authors of answered proposals
+    are e-mailed. Returns how many were mailed (0 for every other step).
+    """
     if target not in STATUS_STEPS.get(item.status, ()):
         raise AuthoringRefused("status")
     now = now or utcnow()
+    if target == ConsultationStatus.CONCLUDED:
+        return responses.publish_outcome(item, actor, now)
     if target == ConsultationStatus.OPEN:
         if item.opens_at is None:
             item.opens_at = now.replace(microsecond=0)
@@ -106,12 +112,11 @@ def change_status(item: Consultation, target: str, now: datetime | None = None) 
     elif target == ConsultationStatus.CLOSED and item.status == ConsultationStatus.OPEN:
         if item.closes_at is None or item.closes_at > now:
             item.closes_at = now.replace(microsecond=0)
-    elif target == ConsultationStatus.CONCLUDED:
-        item.concluded_at = now.replace(microsecond=0)
     elif item.status == ConsultationStatus.CONCLUDED:
         item.concluded_at = None
     item.status = target
     db.session.commit()
+    return 0
 
 
 # ---------------------------------------------------------------------------
