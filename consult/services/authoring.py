@@ -15,9 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, Document, FaqItem, ModerationEvent, NewsItem, Paragraph, Role,
-    Section, Subgroup, User, Version,
+    Comment, Consultation, ConsultationStatus, Document, FaqItem, ModerationEvent, NewsItem, Paragraph, Position,
+    Role, Section, Subgroup, User, Version,
 )
+from ..models.workgroup import member_subgroups
 from . import responses, uploads
 from .importing import BilingualSection
 
@@ -430,6 +431,29 @@ def save_subgroup(item: Consultation, group: Subgroup | None, values: dict, sect
     return group
 
 
+@dataclass(frozen=True)
+class SubgroupUse:
+    """What deleting a subgroup touches: members leave it, assigned proposals become unassigned."""
+    members: int
+    comments: int
+    positions: int
+
+
+def subgroup_use(group: Subgroup) -> SubgroupUse:
+    return SubgroupUse(
+        db.session.scalar(select(func.count()).select_from(member_subgroups)
+                          .where(member_subgroups.c.subgroup_id == group.id)) or 0,
+        db.session.scalar(select(func.count(Comment.id)).where(Comment.subgroup_id == group.id)) or 0,
+        db.session.scalar(select(func.count(Position.id)).where(Position.subgroup_id == group.id)) or 0)
+
+
+def delete_subgroup(group: Subgroup) -> None:
+    """The members stay in the working group and the proposals stay; the database unlinks them
+    (ON DELETE CASCADE for memberships and sections, SET NULL for assigned comments and positions)."""
+    db.session.delete(group)
+    db.session.commit()
+
+
 # ---------------------------------------------------------------------------
 # News and FAQ
 
@@ -459,6 +483,12 @@ def save_news(item: NewsItem | None, values: dict) -> NewsItem:
     return item
 
 
+def delete_news(item: NewsItem) -> None:
+    """Deleted through the session, so the search index and the page cache follow (their session events)."""
+    db.session.delete(item)
+    db.session.commit()
+
+
 def all_faq() -> list[FaqItem]:
     return list(db.session.scalars(select(FaqItem).order_by(FaqItem.consultation_id.nulls_first(),
                                                             FaqItem.position, FaqItem.id)))
@@ -476,6 +506,11 @@ def save_faq(item: FaqItem | None, values: dict) -> FaqItem:
         setattr(item, key, values[key])
     db.session.commit()
     return item
+
+
+def delete_faq(item: FaqItem) -> None:
+    db.session.delete(item)
+    db.session.commit()
 
 
 # ---------------------------------------------------------------------------
