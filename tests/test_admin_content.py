@@ -185,6 +185,12 @@ def test_editor_adds_a_site_question_and_visitors_see_it(app, client, editor):
     assert "How do I submit a position?" in app.test_client().get("/en/faq/").get_data(as_text=True)
 
 
+def test_the_question_list_names_its_order_column_as_an_order_not_a_position(client, editor, site):
+    lv = client.get("/lv/admin/faq/").get_data(as_text=True)
+    assert '<th scope="col">Secība</th>' in lv and "Viedoklis" not in lv
+    assert '<th scope="col">Order</th>' in client.get("/en/admin/faq/").get_data(as_text=True)
+
+
 def test_a_question_needs_latvian_text(app, client, editor, site):
     response = form_post(client, f"/en/admin/faq/{site['faq']}/", {"consultation": "", "question_lv": "",
                                                                     "answer_lv": "paliek"})
