@@ -158,3 +158,26 @@ def test_concluding_twice_by_either_way_never_mails_an_answer_twice(app, demo, m
     assert _conclude_in_admin(app, editor).status_code == 303
     assert len(outbox_messages(app)) == 2
     assert len(_outcome_events(app)) == 3
+
+
+def test_of_two_people_concluding_at_the_same_moment_only_one_publishes(app, demo, make_user, login):
+    """The second one read the consultation as closed before the first one's commit."""
+    from consult.extensions import db
+    from consult.models import Consultation
+    from consult.services import responses
+    _setup(app, make_user, login)
+    set_status(app, "closed")
+    with app.app_context():
+        stale = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        assert stale.status == "closed"
+        with app.app_context():  # the other person, in their own session
+            assert responses.publish_outcome(db.session.query(Consultation).filter_by(slug=DEMO).one(), None) == 2
+        try:
+            responses.publish_outcome(stale, None)
+        except responses.ResponseRefused as refused:
+            assert refused.code == "status"
+        else:
+            raise AssertionError("the second conclusion went ahead")
+    assert len(outbox_messages(app)) == 2
+    assert len(_outcome_events(app)) == 1
+    assert _status_of(app) == "concluded"

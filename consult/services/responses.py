@@ -206,6 +206,16 @@ def publish_outcome(consultation: Consultation, user: User | None, now: datetime
     """
     if not can_publish(consultation):
         raise ResponseRefused("status")
+    # Claimed in the database first: of two people concluding at the same moment (the working group's
+    # button and the admin's), only one goes on. A Core statement, so the session's search and cache
+    # listeners see the change once, through the flush below.
+    table = Consultation.__table__
+    claimed = db.session.connection().execute(
+        update(table).where(table.c.id == consultation.id, table.c.status == ConsultationStatus.CLOSED)
+        .values(status=ConsultationStatus.CONCLUDED)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise ResponseRefused("status")
     consultation.status = ConsultationStatus.CONCLUDED
     consultation.concluded_at = (now or utcnow()).replace(microsecond=0)
     db.session.add(ModerationEvent(actor_id=user.id if user is not None else None, action="publish_outcome",
