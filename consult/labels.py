@@ -38,6 +38,16 @@ RESPONDENT_TYPES = {
     "academic": _l("Academic"),
     "other": _l("Other"),
 }
+ORGANISATION_KINDS = {
+    "ngo": _l("Non-governmental organisation"),
+    "municipality": _l("Municipality"),
+    "social_partner": _l("Social partner"),
+    "business": _l("Business"),
+    "academic": _l("Academic institution"),
+    "other": _l("Other"),
+}
+# i18n: shown instead of an organisation's name on a position whose author did not agree to publish it
+NAMELESS_ORGANISATIONS = {**ORGANISATION_KINDS, "other": _l("An organisation")}
 ROLES = {
     "citizen": _l("Citizen"),
     "organisation": _l("Organisation representative"),
@@ -70,4 +80,5 @@ class LabelTable(Mapping):
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         STANCE_LABELS=LabelTable(STANCES), STATUS_LABELS=LabelTable(STATUSES), REASON_LABELS=LabelTable(REASONS),
-        RESPONDENT_LABELS=LabelTable(RESPONDENT_TYPES), ROLE_LABELS=LabelTable(ROLES))
+        RESPONDENT_LABELS=LabelTable(RESPONDENT_TYPES), ROLE_LABELS=LabelTable(ROLES),
+        NAMELESS_ORGANISATION_LABELS=LabelTable(NAMELESS_ORGANISATIONS))

@@ -207,3 +207,15 @@ def outbox_messages(app):
         return []
     return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             for path in sorted(outbox.glob("*.eml"))]
+
+
+@pytest.fixture
+def fake_smtp(app):
+    """A mail server on 127.0.0.1 that keeps what it receives; the app delivers to it meanwhile."""
+    from .fake_smtp import FakeSMTP
+    server = FakeSMTP().start()
+    saved = {key: app.config.get(key) for key in ("MAIL_URL", "MAIL_WORKER")}
+    app.config.update(MAIL_URL=server.url, MAIL_WORKER=False)
+    yield server
+    app.config.update(saved)
+    server.stop()

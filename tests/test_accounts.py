@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from consult.clock import utcnow
 from consult.models import Comment, Report, User
 
 from .conftest import PASSWORD, csrf_token_from, form_post, outbox_messages
@@ -540,6 +541,52 @@ def test_export_holds_everything_about_the_user_and_nothing_about_others(app, cl
     assert [(r["comment"], r["reason"], r["note"]) for r in data["reports"]] == [(theirs, "offensive", "Aizskarošs")]
     assert "other@example.test" not in raw.decode() and "Otra" not in raw.decode()
     assert "Cita komentārs" not in raw.decode()
+
+
+def test_export_lists_what_the_user_follows_and_since_when_without_any_key(app, client, demo, make_user, login):
+    from consult.extensions import db
+    from consult.models import Consultation, Follow
+    from consult.services import follow as follow_service
+
+    from .pages import CLOSED
+    user_id = make_user(email="anna@example.test", language="en")
+    other = make_user(email="other@example.test")
+    with app.app_context():
+        demo_consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        closed = db.session.query(Consultation).filter_by(slug=CLOSED).one()
+        follow_service.follow_as_user(demo_consultation, db.session.get(User, user_id), "en")
+        follow_service.follow_as_user(closed, db.session.get(User, other), "lv")
+        # The same address also follows a consultation by e-mail, confirmed through the link.
+        by_email = Follow(consultation_id=closed.id, email="anna@example.test", language="lv", key="k" * 16,
+                          confirmed_at=utcnow())
+        db.session.add_all([by_email, Follow(consultation_id=demo_consultation.id, email="someone@example.test",
+                                             language="lv", key="s" * 16, confirmed_at=utcnow())])
+        db.session.commit()
+        keys = [f.key for f in db.session.query(Follow)]
+    login(client, user_id)
+    raw = client.get(url("en", "export/")).get_data(as_text=True)
+    follows = json.loads(raw)["follows"]
+    assert [(f["consultation"], f["followed_with"], f["language"]) for f in follows] == [
+        (DEMO, "account", "en"), (CLOSED, "email", "lv")]
+    for follow in follows:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", follow["since"])
+        assert follow["confirmed_at"].endswith("Z") and follow["last_message_at"] is None
+        assert follow["title"]
+    assert not any(key in raw for key in keys), "no key (or token made from it) is exported"
+    assert "unsubscribe" not in raw and "someone@example.test" not in raw and "other@example.test" not in raw
+
+
+def test_an_unconfirmed_account_does_not_export_the_follows_of_its_address(app, client, demo, make_user, login):
+    from consult.extensions import db
+    from consult.models import Consultation, Follow
+    user_id = make_user(email="claimed@example.test", confirmed=False)
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        db.session.add(Follow(consultation_id=consultation.id, email="claimed@example.test", language="lv",
+                              key="k" * 16, confirmed_at=utcnow()))
+        db.session.commit()
+    login(client, user_id)
+    assert json.loads(client.get(url("en", "export/")).get_data(as_text=True))["follows"] == []
 
 
 def test_deleting_the_account_anonymises_it_and_keeps_the_comments(app, demo, make_user):

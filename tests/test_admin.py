@@ -205,6 +205,23 @@ def test_the_header_links_editors_to_the_admin_area(client, editor):
     assert 'href="/en/admin/"' in html and "Administration" in html
 
 
+def test_the_admin_menu_links_working_groups_and_organisations_for_administrators_only(app, client, site,
+                                                                                       make_user, login):
+    links = ('href="/en/admin/workgroups/"', 'href="/en/admin/organisations/"')
+    editor = login(app.test_client(), make_user(role="editor"))
+    html = editor.get("/en/admin/").get_data(as_text=True)
+    assert not any(link in html for link in links)
+    assert editor.get("/en/admin/workgroups/").status_code == 403
+    admin = login(client, make_user(role="admin"))
+    for page in ("/en/admin/", "/en/admin/news/", "/en/admin/users/"):
+        html = admin.get(page).get_data(as_text=True)
+        assert all(link in html for link in links), page
+    for page, link in zip(("/en/admin/workgroups/", "/en/admin/organisations/"), links):
+        html = admin.get(page).get_data(as_text=True)
+        assert f'<a {link} aria-current="page">' in html, page
+        assert 'href="/en/admin/news/"' in html
+
+
 # ---------------------------------------------------------------------------
 # Consultations
 

@@ -1,7 +1,11 @@
 """News, questions and answers, subgroups, and people's roles in the admin area."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+
+from consult.clock import utcnow
 
 from .conftest import csrf_token_from, form_post
 from .test_admin import build_site, snapshot
@@ -61,6 +65,115 @@ def test_bad_news_input_gets_a_message(app, client, editor, site, field, value, 
     assert snapshot(app) == before
 
 
+def _publish_news(app, site):
+    from consult.extensions import db
+    from consult.models import NewsItem
+    from consult.services import authoring
+    with app.app_context():
+        authoring.save_news(db.session.get(NewsItem, site["news"]), {
+            "slug": "test-news", "title_lv": "Ziņa par flamingo", "title_en": "News about flamingos",
+            "body_lv": "Flamingo ir rozā.", "body_en": "Flamingos are pink.", "consultation_id": None,
+            "published_at": utcnow() - timedelta(hours=1)})
+        db.session.remove()
+
+
+def test_editor_deletes_a_news_item_after_confirming_and_it_leaves_the_site_and_the_search(app, client, editor,
+                                                                                           site):
+    from consult.extensions import db
+    from consult.models import NewsItem, SearchEntry
+    _publish_news(app, site)
+    visitor = app.test_client()
+    # The visitor's pages are cached before the deletion: the cache must not keep the item alive.
+    assert "News about flamingos" in visitor.get("/en/news/").get_data(as_text=True)
+    assert visitor.get("/en/news/test-news/").status_code == 200
+    assert "/en/news/test-news/" in visitor.get("/en/search?q=flamingo").get_data(as_text=True)
+    url = f"/en/admin/news/{site['news']}/delete/"
+    assert f'href="{url}"' in client.get(f"/en/admin/news/{site['news']}/").get_data(as_text=True)
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    html = confirm.get_data(as_text=True)
+    assert "Delete a news item?" in html and "News about flamingos" in html and "button-warning" in html
+    with app.app_context():
+        assert db.session.get(NewsItem, site["news"]) is not None  # the confirmation page changes nothing
+    response = form_post(client, url, {})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/en/admin/news/")
+    assert "News item “News about flamingos” deleted." in client.get("/en/admin/news/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(NewsItem, site["news"]) is None
+        assert db.session.query(SearchEntry).filter_by(kind="news", object_id=site["news"]).count() == 0
+    assert "News about flamingos" not in visitor.get("/en/news/").get_data(as_text=True)
+    assert visitor.get("/en/news/test-news/").status_code == 404
+    assert "test-news" not in visitor.get("/en/search?q=flamingo").get_data(as_text=True)
+    assert "test-news" not in visitor.get("/lv/search?q=flamingo").get_data(as_text=True)
+    assert "flamingos" not in visitor.get("/en/feeds/news.xml").get_data(as_text=True)
+
+
+def test_editor_deletes_a_question_and_visitors_no_longer_see_it(app, client, editor, site):
+    from consult.extensions import db
+    from consult.models import FaqItem, SearchEntry
+    visitor = app.test_client()
+    assert "Jautājums?" in visitor.get("/lv/faq/").get_data(as_text=True)
+    url = f"/en/admin/faq/{site['faq']}/delete/"
+    assert f'href="{url}"' in client.get(f"/en/admin/faq/{site['faq']}/").get_data(as_text=True)
+    assert "Delete a question?" in client.get(url).get_data(as_text=True)
+    response = form_post(client, url, {})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/en/admin/faq/")
+    assert "Question deleted." in client.get("/en/admin/faq/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(FaqItem, site["faq"]) is None
+        assert db.session.query(SearchEntry).filter_by(kind="faq", object_id=site["faq"]).count() == 0
+    assert "Jautājums?" not in visitor.get("/lv/faq/").get_data(as_text=True)
+
+
+def test_editor_deletes_a_subgroup_its_members_stay_and_its_proposals_become_unassigned(app, client, editor,
+                                                                                         site, make_user):
+    from consult.extensions import db
+    from consult.models import Section, Subgroup, WorkgroupMember
+    from consult.models.consultation import subgroup_sections
+    from consult.models.workgroup import member_subgroups
+    member_id = make_user(role="workgroup")
+    with app.app_context():
+        group = db.session.get(Subgroup, site["subgroup"])
+        member = WorkgroupMember(consultation_id=site["consultation"], user_id=member_id, subgroups=[group])
+        db.session.add(member)
+        db.session.commit()
+    base = f"/en/admin/consultations/{site['consultation']}/subgroups/{site['subgroup']}/"
+    assert f'href="{base}delete/"' in client.get(base).get_data(as_text=True)
+    html = client.get(base + "delete/").get_data(as_text=True)
+    assert "Delete a subgroup?" in html and "Subgroup" in html
+    assert "Now it has 1 member, 0 assigned comments and 0 assigned positions." in html
+    response = form_post(client, base + "delete/", {})
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        f"/en/admin/consultations/{site['consultation']}/subgroups/")
+    assert "Subgroup “Subgroup” deleted." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Subgroup, site["subgroup"]) is None
+        assert db.session.query(WorkgroupMember).filter_by(user_id=member_id).count() == 1
+        assert db.session.execute(member_subgroups.select()).fetchall() == []
+        assert db.session.execute(subgroup_sections.select()).fetchall() == []
+        assert db.session.query(Section).filter_by(consultation_id=site["consultation"]).count() == 2
+
+
+@pytest.mark.parametrize("url", ["/en/admin/news/99999/delete/", "/en/admin/faq/99999/delete/",
+                                 "/en/admin/consultations/{consultation}/subgroups/99999/delete/",
+                                 "/en/admin/consultations/99999/subgroups/{subgroup}/delete/"])
+def test_deleting_unknown_items_is_404(app, client, editor, site, url):
+    url = url.format(**site)
+    assert client.get(url).status_code == 404
+    token = csrf_token_from(client.get("/en/admin/").get_data(as_text=True))
+    assert client.post(url, data={"csrf_token": token}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["news/{news}/delete/", "faq/{faq}/delete/",
+                                  "consultations/{consultation}/subgroups/{subgroup}/delete/"])
+def test_deleting_needs_a_post_with_the_csrf_token(app, client, editor, site, path):
+    url = "/en/admin/" + path.format(**site)
+    before = snapshot(app)
+    assert client.post(url).status_code == 400
+    assert client.post(url, data={"csrf_token": "forged"}).status_code == 400
+    assert snapshot(app) == before
+
+
 # ---------------------------------------------------------------------------
 # Questions and answers
 
@@ -70,6 +183,12 @@ def test_editor_adds_a_site_question_and_visitors_see_it(app, client, editor):
         "question_en": "How do I submit a position?", "answer_lv": "Reģistrējieties.", "answer_en": "Register."})
     assert response.status_code == 303
     assert "How do I submit a position?" in app.test_client().get("/en/faq/").get_data(as_text=True)
+
+
+def test_the_question_list_names_its_order_column_as_an_order_not_a_position(client, editor, site):
+    lv = client.get("/lv/admin/faq/").get_data(as_text=True)
+    assert '<th scope="col">Secība</th>' in lv and "Viedoklis" not in lv
+    assert '<th scope="col">Order</th>' in client.get("/en/admin/faq/").get_data(as_text=True)
 
 
 def test_a_question_needs_latvian_text(app, client, editor, site):

@@ -276,6 +276,55 @@ def test_unsubscribing_from_the_link_in_a_message(app, client, demo):
     assert send(app, now=_now_plus(days=1)) == 0
 
 
+def test_follow_mail_carries_one_click_unsubscribe_header_fields(app, client, demo, fake_smtp):
+    app.config["MAIL_URL"] = None  # the confirmation links go to the .eml outbox, where follow_by_email reads them
+    follow_by_email(app, client, email="klikskis@example.test", slug=DEMO)
+    follow_by_email(app, client, email="klikskis@example.test", slug=CLOSED)
+    app.config["MAIL_URL"] = fake_smtp.url
+    publish_section(app, 21, "Jauna sadaļa")
+    db = _db()
+    with app.app_context():
+        from consult.services import authoring
+        authoring.change_status(db.session.query(Consultation).filter_by(slug=CLOSED).one(), "concluded")
+    assert send(app) == 1
+    digest = fake_smtp.messages()[-1]
+    assert digest["To"] == "klikskis@example.test"
+    header = digest["List-Unsubscribe"]
+    assert header.startswith("<http") and header.endswith(">") and "=?" not in header
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The header's address is the body's "stop all these e-mails" link: it stops both follows.
+    link = header[1:-1]
+    assert f"Pārtraukt visus šos e-pastus: {link}" in digest.get_content()
+    assert "/follow/unsubscribe/" in link
+    path = path_of(link)
+    page = client.get(path)
+    assert page.status_code == 200 and "Atteikties no e-pasta vēstulēm" in page.get_data(as_text=True)
+    assert len(follows(app)) == 2  # opening the link changes nothing by itself
+    # A mail client's one-click POST: no cookies, no CSRF token, just the RFC 8058 body.
+    mail_client = app.test_client()
+    response = mail_client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert follows(app) == []
+    assert mail_client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # again: no harm
+    assert send(app, now=_now_plus(days=1)) == 0
+
+
+def test_only_the_one_click_body_or_the_pages_csrf_token_unsubscribes(app, client, demo):
+    follow_by_email(app, client)
+    publish_section(app, 21, "Jauna sadaļa")
+    send(app)
+    link = next(link for link in links_in(outbox_messages(app)[-1]) if "/follow/unsubscribe/" in link)
+    path = path_of(link)
+    stranger = app.test_client()
+    for data in (None, {}, {"List-Unsubscribe": "Yes"}, {"csrf_token": "forged"}):
+        response = stranger.post(path, data=data)
+        assert response.status_code == 200 and len(follows(app)) == 1  # the page with its button, again
+    assert stranger.post("/lv/follow/unsubscribe/forged/", data={"List-Unsubscribe": "One-Click"}).status_code == 400
+    assert len(follows(app)) == 1
+    # Every other form still needs its CSRF token.
+    assert stranger.post(FOLLOW, data={"email": "x@example.test", "website": ""}).status_code == 400
+
+
 def test_a_forged_unsubscribe_link_changes_nothing(app, client, demo):
     follow_by_email(app, client)
     assert client.get("/lv/follow/unsubscribe/forged/").status_code == 400

@@ -81,3 +81,77 @@ def test_a_rejected_decision_and_its_mail_are_one_transaction(app, demo, make_us
     with app.app_context():
         assert db.session.query(ModerationEvent).count() == 1
     assert [m[0] for m in _queued(app)] == ["author@example.test"]
+
+
+# Extra header fields -----------------------------------------------------------------------------
+
+LONG_LINK = "<https://consult.example/lv/follow/unsubscribe/" + "W1sxMiwiYWJjZGVmZ2hpamtsIl1d." * 8 + "sig/>"
+
+
+def _queue_with_headers(app, headers, to="reader@example.test"):
+    from consult.services.mail import send_email
+    with app.app_context():
+        send_email(to, "password_changed", "lv", headers=headers, name="Anna", reset_link="https://x.test/r")
+
+
+def test_extra_header_fields_reach_the_mail_server_unfolded(app, fake_smtp, mail_settings, runner):
+    from consult.extensions import db
+    headers = {"List-Unsubscribe": LONG_LINK, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    _queue_with_headers(app, headers)
+    with app.app_context():
+        stored = db.session.query(OutboxMessage).one()
+        assert stored.sent_at is not None and '"List-Unsubscribe"' in stored.headers
+    [message] = fake_smtp.messages()
+    assert message["To"] == "reader@example.test" and message["Content-Language"] == "lv"
+    assert message["List-Unsubscribe"] == LONG_LINK
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # One line as sent, not =?utf-8?q?…?= encoded words that no mail client reads as a link.
+    assert f"\r\nList-Unsubscribe: {LONG_LINK}\r\n".encode() in message.raw
+    assert b"=?utf-8?" not in message.raw.split(b"\r\nList-Unsubscribe: ")[1].split(b"\r\n")[0]
+    assert "Anna" in message.get_content()
+    # A queued message keeps its header fields until a worker delivers it.
+    mail_settings["MAIL_WORKER"] = True
+    _queue_with_headers(app, headers, to="later@example.test")
+    assert len(fake_smtp.messages()) == 1
+    assert "sent 1" in runner.invoke(args=["send-mail", "--once"]).output
+    assert fake_smtp.messages()[-1]["List-Unsubscribe"] == LONG_LINK
+
+
+def test_a_message_without_extra_header_fields_is_unchanged(app, fake_smtp):
+    from consult.extensions import db
+    _queue_with_headers(app, None)
+    with app.app_context():
+        assert db.session.query(OutboxMessage).one().headers is None
+    [message] = fake_smtp.messages()
+    assert "List-Unsubscribe" not in message
+
+
+@pytest.mark.parametrize("headers", [
+    {"List-Unsubscribe": "<https://x.test/>\r\nBcc: victim@example.test"},
+    {"Bcc": "victim@example.test"},
+    {"To": "other@example.test"},
+    {"Subject": "Another subject"},
+    {"List-Unsubscribe": "<https://x.test/ā>"},
+    {"List-Unsubscribe": "<https://x.test/" + "a" * 1000 + ">"},
+    {"Bad Name": "x"},
+    {"X-Tab": "a\tb"},
+])
+def test_header_fields_that_cannot_be_sent_as_given_are_refused_and_nothing_is_queued(app, headers):
+    with pytest.raises(ValueError):
+        _queue_with_headers(app, headers)
+    assert _queued(app) == []
+
+
+def test_a_damaged_stored_header_field_is_left_out_not_sent(app, fake_smtp, mail_settings, runner):
+    from consult.extensions import db
+    mail_settings["MAIL_WORKER"] = True
+    _queue_with_headers(app, {"List-Unsubscribe": "<https://x.test/u/>"})
+    with app.app_context():
+        db.session.query(OutboxMessage).update(
+            {"headers": '[["List-Unsubscribe", "<https://x.test/u/>"], ["Bcc", "victim@example.test"], '
+                        '["X-Broken", "a\\nb"], "nonsense"]'})
+        db.session.commit()
+    assert "sent 1" in runner.invoke(args=["send-mail", "--once"]).output
+    [message] = fake_smtp.messages()
+    assert message["List-Unsubscribe"] == "<https://x.test/u/>"
+    assert "Bcc" not in message and "X-Broken" not in message

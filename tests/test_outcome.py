@@ -1,7 +1,7 @@
 """The public outcome report: hidden until the consultation is concluded, then complete in both languages."""
 from __future__ import annotations
 
-from .conftest import form_post
+from .conftest import form_post, outbox_messages
 from .pages import DEMO
 from .test_workgroup import add_comment, add_member, add_position, set_status
 
@@ -89,3 +89,95 @@ def test_the_outcome_shows_the_changed_paragraph_link(app, demo, make_user, logi
     html = client.get(OUTCOME.format(lang="en")).get_data(as_text=True)
     assert f"/en/consultations/{DEMO}/versions/{spec}/#d-3.2" in html
     assert "We changed paragraph 3.2 in version 2 of the draft" in html
+
+
+# Marking as concluded in the admin area is publishing the outcome --------------------------------
+
+def _status_of(app):
+    from consult.extensions import db
+    from consult.models import Consultation
+    with app.app_context():
+        return db.session.query(Consultation).filter_by(slug=DEMO).one().status
+
+
+def _outcome_events(app):
+    from consult.extensions import db
+    from consult.models import ModerationEvent
+    with app.app_context():
+        return [e.actor_id for e in db.session.query(ModerationEvent).filter_by(action="publish_outcome")]
+
+
+def _consultation_id(app):
+    from consult.extensions import db
+    from consult.models import Consultation
+    with app.app_context():
+        return db.session.query(Consultation).filter_by(slug=DEMO).one().id
+
+
+def _conclude_in_admin(app, editor_client):
+    return form_post(editor_client, f"/en/admin/consultations/{_consultation_id(app)}/status/concluded/", {})
+
+
+def test_marking_as_concluded_in_the_admin_area_mails_the_authors_like_publishing(app, demo, make_user, login):
+    _setup(app, make_user, login)
+    set_status(app, "closed")
+    editor_id = make_user(role="editor")
+    editor = login(app.test_client(), editor_id)
+    confirm = editor.get(f"/en/admin/consultations/{_consultation_id(app)}/status/concluded/").get_data(as_text=True)
+    assert "Mark as concluded?" in confirm and "e-mailed the working group" in confirm
+    assert outbox_messages(app) == []
+    response = _conclude_in_admin(app, editor)
+    assert response.status_code == 303
+    assert "The outcome is published. 2 authors have been e-mailed." in \
+        editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert _status_of(app) == "concluded"
+    assert _outcome_events(app) == [editor_id]
+    messages = outbox_messages(app)
+    assert len(messages) == 2
+    texts = "".join(m.get_content() for m in messages)
+    assert "Punkts precizēts." in texts and "Skaidrojam finansējumu." in texts
+    assert app.test_client().get(OUTCOME.format(lang="lv")).status_code == 200
+
+
+def test_concluding_twice_by_either_way_never_mails_an_answer_twice(app, demo, make_user, login):
+    member_client, *_ = _setup(app, make_user, login)
+    set_status(app, "closed")
+    editor = login(app.test_client(), make_user(role="editor"))
+    assert _conclude_in_admin(app, editor).status_code == 303
+    assert len(outbox_messages(app)) == 2
+    # The working group's button is refused now: the consultation is no longer closed.
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    assert len(outbox_messages(app)) == 2
+    # Back to closed and concluded again, by the working group this time: nobody hears twice.
+    cid = _consultation_id(app)
+    form_post(editor, f"/en/admin/consultations/{cid}/status/closed/", {})
+    assert _status_of(app) == "closed"
+    assert form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {}).status_code == 303
+    assert _status_of(app) == "concluded"
+    form_post(editor, f"/en/admin/consultations/{cid}/status/closed/", {})
+    assert _conclude_in_admin(app, editor).status_code == 303
+    assert len(outbox_messages(app)) == 2
+    assert len(_outcome_events(app)) == 3
+
+
+def test_of_two_people_concluding_at_the_same_moment_only_one_publishes(app, demo, make_user, login):
+    """The second one read the consultation as closed before the first one's commit."""
+    from consult.extensions import db
+    from consult.models import Consultation
+    from consult.services import responses
+    _setup(app, make_user, login)
+    set_status(app, "closed")
+    with app.app_context():
+        stale = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        assert stale.status == "closed"
+        with app.app_context():  # the other person, in their own session
+            assert responses.publish_outcome(db.session.query(Consultation).filter_by(slug=DEMO).one(), None) == 2
+        try:
+            responses.publish_outcome(stale, None)
+        except responses.ResponseRefused as refused:
+            assert refused.code == "status"
+        else:
+            raise AssertionError("the second conclusion went ahead")
+    assert len(outbox_messages(app)) == 2
+    assert len(_outcome_events(app)) == 1
+    assert _status_of(app) == "concluded"

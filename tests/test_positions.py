@@ -170,3 +170,85 @@ def test_only_admins_verify_organisations(app, client, representative, make_user
                           data={"csrf_token": token}).status_code == 403
     with app.app_context():
         assert db.session.get(Organisation, organisation_id).verified_at is None
+
+
+# The organisation's name, only where its author agreed to publish it -------------------------------
+
+def _stored_position(app, title, organisation, kind, publish_name, sections=(6,)):
+    import secrets
+
+    from consult.clock import utcnow
+    from consult.extensions import db
+    from consult.models import Consultation, Section, User
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        author = User(email=f"rep-{secrets.token_hex(4)}@example.test", display_name="Pārstāvis",
+                      role="organisation", respondent_type="citizen")
+        org = Organisation(name=organisation, kind=kind, verified_at=utcnow(), representatives=[author])
+        covered = [db.session.query(Section).filter_by(consultation_id=consultation.id, number=n).one()
+                   for n in sections]
+        position = Position(consultation_id=consultation.id, organisation=org, author=author, title=title,
+                            body="Mūsu viedoklis par individuālo budžetu.", whole_draft=not covered,
+                            sections=covered, publish_name=publish_name, status="approved",
+                            idempotency_key=secrets.token_hex(8), version_id=consultation.versions[-1].id)
+        db.session.add(position)
+        db.session.commit()
+        return position.id
+
+
+@pytest.fixture
+def two_positions(app, demo):
+    named = _stored_position(app, "Atklātais viedoklis", "Biedrība “Redzamā”", "ngo", True)
+    unnamed = _stored_position(app, "Klusais viedoklis", "Slepenā pašvaldība", "municipality", False)
+    other = _stored_position(app, "Cits klusais viedoklis", "Nezināmā apvienība", "other", False)
+    return named, unnamed, other
+
+
+def _card(html: str, position_id: int) -> str:
+    start = html.index(f'id="position-{position_id}"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_public_pages_name_an_organisation_only_where_it_agreed_like_the_api(app, client, two_positions):
+    named, unnamed, other = two_positions
+    labels = {"lv": ("Pašvaldība", "Organizācija"), "en": ("Municipality", "An organisation")}
+    for lang in ("lv", "en"):
+        for path in (f"/{lang}/consultations/{DEMO}/sections/6/", f"/{lang}/consultations/{DEMO}/positions/"):
+            html = client.get(path).get_data(as_text=True)
+            assert "Biedrība “Redzamā”" in _card(html, named), path
+            assert "Slepenā pašvaldība" not in html and "Nezināmā apvienība" not in html, path
+            assert f"<strong>{labels[lang][0]}</strong>" in _card(html, unnamed), path
+            assert f"<strong>{labels[lang][1]}</strong>" in _card(html, other), path
+    listed = client.get(f"/api/v1/consultations/{DEMO}/positions").get_json()["items"]
+    api = {p["id"]: p["organisation"] for p in listed}
+    assert api[named]["name"] == "Biedrība “Redzamā”"
+    assert (api[unnamed]["name"], api[unnamed]["kind"]) == (None, "municipality")
+    assert (api[other]["name"], api[other]["kind"]) == (None, "other")
+
+
+def test_search_shows_and_finds_an_organisations_name_only_where_it_agreed(app, client, two_positions):
+    named, unnamed, _other = two_positions
+    html = client.get("/en/search", query_string={"q": "viedoklis", "type": "position"}).get_data(as_text=True)
+    assert f"#position-{named}" in html and f"#position-{unnamed}" in html
+    assert "Biedrība “Redzamā”" in html and "Slepenā pašvaldība" not in html and "Municipality" in html
+    # The name is not in the index either, so searching for it finds nothing.
+    hidden = client.get("/en/search", query_string={"q": "Slepenā"}).get_data(as_text=True)
+    assert f"#position-{unnamed}" not in hidden
+    found = client.get("/en/search", query_string={"q": "Redzamā"}).get_data(as_text=True)
+    assert f"#position-{named}" in found
+
+
+def test_the_outcome_page_names_an_organisation_only_where_it_agreed(app, client, two_positions, make_user):
+    from consult.extensions import db
+    from consult.models import Consultation
+    from consult.services import responses
+    named, unnamed, other = two_positions
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        consultation.status = "closed"
+        db.session.commit()
+        responses.publish_outcome(consultation, None)
+    html = client.get(f"/lv/consultations/{DEMO}/outcome/").get_data(as_text=True)
+    assert "Biedrība “Redzamā”" in _card(html, named)
+    assert "Slepenā pašvaldība" not in html and "Nezināmā apvienība" not in html
+    assert "Pašvaldība ·" in _card(html, unnamed) and "Organizācija ·" in _card(html, other)

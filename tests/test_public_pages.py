@@ -185,3 +185,13 @@ def test_every_response_carries_security_headers(client, demo):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"]
         response.close()
+
+
+@pytest.mark.parametrize("path", ["/lv/", "/en/consultations/", "/lv/no-such-page/", "/en/account/login/"])
+def test_every_page_footer_links_the_open_data_page(client, demo, path):
+    html = client.get(path).get_data(as_text=True)
+    footer = html[html.index('<footer class="site-footer">'):]
+    lang = path[1:3]
+    label = {"lv": "Atvērtie dati (API)", "en": "Open data (API)"}[lang]
+    assert f'<a href="/{lang}/api/">{label}</a>' in footer
+    assert client.get(f"/{lang}/api/").status_code == 200

@@ -1,10 +1,11 @@
 """Small things every admin route uses: finding the consultation, refusal messages."""
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import current_language
 from ..models import Consultation
 from ..services import authoring
 
@@ -50,3 +51,17 @@ def consultation_or_404(consultation_id: int) -> Consultation:
 def page_arg() -> int:
     raw = request.args.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+def confirm_delete(subject, field: str, heading: str, button: str, explanation: list[str], action: str, cancel: str,
+                   middle: tuple[str, str], consultation: Consultation | None = None) -> str:
+    """The page that asks before deleting `subject` (named by its `field`): the POST to `action` deletes."""
+    from ..participation.forms import EmptyForm
+    return render_template("admin/delete_confirm.html", subject=subject, field=field, heading=heading, button=button,
+                           explanation=explanation, action=action, cancel=cancel, middle=middle,
+                           consultation=consultation, form=EmptyForm(formdata=None))
+
+
+def in_page_language(obj, field: str) -> str:
+    """`field_<lang>` for the page language, else the Latvian one (as the admin templates' t())."""
+    return getattr(obj, f"{field}_{current_language()}", "") or getattr(obj, f"{field}_lv")

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..auth import require_role
 from ..models import ConsultationStatus, Role
 from ..participation.forms import EmptyForm
-from ..services import authoring, importing
+from ..services import authoring, importing, responses
 from . import bp
 from .common import consultation_or_404, flash_refusal, refusal_message
 from .forms import ChangeNoteForm, ConsultationForm, ImportConfirmForm, ImportForm
@@ -31,8 +31,9 @@ STATUS_EXPLANATIONS = {
                            "to now. Everything already published stays public."),
     ("open", "draft"): _l("The consultation disappears from the public site, with its comments, until it "
                           "is opened again. Use this only to correct a mistake."),
-    ("closed", "concluded"): _l("The consultation is marked as concluded and the outcome date is set to "
-                                "today."),
+    ("closed", "concluded"): _l("The consultation is marked as concluded, the outcome date is set to today "
+                                "and the outcome report becomes public. The authors of answered proposals are "
+                                "e-mailed the working group's answers, each answer only once."),
     ("closed", "open"): _l("People can comment again until the closing time. Check that the closing time "
                            "is in the future."),
     ("concluded", "closed"): _l("The consultation is no longer marked as concluded."),
@@ -119,18 +120,23 @@ def change_status(consultation_id: int, target: str):
             flash(_("The status has changed in the meantime; nothing was done."), "error")
             return redirect(url_for("admin.status", consultation_id=item.id), code=303)
         try:
-            authoring.change_status(item, target)
+            sent = authoring.change_status(item, target, actor=current_user)
         except authoring.AuthoringRefused as refused:
             flash_refusal(refused)
         else:
-            flash(_("The status is changed."), "success")
+            if target == ConsultationStatus.CONCLUDED:
+                flash(ngettext("The outcome is published. %(num)d author has been e-mailed.",
+                               "The outcome is published. %(num)d authors have been e-mailed.", sent), "success")
+            else:
+                flash(_("The status is changed."), "success")
         return redirect(url_for("admin.status", consultation_id=item.id), code=303)
     if key not in STATUS_ACTIONS:
         flash(_("This status change is not possible from the current status."), "error")
         return redirect(url_for("admin.status", consultation_id=item.id), code=303)
+    counts = responses.answer_counts(item) if target == ConsultationStatus.CONCLUDED else None
     return render_template("admin/status_confirm.html", consultation=item, target=target,
-                           action=STATUS_ACTIONS[key], explanation=STATUS_EXPLANATIONS[key], form=EmptyForm(
-                               formdata=None))
+                           action=STATUS_ACTIONS[key], explanation=STATUS_EXPLANATIONS[key], counts=counts,
+                           form=EmptyForm(formdata=None))
 
 
 # ---------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth import require_role
 from ..models import Role
+from ..participation.forms import EmptyForm
 from ..services import authoring
 from . import bp
-from .common import refusal_message
+from .common import confirm_delete, in_page_language, refusal_message
 from .forms import FaqForm, NewsForm, choices
 
 
@@ -83,6 +84,26 @@ def edit_news(item_id: int):
     return render_template("admin/news_form.html", item=item, form=_news_form(item, formdata=False))
 
 
+@bp.route("/news/<int:item_id>/delete/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def delete_news(item_id: int):
+    item = authoring.news_item(item_id)
+    if item is None:
+        abort(404)
+    if request.method == "GET":
+        return confirm_delete(
+            item, "title", _("Delete a news item"), _("Delete the news item"),
+            [_("The news item is removed from the site for good: from the news list, the search and the news feed.")],
+            action=url_for("admin.delete_news", item_id=item.id), cancel=url_for("admin.edit_news", item_id=item.id),
+            middle=(_("News"), url_for("admin.news")))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    title = in_page_language(item, "title")
+    authoring.delete_news(item)
+    flash(_("News item “%(title)s” deleted.", title=title), "success")
+    return redirect(url_for("admin.news"), code=303)
+
+
 # ---------------------------------------------------------------------------
 # Questions and answers
 
@@ -133,3 +154,22 @@ def edit_faq(item_id: int):
     if request.method == "POST":
         return _save_faq(item)
     return render_template("admin/faq_form.html", item=item, form=_faq_form(item, formdata=False))
+
+
+@bp.route("/faq/<int:item_id>/delete/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def delete_faq(item_id: int):
+    item = authoring.faq_item(item_id)
+    if item is None:
+        abort(404)
+    if request.method == "GET":
+        return confirm_delete(
+            item, "question", _("Delete a question"), _("Delete the question"),
+            [_("The question and its answer are removed from the site for good.")],
+            action=url_for("admin.delete_faq", item_id=item.id), cancel=url_for("admin.edit_faq", item_id=item.id),
+            middle=(_("Questions and answers"), url_for("admin.faq")))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    authoring.delete_faq(item)
+    flash(_("Question deleted."), "success")
+    return redirect(url_for("admin.faq"), code=303)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..auth import require_role
 from ..models import Role
 from ..participation.forms import EmptyForm
 from ..services import authoring
 from . import bp
-from .common import consultation_or_404, flash_refusal, refusal_message
+from .common import confirm_delete, consultation_or_404, flash_refusal, in_page_language, refusal_message
 from .forms import ParagraphForm, SectionForm, SubgroupForm, choices
 
 
@@ -285,3 +286,34 @@ def subgroup(consultation_id: int, subgroup_id: int):
         return _save_subgroup(item, group)
     return render_template("admin/subgroup_form.html", consultation=item, subgroup=group,
                            form=_subgroup_form(item, group, formdata=False))
+
+
+@bp.route("/consultations/<int:consultation_id>/subgroups/<int:subgroup_id>/delete/", methods=["GET", "POST"])
+@require_role(Role.EDITOR)
+def delete_subgroup(consultation_id: int, subgroup_id: int):
+    item = consultation_or_404(consultation_id)
+    group = authoring.subgroup(item, subgroup_id)
+    if group is None:
+        abort(404)
+    if request.method == "GET":
+        use = authoring.subgroup_use(group)
+        explanation = [_("The subgroup is removed for good. Its members stay in the working group, and the comments "
+                         "and positions assigned to it are no longer assigned to a subgroup.")]
+        if use.members or use.comments or use.positions:
+            explanation.append(_("Now it has %(members)s, %(comments)s and %(positions)s.",
+                                 members=ngettext("%(num)d member", "%(num)d members", use.members),
+                                 comments=ngettext("%(num)d assigned comment", "%(num)d assigned comments",
+                                                   use.comments),
+                                 positions=ngettext("%(num)d assigned position", "%(num)d assigned positions",
+                                                    use.positions)))
+        return confirm_delete(
+            group, "name", _("Delete a subgroup"), _("Delete the subgroup"), explanation,
+            action=url_for("admin.delete_subgroup", consultation_id=item.id, subgroup_id=group.id),
+            cancel=url_for("admin.subgroup", consultation_id=item.id, subgroup_id=group.id),
+            middle=(_("Subgroups"), url_for("admin.subgroups", consultation_id=item.id)), consultation=item)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    name = in_page_language(group, "name")
+    authoring.delete_subgroup(group)
+    flash(_("Subgroup “%(name)s” deleted.", name=name), "success")
+    return redirect(url_for("admin.subgroups", consultation_id=item.id), code=303)

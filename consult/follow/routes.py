@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..auth import require_login
 from ..clock import utcnow
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..i18n import current_language, localized
 from ..models import EventKind
 from ..services import feeds, publication
@@ -91,15 +91,23 @@ def confirm(token: str):
 
 
 @bp.route("/follow/unsubscribe/<token>/", methods=["GET", "POST"])
+@csrf.exempt
 def unsubscribe(token: str):
-    """The link in every message: a page with one button (a GET alone changes nothing)."""
+    """The link in every message: a page with one button (a GET alone changes nothing).
+
+    It is also the List-Unsubscribe address in the messages' header: a mail client's own button POSTs
+    "List-Unsubscribe=One-Click" here, without cookies or a CSRF token (RFC 8058). So the site-wide CSRF
+    check is off for this view alone; the signed token in the address is what allows the change, and the
+    page's button still sends a CSRF token, which its form checks.
+    """
     follows = follow_service.follows_for_token(token)
     if follows is None:
         return render_template("follow/link_invalid.html"), 400
     if not follows:
         return render_template("follow/unsubscribed.html", consultations=[], already=True)
     form = ButtonForm()
-    if form.validate_on_submit():
+    one_click = request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click"
+    if one_click or form.validate_on_submit():
         consultations = follow_service.unsubscribe(token) or []
         return render_template("follow/unsubscribed.html", consultations=consultations, already=False)
     return render_template("follow/unsubscribe.html", form=None, button=form,

@@ -23,3 +23,5 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Extra header fields (List-Unsubscribe …) as a JSON list of [name, value] pairs; NULL when none.
+    headers: Mapped[str | None] = mapped_column(Text)

@@ -26,7 +26,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..forms import normalise_name
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from ..models import Comment, Report, RespondentType, Role, User
+from ..models import Comment, Follow, Report, RespondentType, Role, User
 from .mail import send_email
 
 CONFIRM_SALT = "confirm-email"
@@ -605,6 +605,16 @@ def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
+def user_follows(user: User) -> list[Follow]:
+    """The consultations the user follows: with the account, and (once the account's address is confirmed,
+    so nobody sees another address's follows) by that e-mail address without signing in."""
+    mine = [Follow.user_id == user.id]
+    if user.email and user.is_confirmed:
+        mine.append(Follow.email == normalise_email(user.email))
+    return list(db.session.scalars(select(Follow).where(or_(*mine)).options(joinedload(Follow.consultation))
+                                   .order_by(Follow.created_at, Follow.id)))
+
+
 def export_user_data(user: User) -> dict:
     """Everything the site holds about the user, for the "download my data" file."""
     reports = db.session.execute(
@@ -646,6 +656,19 @@ def export_user_data(user: User) -> dict:
             {"comment": report.comment_id, "reason": report.reason, "note": report.note,
              "created_at": _iso(report.created_at), "resolved_at": _iso(report.resolved_at)}
             for report in reports
+        ],
+        # What they follow and since when; never the key that the follow's links are signed with.
+        "follows": [
+            {
+                "consultation": follow.consultation.slug,
+                "title": follow.consultation.title_lv,
+                "followed_with": "account" if follow.user_id is not None else "email",
+                "language": follow.language,
+                "since": _iso(follow.created_at),
+                "confirmed_at": _iso(follow.confirmed_at),
+                "last_message_at": _iso(follow.last_sent_at),
+            }
+            for follow in user_follows(user)
         ],
     }
 

@@ -15,10 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, Document, FaqItem, ModerationEvent, NewsItem, Paragraph, Role,
-    Section, Subgroup, User, Version,
+    Comment, Consultation, ConsultationStatus, Document, FaqItem, ModerationEvent, NewsItem, Paragraph, Position,
+    Role, Section, Subgroup, User, Version,
 )
-from . import uploads
+from ..models.workgroup import member_subgroups
+from . import responses, uploads
 from .importing import BilingualSection
 
 MAX_ID = 2**31 - 1
@@ -93,11 +94,17 @@ STATUS_STEPS = {
 }
 
 
-def change_status(item: Consultation, target: str, now: datetime | None = None) -> None:
-    """Move to the next (or back to the previous) status; dates follow what really happened."""
+def change_status(item: Consultation, target: str, now: datetime | None = None, actor: User | None = None) -> int:
+    """Move to the next (or back to the previous) status; dates follow what really happened.
+
+    Concluding publishes the outcome (responses.publish_outcome): the authors of answered proposals
+    are e-mailed. Returns how many were mailed (0 for every other step).
+    """
     if target not in STATUS_STEPS.get(item.status, ()):
         raise AuthoringRefused("status")
     now = now or utcnow()
+    if target == ConsultationStatus.CONCLUDED:
+        return responses.publish_outcome(item, actor, now)
     if target == ConsultationStatus.OPEN:
         if item.opens_at is None:
             item.opens_at = now.replace(microsecond=0)
@@ -106,12 +113,11 @@ def change_status(item: Consultation, target: str, now: datetime | None = None) 
     elif target == ConsultationStatus.CLOSED and item.status == ConsultationStatus.OPEN:
         if item.closes_at is None or item.closes_at > now:
             item.closes_at = now.replace(microsecond=0)
-    elif target == ConsultationStatus.CONCLUDED:
-        item.concluded_at = now.replace(microsecond=0)
     elif item.status == ConsultationStatus.CONCLUDED:
         item.concluded_at = None
     item.status = target
     db.session.commit()
+    return 0
 
 
 # ---------------------------------------------------------------------------
@@ -425,6 +431,29 @@ def save_subgroup(item: Consultation, group: Subgroup | None, values: dict, sect
     return group
 
 
+@dataclass(frozen=True)
+class SubgroupUse:
+    """What deleting a subgroup touches: members leave it, assigned proposals become unassigned."""
+    members: int
+    comments: int
+    positions: int
+
+
+def subgroup_use(group: Subgroup) -> SubgroupUse:
+    return SubgroupUse(
+        db.session.scalar(select(func.count()).select_from(member_subgroups)
+                          .where(member_subgroups.c.subgroup_id == group.id)) or 0,
+        db.session.scalar(select(func.count(Comment.id)).where(Comment.subgroup_id == group.id)) or 0,
+        db.session.scalar(select(func.count(Position.id)).where(Position.subgroup_id == group.id)) or 0)
+
+
+def delete_subgroup(group: Subgroup) -> None:
+    """The members stay in the working group and the proposals stay; the database unlinks them
+    (ON DELETE CASCADE for memberships and sections, SET NULL for assigned comments and positions)."""
+    db.session.delete(group)
+    db.session.commit()
+
+
 # ---------------------------------------------------------------------------
 # News and FAQ
 
@@ -454,6 +483,12 @@ def save_news(item: NewsItem | None, values: dict) -> NewsItem:
     return item
 
 
+def delete_news(item: NewsItem) -> None:
+    """Deleted through the session, so the search index and the page cache follow (their session events)."""
+    db.session.delete(item)
+    db.session.commit()
+
+
 def all_faq() -> list[FaqItem]:
     return list(db.session.scalars(select(FaqItem).order_by(FaqItem.consultation_id.nulls_first(),
                                                             FaqItem.position, FaqItem.id)))
@@ -471,6 +506,11 @@ def save_faq(item: FaqItem | None, values: dict) -> FaqItem:
         setattr(item, key, values[key])
     db.session.commit()
     return item
+
+
+def delete_faq(item: FaqItem) -> None:
+    db.session.delete(item)
+    db.session.commit()
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import (
     Consultation, ConsultationEvent, ConsultationStatus, EventKind, Follow, Section, User, Version,
 )
-from .mail import send_email
+from .mail import header_fits, send_email
 
 CONFIRM_SALT = "follow-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -230,6 +230,17 @@ def public_events(consultation: Consultation, limit: int = 50, now: datetime | N
     return [e for e in events if _still_true(e, now)]
 
 
+def list_unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 header fields: the mail client offers its own "unsubscribe" button, which
+    POSTs "List-Unsubscribe=One-Click" to the link (the follow.unsubscribe page accepts that without a
+    CSRF token). A link too long for one header line — an address following very many consultations —
+    gets none; the link in the message still works."""
+    value = f"<{url}>"
+    if not header_fits("List-Unsubscribe", value):
+        return {}
+    return {"List-Unsubscribe": value, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def _address(follow: Follow) -> str | None:
     if follow.user_id is None:
         return follow.email
@@ -289,9 +300,10 @@ def send_follow_mail(now: datetime | None = None) -> int:
             continue
         for follow in own:
             follow.last_sent_at = now
+        unsubscribe_all = link("follow.unsubscribe", lang=lang, token=unsubscribe_token(own))
         # Queued in the same transaction that records it as sent (mail.send_email commits).
-        send_email(address, "follow_digest", lang, blocks=blocks,
-                   unsubscribe=link("follow.unsubscribe", lang=lang, token=unsubscribe_token(own)),
+        send_email(address, "follow_digest", lang, headers=list_unsubscribe_headers(unsubscribe_all), blocks=blocks,
+                   unsubscribe=unsubscribe_all,
                    section_link=lambda consultation, section: link("site.section", lang=lang,
                                                                    slug=consultation.slug, number=section.number))
         db.session.commit()

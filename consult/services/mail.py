@@ -9,14 +9,17 @@ unset, delivery writes .eml files to instance/outbox/.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import secrets
 import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
@@ -38,6 +41,41 @@ class DeliveryFailed(Exception):
     pass
 
 
+# Extra header fields a message may carry (List-Unsubscribe …): never one the message sets itself.
+RESERVED_HEADERS = frozenset({"from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version",
+                              "content-type", "content-transfer-encoding", "content-language", "sender",
+                              "reply-to", "return-path"})
+_HEADER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,75}$")
+MAX_HEADER_LINE = 998  # RFC 5322: a line, with the field name, must not be longer
+
+
+def header_fits(name: str, value: str) -> bool:
+    """Whether `name: value` is one line of printable ASCII that SMTP carries unchanged."""
+    return (bool(_HEADER_NAME.match(name)) and name.lower() not in RESERVED_HEADERS
+            and len(name) + 2 + len(value) <= MAX_HEADER_LINE and value.isascii()
+            and all(" " <= char <= "~" for char in value))
+
+
+class _Policy(EmailPolicy):
+    """email.policy.default, except that the extra header fields are written as given, on one line.
+
+    Folding turns a long word, such as a List-Unsubscribe URL, into =?utf-8?q?…?= encoded words that
+    mail clients do not read as a link; header_fits() keeps such values printable ASCII within the line
+    limit, so they need no folding.
+    """
+    unfolded: frozenset = frozenset()
+
+    def fold(self, name, value):
+        if name.lower() in self.unfolded:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() in self.unfolded:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
 def render_message(template: str, lang: str, **context) -> tuple[str, str]:
     """Renders email/<template>.<lang>.txt; its first line is `Subject: …`."""
     with force_locale(lang):
@@ -46,10 +84,20 @@ def render_message(template: str, lang: str, **context) -> tuple[str, str]:
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
 
 
-def send_email(to: str, template: str, lang: str, commit: bool = True, **context) -> OutboxMessage:
-    """Queues a message. With commit=False it joins the caller's transaction."""
+def send_email(to: str, template: str, lang: str, commit: bool = True, headers: dict[str, str] | None = None,
+               **context) -> OutboxMessage:
+    """Queues a message. With commit=False it joins the caller's transaction.
+
+    `headers` are extra header fields (such as List-Unsubscribe), stored with the message; each must
+    pass header_fits(), else ValueError.
+    """
+    pairs = [[name, value] for name, value in (headers or {}).items()]
+    for name, value in pairs:
+        if not header_fits(name, value):
+            raise ValueError(f"header field {name!r} cannot be sent as given")
     subject, body = render_message(template, lang, base_url=current_app.config["BASE_URL"].rstrip("/"), **context)
-    message = OutboxMessage(recipient=to, subject=subject[:300], body=body, language=lang)
+    message = OutboxMessage(recipient=to, subject=subject[:300], body=body, language=lang,
+                            headers=json.dumps(pairs) if pairs else None)
     db.session.add(message)
     db.session.info.setdefault("outbox_new", []).append(message)
     if commit:
@@ -67,20 +115,33 @@ class Queued:
     language: str
     attempts: int
     next_attempt_at: object = None
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, message: OutboxMessage) -> Queued:
         return cls(message.id, message.recipient, message.subject, message.body, message.language,
-                   message.attempts or 0, message.next_attempt_at)
+                   message.attempts or 0, message.next_attempt_at, _stored_headers(message.headers))
+
+
+def _stored_headers(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """The extra header fields of a stored message; any that would not be sent as given are left out."""
+    try:
+        pairs = json.loads(raw) if raw else []
+    except ValueError:
+        pairs = []
+    return tuple((name, value) for name, value in (p for p in pairs if isinstance(p, list) and len(p) == 2)
+                 if isinstance(name, str) and isinstance(value, str) and header_fits(name, value))
 
 
 def _as_email(message: Queued) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=_Policy(unfolded=frozenset(name.lower() for name, _ in message.headers)))
     email["From"] = current_app.config.get("MAIL_SENDER") or SENDER
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="consult.invalid")
+    for name, value in message.headers:
+        email[name] = value
     email.set_content(message.body)
     email["Content-Language"] = message.language  # after set_content, which resets the content headers
     return email

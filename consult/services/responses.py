@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -196,14 +197,29 @@ def can_publish(consultation: Consultation) -> bool:
     return consultation.status == ConsultationStatus.CLOSED
 
 
-def publish_outcome(consultation: Consultation, user: User) -> int:
-    """Concludes the consultation and e-mails the authors of answered proposals; returns how many were mailed."""
+def publish_outcome(consultation: Consultation, user: User | None, now: datetime | None = None) -> int:
+    """Concludes the consultation and e-mails the authors of answered proposals; returns how many were mailed.
+
+    The only way a consultation becomes concluded: the working group's "publish the outcome" and an
+    editor's "mark as concluded" both come here. Every proposal is mailed once (notify_authors marks
+    it), so concluding again after a step back to "closed" mails only answers nobody has had yet.
+    """
     if not can_publish(consultation):
         raise ResponseRefused("status")
+    # Claimed in the database first: of two people concluding at the same moment (the working group's
+    # button and the admin's), only one goes on. A Core statement, so the session's search and cache
+    # listeners see the change once, through the flush below.
+    table = Consultation.__table__
+    claimed = db.session.connection().execute(
+        update(table).where(table.c.id == consultation.id, table.c.status == ConsultationStatus.CLOSED)
+        .values(status=ConsultationStatus.CONCLUDED)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise ResponseRefused("status")
     consultation.status = ConsultationStatus.CONCLUDED
-    consultation.concluded_at = utcnow()
-    db.session.add(ModerationEvent(actor_id=user.id, action="publish_outcome", target_type="consultation",
-                                   target_id=consultation.id))
+    consultation.concluded_at = (now or utcnow()).replace(microsecond=0)
+    db.session.add(ModerationEvent(actor_id=user.id if user is not None else None, action="publish_outcome",
+                                   target_type="consultation", target_id=consultation.id))
     db.session.commit()
     return notify_authors(consultation)
 

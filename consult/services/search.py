@@ -223,8 +223,9 @@ def _position_rows(connection: Connection, ids: list[int]) -> list[dict]:
         .join(Consultation, Consultation.id == Position.consultation_id)
         .where(Position.id.in_(ids), Position.status == Status.APPROVED,
                Consultation.status.in_(ConsultationStatus.PUBLIC))))
+    # The organisation's name is searchable only where the position shows it (publish_name).
     return [_entry(SearchKind.POSITION, row.id, row.language if row.language in LANGUAGES else "lv", row.title,
-                   _plain(row.body), consultation_id=row.consultation_id, extra=row.name)
+                   _plain(row.body), consultation_id=row.consultation_id, extra=row.name if row.publish_name else "")
             for row in rows]
 
 

@@ -7,17 +7,11 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth import require_role
 from ..i18n import localized
-from ..labels import REASONS, RESPONDENT_TYPES, STANCES, STATUSES
+from ..labels import ORGANISATION_KINDS, REASONS, RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import Role, Status
 from ..services.responses import DECISION_LABELS
 from ..services.summary import build_summary
 from . import bp, member_view
-
-ORGANISATION_KINDS = {
-    "ngo": _l("Non-governmental organisation"), "municipality": _l("Municipality"),
-    "social_partner": _l("Social partner"), "business": _l("Business"), "academic": _l("Academic institution"),
-    "other": _l("Other"),
-}
 
 
 def chart_rows(summary) -> dict[str, list[tuple[str, int]]]:
