@@ -9,8 +9,9 @@ cache; signed in, rendered for the reader with the shared section body from the
 fragment cache; and signed in as the author of a comment on that page, rendered
 afresh), each as a ratio to /healthz from the same run; a bare Flask app's /healthz
 under the same gunicorn command, for comparison; and sustained comment submissions
-per second with their error count (16 signed-in people posting distinct comments;
-rate limits are off for this part, or they would refuse almost all of it).
+per second, driven by wrk too (bench/post_comments.lua: 16 signed-in people posting
+distinct comments over 16 connections; rate limits are off for this part, or they would
+refuse almost all of it), with the errors and the accepted comments the database lost.
 """
 from __future__ import annotations
 
@@ -25,9 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +48,8 @@ def environment(url: str, instance: str) -> dict:
             "CONSULT_RATELIMIT_ENABLED": "0", "CONSULT_MAIL_WORKER": "1"}
 
 
-def prepare(url: str, env: dict) -> list[str]:
-    """Migrates, loads the content and returns session cookies of 100 signed-in people."""
+def prepare(url: str, env: dict) -> list[tuple[str, str]]:
+    """Migrates, loads the content and returns the session cookies and CSRF tokens of 100 signed-in people."""
     if url.startswith("postgresql"):
         from sqlalchemy import create_engine, text
         admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
@@ -95,8 +94,9 @@ def prepare(url: str, env: dict) -> list[str]:
         with client.session_transaction() as session:
             session["_user_id"] = identity
             session["_fresh"] = True
-        client.get(f"/lv/consultations/{SLUG}/sections/1/")  # puts a CSRF token in the session
-        cookies.append(client.get_cookie("session").value)
+        page = client.get(f"/lv/consultations/{SLUG}/sections/1/").get_data(as_text=True)  # puts a CSRF token in the session
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        cookies.append((client.get_cookie("session").value, token))
     return cookies
 
 
@@ -130,57 +130,39 @@ def wrk(url: str, seconds: int, cookie: str | None = None) -> tuple[float, str]:
     return rate, p99
 
 
-def submit_comments(port: int, cookies: list[str], seconds: float) -> tuple[float, int, int]:
-    """Signed-in people post distinct comments as fast as the server takes them."""
+def stored_comments(url: str) -> int:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM comments")).scalar_one()
+    engine.dispose()
+    return count
+
+
+def submit_comments(url: str, port: int, people: list[tuple[str, str]], seconds: int) -> tuple[float, int, int, int]:
+    """wrk posts distinct comments for 16 signed-in people (bench/post_comments.lua).
+
+    Returns submissions accepted per second, how many were accepted, how many got another
+    answer or none, and how many accepted ones the database does not hold (lost).
+    """
     path = f"/lv/consultations/{SLUG}/sections/2/comments/"
-    accepted = errors = 0
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def person(cookie: str, number: int):
-        nonlocal accepted, errors
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("GET", "/lv/privacy/", headers={"Cookie": f"session={cookie}"})
-        page = connection.getresponse().read().decode()
-        connection.close()
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        sent = 0
-        while time.monotonic() < deadline:
-            sent += 1
-            body = urllib.parse.urlencode({
-                "csrf_token": token, "idempotency_key": f"{number}-{sent}-{random.random()}", "stance": "proposes",
-                "body": f"Slodzes komentārs {number}.{sent}: ierosinu precizēt ā č ž", "publication": "type"})
-            # gunicorn's sync workers close every connection after one response.
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            try:
-                connection.request("POST", path, body=body, headers={
-                    "Cookie": f"session={cookie}", "Content-Type": "application/x-www-form-urlencoded"})
-                response = connection.getresponse()
-                answer = response.read()
-                status = response.status
-                if status == 400 and os.environ.get("BENCH_DEBUG"):
-                    print(re.findall(rb"<h1>(.*?)</h1>|field-error[^>]*>(.*?)</p>", answer)[:3])
-            except OSError:
-                status = 0
-            finally:
-                connection.close()
-            with lock:
-                if status == 303:
-                    accepted += 1
-                else:
-                    errors += 1
-                    statuses[status] = statuses.get(status, 0) + 1
-
-    threads = [threading.Thread(target=person, args=(cookie, n)) for n, cookie in enumerate(cookies[:16])]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if statuses:
-        print("  failed answers by status:", statuses)
-    return accepted / (time.monotonic() - started), accepted, errors
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
+        handle.writelines(f"{cookie}\t{token}\n" for cookie, token in people[:16])
+    before = stored_comments(url)
+    try:
+        output = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", str(ROOT / "bench" / "post_comments.lua"),
+                                 f"http://127.0.0.1:{port}{path}", "--", handle.name, f"r{random.randrange(10**9)}"],
+                                capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(handle.name)
+    stored = stored_comments(url) - before
+    accepted, other = (int(n) for n in re.search(r"answers: 303=(\d+) other=(\d+)", output).groups())
+    failed = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = other + (sum(int(n) for n in failed.groups()) if failed else 0)
+    duration = float(re.search(r"requests in ([\d.]+)(m?s)", output).group(1))
+    unit = re.search(r"requests in [\d.]+(m?s)", output).group(1)
+    duration = duration / 1000 if unit == "ms" else duration
+    return accepted / duration, accepted, errors, max(0, accepted - stored)
 
 
 def bare_flask(env: dict, seconds: int) -> tuple[float, str]:
@@ -215,13 +197,14 @@ def run(name: str, url: str, seconds: int) -> None:
         pages = [("home /lv/", "/lv/", None),
                  ("overview", f"/lv/consultations/{SLUG}/", None),
                  ("section, 200 comments, anonymous", f"/lv/consultations/{SLUG}/sections/1/", None),
-                 ("section, 200 comments, signed in", f"/lv/consultations/{SLUG}/sections/1/", cookies[-1]),
-                 ("section, signed in, author on the page", f"/lv/consultations/{SLUG}/sections/1/", cookies[0])]
+                 ("section, 200 comments, signed in", f"/lv/consultations/{SLUG}/sections/1/", cookies[-1][0]),
+                 ("section, signed in, author on the page", f"/lv/consultations/{SLUG}/sections/1/", cookies[0][0])]
         for label, path, cookie in pages:
             rate, p99 = wrk(base + path, seconds, cookie)
             print(f"  {label:44} {rate:8.0f} {p99:>9} {rate / floor:10.2f}")
-        rate, accepted, errors = submit_comments(port, cookies, seconds)
-        print(f"  {'comment submissions (16 people)':44} {rate:8.0f} {'':>9} {'':>10}  accepted {accepted}, errors {errors}")
+        rate, accepted, errors, lost = submit_comments(url, port, cookies, seconds)
+        print(f"  {'comment submissions (16 people)':44} {rate:8.0f} {'':>9} {'':>10}  "
+              f"accepted {accepted}, errors {errors}, lost {lost}")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)

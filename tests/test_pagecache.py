@@ -107,11 +107,36 @@ def test_readers_share_the_section_body_but_an_author_never_gets_a_report_link_o
     assert "Mans komentārs" in second and _report_links(second) == 1
     assert not [s for s in statements if "FROM comments" in s and "comments.parent_id IS NULL" in s]
     assert not [s for s in statements if "FROM paragraphs" in s or "FROM positions" in s]
-    # The author, after readers warmed the cache, sees their comment without a report link.
-    own = author.get(SECTION).get_data(as_text=True)
+    # The author, after readers warmed the cache, sees their comment without a report link,
+    # from the same cached body.
+    statements.clear()
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        own = author.get(SECTION).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
     assert "Mans komentārs" in own and _report_links(own) == 0
+    assert not [s for s in statements if "FROM comments" in s and "comments.parent_id IS NULL" in s]
     # And readers still get theirs afterwards.
     assert _report_links(reader.get(SECTION).get_data(as_text=True)) == 1
+
+
+def test_an_author_can_report_the_comments_of_others_beside_their_own(cached_app, demo, make_user, login):
+    author = login(cached_app.test_client(), make_user())
+    neighbour = login(cached_app.test_client(), make_user())
+    post(author, body="Pirmais mans komentārs.")
+    post(neighbour, body="Kaimiņa komentārs ar <!--/report--> tekstā.")
+    post(author, body="Otrais mans komentārs.")
+    _approve_all(cached_app)
+    for client, expected in ((author, 1), (neighbour, 2), (author, 1)):
+        html = client.get(SECTION).get_data(as_text=True)
+        assert "Otrais mans komentārs" in html and "Kaimiņa komentārs ar &lt;!--/report--&gt;" in html
+        assert _report_links(html) == expected
+    from consult.extensions import db
+    from consult.models import Comment
+    with cached_app.app_context():
+        neighbours = db.session.query(Comment).filter(Comment.body.like("Kaimiņa%")).one().id
+    assert f"/comments/{neighbours}/report/" in author.get(SECTION).get_data(as_text=True)
 
 
 def test_a_signed_in_reader_sees_a_moderation_decision_at_once(cached_app, demo, make_user, login):

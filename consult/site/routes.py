@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import abort, current_app, g, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import pagecache
-from ..fragments import render_fragment
+from ..fragments import render_fragment, without_marked
 from ..i18n import current_language
 from ..models import ConsultationStatus
 from ..services import comments, polls, positions, publication
@@ -82,31 +82,44 @@ class SectionBody:
     nav: Markup
     version_id: int | None
     paragraph_numbers: list[int]
-    author_ids: frozenset
+    comments_by_author: dict[int, tuple[int, ...]]
     fallback: bool
+
+    def for_viewer(self, viewer: int | None) -> SectionBody:
+        """The body as this reader sees it: no report link on their own comments."""
+        own = self.comments_by_author.get(viewer, ()) if viewer is not None else ()
+        if not own:
+            return self
+        return replace(self, main=without_marked(self.main, "report", own))
+
+
+ANY_READER = -1  # renders report links on every comment: no author has this id
 
 
 def _section_body(consultation, section, comments_page: int) -> SectionBody:
     """Renders the text, positions, comments and section links, or takes them from the fragment cache.
 
     The fragment is keyed by the content generation like the anonymous page cache, so an
-    approval or an edit shows at once. A reader who wrote one of the comments on the page
-    gets it rendered afresh, without a report link on their own comment.
+    approval or an edit shows at once. Signed-in readers share one fragment with a report
+    link on every comment; a reader who wrote some of them gets the fragment with those
+    links cut out.
     """
     from flask_login import current_user
     viewer = current_user.id if current_user.is_authenticated else None
     key = pagecache.fragment_key("section-body", section.id, comments_page, current_language(),
                                  "reader" if viewer else "anonymous")
     body = pagecache.cache.get(key) if key else None
-    if body is not None and viewer not in body.author_ids:
+    if body is not None:
         if body.fallback:
             g.content_fallback = True
-        return body
+        return body.for_viewer(viewer)
     version, paragraphs = publication.version_and_paragraphs(consultation, section)
     previous, following = publication.neighbour_sections(section)
     thread_page = comments.section_threads(section, comments_page)
-    authors = frozenset(comment.author_id for thread in thread_page.threads
-                        for comment in (thread.comment, *thread.replies))
+    by_author: dict[int, list[int]] = {}
+    for thread in thread_page.threads:
+        for comment in (thread.comment, *thread.replies):
+            by_author.setdefault(comment.author_id, []).append(comment.id)
     fallback_before = bool(getattr(g, "content_fallback", False))
     g.content_fallback = False
     context = dict(consultation=consultation, section=section, version=version, paragraphs=paragraphs,
@@ -114,15 +127,14 @@ def _section_body(consultation, section, comments_page: int) -> SectionBody:
                    paragraph_counts=comments.paragraph_counts(section),
                    positions=positions.public_positions(consultation, section),
                    previous=previous, following=following)
-    main = render_fragment("site/_section_main.html", viewer_id=viewer, **context)
+    main = render_fragment("site/_section_main.html", viewer_id=ANY_READER if viewer else None, **context)
     nav = render_fragment("site/_section_nav.html", **context)
-    body = SectionBody(main, nav, version.id if version else None, [p.number for p in paragraphs], authors,
-                       bool(g.content_fallback))
+    body = SectionBody(main, nav, version.id if version else None, [p.number for p in paragraphs],
+                       {author: tuple(ids) for author, ids in by_author.items()}, bool(g.content_fallback))
     g.content_fallback = fallback_before or body.fallback
-    if key and viewer not in authors:
-        # Written for any reader but the authors on the page: their id never reaches the cache key.
+    if key:
         pagecache.cache.set(key, body, timeout=pagecache.CACHE_SECONDS)
-    return body
+    return body.for_viewer(viewer)
 
 
 def section_page(consultation, section, form=None, status: int = 200, refusal: str | None = None):
