@@ -81,6 +81,18 @@ def fragment_key(*parts) -> str:
     return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def remembered(parts: tuple, compute):
+    """compute(), kept under the content generation: for what many requests look up and only a
+    public change can alter. None is never kept, so what is missing is looked up again."""
+    key = fragment_key(*parts)
+    value = cache.get(key) if key else None
+    if value is None:
+        value = compute()
+        if key and value is not None:
+            cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
+
+
 def _cacheable() -> bool:
     return (current_app.config.get("PAGE_CACHE", True) and request.method == "GET" and "_user_id" not in session and "_flashes" not in session
             and not request.cookies.get("poll_voter"))

@@ -170,3 +170,31 @@ def test_the_section_body_keeps_the_language_and_the_missing_translation_notice(
     assert "not yet available in English" in first and "not yet available in English" in second
     latvian = reader.get(SECTION).get_data(as_text=True)
     assert '<html lang="lv"' in latvian and "not yet available in English" not in latvian
+
+
+def test_a_comment_refers_to_the_version_published_a_moment_before(cached_app, demo, make_user, login):
+    """The comment form's version and paragraphs are cached, but a new version counts at once."""
+    from consult.clock import utcnow
+    from consult.extensions import db
+    from consult.models import Comment, Consultation, Paragraph, Section, Version
+    author = login(cached_app.test_client(), make_user())
+    assert post(author, paragraph="2", body="Par pirmo versiju.").status_code == 303
+    with cached_app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        section = db.session.query(Section).filter_by(consultation_id=consultation.id, number=2).one()
+        old = max(consultation.versions, key=lambda version: version.number)
+        new = Version(consultation=consultation, number=old.number + 1, published_at=utcnow())
+        db.session.add(new)
+        for paragraph in db.session.query(Paragraph).filter_by(section_id=section.id, version_id=old.id):
+            db.session.add(Paragraph(section_id=section.id, version=new, number=paragraph.number,
+                                     text_lv=paragraph.text_lv + " (labots)"))
+        db.session.add(Paragraph(section_id=section.id, version=new, number=99, text_lv="Jauns punkts."))
+        db.session.commit()
+        old_id, new_id = old.id, new.id
+    assert post(author, paragraph="2", body="Par otro versiju.").status_code == 303
+    assert post(author, paragraph="99", body="Par jauno punktu.").status_code == 303
+    with cached_app.app_context():
+        stored = {c.body: (c.version_id, c.paragraph.version_id, c.paragraph.number)
+                  for c in db.session.query(Comment).all()}
+    assert stored == {"Par pirmo versiju.": (old_id, old_id, 2), "Par otro versiju.": (new_id, new_id, 2),
+                      "Par jauno punktu.": (new_id, new_id, 99)}

@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import pagecache
 from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import current_language
 from ..models import Status
 from ..services import comments, moderation, publication
-from ..site.routes import section_page
+from ..site.routes import public_section, section_page
 from . import bp
 from .forms import CommentForm, EditCommentForm, EmptyForm, ReportForm
 
@@ -27,6 +28,12 @@ REFUSALS = {
 }
 
 
+def _comment_target(consultation, section) -> publication.CommentTarget:
+    """Kept under the content generation like the section body, so a new version or paragraph counts at once."""
+    return pagecache.remembered(("comment-target", section.id),
+                                lambda: publication.comment_target(consultation, section))
+
+
 def _user_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr or "?"
 
@@ -35,7 +42,7 @@ def _user_key() -> str:
 @limiter.limit("10 per minute;100 per day", key_func=_user_key)
 @limiter.limit("60 per minute")
 def post_comment(slug: str, number: int):
-    consultation, section = publication.public_section(slug, number)
+    consultation, section = public_section(slug, number)
     if section is None:
         abort(404)
     blocked = comments.can_comment(consultation, section, current_user if current_user.is_authenticated else None)
@@ -45,8 +52,8 @@ def post_comment(slug: str, number: int):
         flash(REFUSALS[blocked], "error")
         return section_page(consultation, section, status=403)
     form = CommentForm()
-    version, paragraphs = publication.version_and_paragraphs(consultation, section)
-    form.set_paragraphs(section, [paragraph.number for paragraph in paragraphs], _("The whole section"))
+    target = _comment_target(consultation, section)
+    form.set_paragraphs(section, target.paragraph_numbers, _("The whole section"))
     if not form.validate():
         return section_page(consultation, section, form=form, status=400)
     parent = form.parent.data or ""
@@ -56,7 +63,7 @@ def post_comment(slug: str, number: int):
             language=current_language(), idempotency_key=(form.idempotency_key.data or "")[:64] or
             comments.fingerprint(form.body.data),
             paragraph_number=int(form.paragraph.data) if form.paragraph.data and not parent else None,
-            parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None), version=version)
+            parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None), target=target)
     except comments.CommentRefused as refused:
         if refused.code == "duplicate":
             form.body.errors = [*form.body.errors, REFUSALS["duplicate"]]

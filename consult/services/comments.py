@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Comment, Consultation, Paragraph, Section, Status, User
+from ..models import Comment, Consultation, Section, Status, User
 from . import publication
 
 MAX_COMMENT_CHARS = 5000
@@ -59,16 +59,13 @@ class NewComment:
     parent_id: int | None = None
 
 
-_NO_VERSION = object()
-
-
 def post_comment(consultation: Consultation, section: Section, author: User, data: NewComment,
-                 version=_NO_VERSION) -> Comment:
+                 target: publication.CommentTarget | None = None) -> Comment:
     """Stores a comment (pending, or public at once under post-moderation).
 
     A repeated submission of the same form (same idempotency key) returns the comment
-    already stored instead of a second one. `version` is the current version when the
-    caller has already looked it up.
+    already stored instead of a second one. `target` is the section's current version and
+    paragraphs when the caller has already looked them up.
     """
     reason = can_comment(consultation, section, author)
     if reason:
@@ -84,9 +81,9 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
             return db.session.get(Comment, row.id)
     if earlier:
         raise CommentRefused("duplicate")
-    if version is _NO_VERSION:
-        version = publication.current_version(consultation)
-    paragraph = None
+    if target is None:
+        target = publication.comment_target(consultation, section)
+    paragraph_id = None
     parent = None
     if data.parent_id is not None:
         parent = db.session.get(Comment, data.parent_id) if 0 < data.parent_id <= publication.MAX_ID else None
@@ -94,17 +91,15 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
             raise CommentRefused("no_parent")
         if parent.parent_id is not None:
             raise CommentRefused("nested_reply")
-        paragraph = parent.paragraph
+        paragraph_id = parent.paragraph_id
     elif data.paragraph_number is not None:
-        paragraph = db.session.scalar(select(Paragraph).where(
-            Paragraph.section_id == section.id, Paragraph.version_id == (version.id if version else None),
-            Paragraph.number == data.paragraph_number))
-        if paragraph is None:
+        paragraph_id = target.paragraph_ids.get(data.paragraph_number)
+        if paragraph_id is None:
             raise CommentRefused("no_paragraph")
     post_moderated = consultation.moderation_mode == "post"
     comment = Comment(
-        consultation_id=consultation.id, section_id=section.id, version_id=version.id if version else None,
-        paragraph_id=paragraph.id if paragraph else None, parent_id=parent.id if parent else None,
+        consultation_id=consultation.id, section_id=section.id, version_id=target.version_id,
+        paragraph_id=paragraph_id, parent_id=parent.id if parent else None,
         author_id=author.id, stance=data.stance, body=data.body, language=data.language,
         show_name=data.show_name, status=Status.APPROVED if post_moderated else Status.PENDING,
         needs_review=True, fingerprint=print_, idempotency_key=data.idempotency_key)

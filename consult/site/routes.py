@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import pagecache
+from ..extensions import db
 from ..fragments import render_fragment, without_marked
 from ..i18n import current_language
 from ..models import ConsultationStatus
@@ -67,9 +68,24 @@ def overview(slug: str):
     )
 
 
+def public_section(slug: str, number: int):
+    """publication.public_section, whose two rows are kept under the content generation: every section
+    page and every comment posted looks them up, and only a public change alters them."""
+    def look_up():
+        found = publication.public_section(slug, number)
+        return found if found[1] is not None else None
+    rows = pagecache.remembered(("public-section", slug, number), look_up)
+    if rows is None:
+        return None, None
+    consultation, section = (db.session.merge(row, load=False) for row in rows)
+    if not section.is_published():  # kept while published, but a schedule is checked on every request
+        return publication.public_section(slug, number)
+    return consultation, section
+
+
 @bp.get("/consultations/<slug>/sections/<int:number>/")
 def section(slug: str, number: int):
-    consultation, section = publication.public_section(slug, number)
+    consultation, section = public_section(slug, number)
     if section is None:
         abort(404)
     return section_page(consultation, section)
