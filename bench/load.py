@@ -104,7 +104,7 @@ def prepare(url: str, env: dict) -> list[tuple[str, str]]:
 
 def start_gunicorn(env: dict, port: int, app: str = "wsgi:app") -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                                "--no-control-socket", "--access-logfile", "/dev/null", app],
+                                "--no-control-socket", app],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     answered = 0

@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -59,6 +59,14 @@ class NewComment:
     parent_id: int | None = None
 
 
+# One query answers both "was this form sent before?" and "has this person posted this text?". Built once:
+# every comment posted runs it, and a prebuilt statement skips constructing it and its cache key again.
+_EARLIER_SUBMISSIONS = select(Comment.id, Comment.idempotency_key).where(
+    Comment.author_id == bindparam("author_id"),
+    or_(Comment.idempotency_key == bindparam("key"),
+        and_(Comment.fingerprint == bindparam("fingerprint"), Comment.status != Status.WITHDRAWN))).limit(2)
+
+
 def post_comment(consultation: Consultation, section: Section, author: User, data: NewComment,
                  target: publication.CommentTarget | None = None) -> Comment:
     """Stores a comment (pending, or public at once under post-moderation).
@@ -71,11 +79,8 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
     if reason:
         raise CommentRefused(reason)
     print_ = fingerprint(data.body)
-    # One query answers both "was this form sent before?" and "has this person posted this text?".
-    earlier = db.session.execute(select(Comment.id, Comment.idempotency_key).where(
-        Comment.author_id == author.id,
-        or_(Comment.idempotency_key == data.idempotency_key,
-            and_(Comment.fingerprint == print_, Comment.status != Status.WITHDRAWN))).limit(2)).all()
+    earlier = db.session.execute(_EARLIER_SUBMISSIONS, {"author_id": author.id, "key": data.idempotency_key,
+                                                         "fingerprint": print_}).all()
     for row in earlier:
         if row.idempotency_key == data.idempotency_key:
             return db.session.get(Comment, row.id)
