@@ -83,11 +83,16 @@ def neighbour_sections(section: Section) -> tuple[Section | None, Section | None
     return previous, following
 
 
+def _newest_version_id(consultation: Consultation):
+    """The id of the newest published version, as a subquery."""
+    return (select(Version.id).where(Version.consultation_id == consultation.id, Version.published_at.is_not(None),
+                                     Version.published_at <= utcnow())
+            .order_by(Version.number.desc()).limit(1).scalar_subquery())
+
+
 def version_and_paragraphs(consultation: Consultation, section: Section) -> tuple[Version | None, list[Paragraph]]:
     """current_version and section_paragraphs in one query."""
-    newest = (select(Version.id).where(Version.consultation_id == consultation.id, Version.published_at.is_not(None),
-                                       Version.published_at <= utcnow())
-              .order_by(Version.number.desc()).limit(1).scalar_subquery())
+    newest = _newest_version_id(consultation)
     rows = db.session.execute(
         select(Version, Paragraph)
         .outerjoin(Paragraph, and_(Paragraph.version_id == Version.id, Paragraph.section_id == section.id))
@@ -110,9 +115,7 @@ class CommentTarget:
 
 def comment_target(consultation: Consultation, section: Section) -> CommentTarget:
     """The section's current version and paragraphs as ids and numbers only: one light query."""
-    newest = (select(Version.id).where(Version.consultation_id == consultation.id, Version.published_at.is_not(None),
-                                       Version.published_at <= utcnow())
-              .order_by(Version.number.desc()).limit(1).scalar_subquery())
+    newest = _newest_version_id(consultation)
     rows = db.session.execute(
         select(Version.id, Paragraph.id, Paragraph.number)
         .outerjoin(Paragraph, and_(Paragraph.version_id == Version.id, Paragraph.section_id == section.id))
