@@ -37,7 +37,14 @@ def axe():
 @pytest.fixture
 def check_accessibility(axe):
     """Runs axe-core (WCAG 2.1 A and AA) on the page as it is now: no violations allowed."""
+    from playwright.sync_api import Error as PlaywrightError
+
     def check(page):
-        result = axe.run(page, options=WCAG)
+        page.wait_for_load_state()
+        try:
+            result = axe.run(page, options=WCAG)
+        except PlaywrightError:  # a navigation that the last click began replaced the document mid-run
+            page.wait_for_load_state()
+            result = axe.run(page, options=WCAG)
         assert result.violations_count == 0, f"{page.url}\n{result.generate_report()}"
     return check

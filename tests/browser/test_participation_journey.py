@@ -95,6 +95,7 @@ def test_comment_on_a_paragraph_is_moderated_and_published(browser, live_server,
     page.locator(".comment-form button[type=submit]").click()
     moderator.goto(f"{live_server}/{lang}/moderation/")
     moderator.locator(".mod-item a.button-warning").first.click()
+    expect(moderator.locator("#reason")).to_be_visible()
     check_accessibility(moderator)
     moderator.select_option("#reason", "off_topic")
     moderator.fill("#note", "Lūdzu, rakstiet par sadaļas tēmu.")
