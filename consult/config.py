@@ -36,6 +36,8 @@ def load_config(instance_path: str) -> dict:
         "OUTBOX_DIR": str(instance / "outbox"),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance / "uploads")),
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        # A folder of CA certificates (PEM or DER) that signatures on positions are checked against.
+        "SIGNATURE_TRUST_DIR": _env("SIGNATURE_TRUST_DIR"),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "lv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",

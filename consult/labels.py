@@ -48,6 +48,21 @@ ORGANISATION_KINDS = {
 }
 # i18n: shown instead of an organisation's name on a position whose author did not agree to publish it
 NAMELESS_ORGANISATIONS = {**ORGANISATION_KINDS, "other": _l("An organisation")}
+# What the check of a position's electronic signatures found (services/signatures.py).
+SIGNATURE_STATUSES = {
+    "valid": _l("Signature valid"),
+    "unverified": _l("Signed; signer not verified"),
+    "untrusted": _l("Signer not trusted"),
+    "expired": _l("Certificate expired"),
+    "broken": _l("Signature broken"),
+}
+SIGNATURE_EXPLANATIONS = {
+    "valid": _l("the signature is intact and the certificate comes from a trusted certificate authority."),
+    "unverified": _l("the signature is intact; this site has no list of trusted certificate authorities, so who signed is not verified."),
+    "untrusted": _l("the signature is intact, but the certificate does not come from a certificate authority this site trusts."),
+    "expired": _l("the certificate was not valid at the time of signing."),
+    "broken": _l("the document was changed after signing, or the signature does not match it."),
+}
 ROLES = {
     "citizen": _l("Citizen"),
     "organisation": _l("Organisation representative"),
@@ -81,4 +96,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         STANCE_LABELS=LabelTable(STANCES), STATUS_LABELS=LabelTable(STATUSES), REASON_LABELS=LabelTable(REASONS),
         RESPONDENT_LABELS=LabelTable(RESPONDENT_TYPES), ROLE_LABELS=LabelTable(ROLES),
-        NAMELESS_ORGANISATION_LABELS=LabelTable(NAMELESS_ORGANISATIONS))
+        NAMELESS_ORGANISATION_LABELS=LabelTable(NAMELESS_ORGANISATIONS),
+        SIGNATURE_STATUS_LABELS=LabelTable(SIGNATURE_STATUSES),
+        SIGNATURE_STATUS_EXPLANATIONS=LabelTable(SIGNATURE_EXPLANATIONS))

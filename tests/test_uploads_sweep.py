@@ -55,8 +55,8 @@ def referenced(app, demo, make_user, upload_dir):
         db.session.commit()
         position = positions.submit_position(consultation, author, positions.NewPosition(
             organisation_id=organisation.id, title="Viedoklis", body="Teksts.", section_numbers=[],
-            publish_name=True, language="lv", idempotency_key="sweep-test", pdf=minimal_pdf(["Position"]),
-            pdf_name="viedoklis.pdf"))
+            publish_name=True, language="lv", idempotency_key="sweep-test",
+            attachment=positions.check_attachment(minimal_pdf(["Position"]), "viedoklis.pdf", None)))
         names = [document.stored_name, position.attachment_stored]
         db.session.remove()
     for name in names:  # old enough for any grace period

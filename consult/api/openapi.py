@@ -10,6 +10,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 from ..models import ConsultationStatus, OrganisationKind, RespondentType, Stance
+from ..services.signatures import STATUSES as SIGNATURE_STATUSES
 
 
 def _ref(name: str) -> dict:
@@ -93,8 +94,16 @@ SCHEMAS = {
         "whole_draft": {"type": "boolean"},
         "sections": {"type": "array", "items": INTEGER, "description": "Numbers of the sections it concerns."},
         "created_at": DATE_TIME,
-        "attachment": {"oneOf": [{"type": "null"},
-                                 _object({"name": STRING, "size": INTEGER, "url": URL})]},
+        "attachment": {"oneOf": [{"type": "null"}, _object({
+            "name": STRING, "size": INTEGER, "url": URL,
+            "signature_status": {"type": ["string", "null"], "enum": [*SIGNATURE_STATUSES, None],
+                                 "description": "The worst of the signatures' statuses; null when not signed."},
+            "signatures": {"type": "array", "items": _object({
+                "signer": {"type": "string", "description": "The common name in the signer's certificate."},
+                "issuer": {"type": "string", "description": "The certificate authority that issued it."},
+                "signed_at": NULLABLE_DATE_TIME,
+                "status": {"type": "string", "enum": list(SIGNATURE_STATUSES)}})},
+        })]},
         "links": _object({"html": HTML_LINKS}),
     }),
     "PollResults": _object({

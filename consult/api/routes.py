@@ -220,7 +220,10 @@ def _position(position: Position, consultation: Consultation) -> dict:
     if position.attachment_stored:
         attachment = {"name": position.attachment_name, "size": position.attachment_size,
                       "url": url_for("participation.position_attachment", lang="lv", position_id=position.id,
-                                     _external=True)}
+                                     _external=True),
+                      "signature_status": position.signature_status,
+                      "signatures": [{"signer": s.signer_name, "issuer": s.issuer_name, "signed_at": _iso(s.signed_at),
+                                      "status": s.status} for s in position.signatures]}
     return {
         "id": position.id, "title": position.title, "body": position.body, "language": position.language,
         "organisation": {"name": position.organisation.name if position.publish_name else None,
@@ -409,7 +412,8 @@ def positions(slug: str):
     after, limit = _paging()
     query = (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED,
                                     Position.id > after)
-             .options(joinedload(Position.organisation), selectinload(Position.sections))
+             .options(joinedload(Position.organisation), selectinload(Position.sections),
+                      selectinload(Position.signatures))
              .order_by(Position.id).limit(limit + 1))
     return _json(_page(list(db.session.scalars(query)), limit, lambda p: _position(p, consultation)))
 

@@ -5,7 +5,7 @@ from .user import RespondentType, Role, User
 from .comment import Comment, Reason, Report, Stance, Status
 from .audit import ModerationEvent
 from .poll import Poll, PollOption, PollResults, PollVoters, Vote
-from .organisation import Organisation, OrganisationKind, Position
+from .organisation import Organisation, OrganisationKind, Position, PositionSignature
 from .workgroup import Decision, Response, Tag, WorkgroupMember
 from .search import SearchEntry, SearchKind
 from .follow import ConsultationEvent, EventKind, Follow
@@ -16,7 +16,7 @@ __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
     "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType",
     "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
-    "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position",
+    "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position", "PositionSignature",
     "Decision", "Response", "Tag", "WorkgroupMember",
     "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind", "Setting",
 ]

@@ -92,6 +92,8 @@ class Position(db.Model):
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderation_reason: Mapped[str | None] = mapped_column(String(30))
     moderation_note: Mapped[str | None] = mapped_column(Text)
+    # The worst status among the attachment's electronic signatures; None when it is not signed.
+    signature_status: Mapped[str | None] = mapped_column(String(20))
     # The working-group subgroup this position is assigned to (set in the feedback table).
     subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroups.id", ondelete="SET NULL"), index=True)
 
@@ -101,3 +103,23 @@ class Position(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     version: Mapped[Version | None] = relationship()
     sections: Mapped[list[Section]] = relationship(secondary=position_sections, order_by="Section.number")
+    signatures: Mapped[list[PositionSignature]] = relationship(
+        order_by="PositionSignature.id", cascade="all, delete-orphan", back_populates="position")
+
+
+class PositionSignature(db.Model):
+    """One electronic signature on a position's attachment, as checked when it was uploaded."""
+    __tablename__ = "position_signatures"
+    __table_args__ = (
+        CheckConstraint("status IN ('valid', 'unverified', 'untrusted', 'expired', 'broken')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"), index=True)
+    # The certificate's common name: the person (or seal) who signed, and the authority that issued it.
+    signer_name: Mapped[str] = mapped_column(String(300))
+    issuer_name: Mapped[str] = mapped_column(String(300))
+    signed_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20))
+
+    position: Mapped[Position] = relationship(back_populates="signatures")

@@ -1,4 +1,7 @@
-"""Organisations register; their representatives submit formal positions, with an optional PDF."""
+"""Organisations register; their representatives submit formal positions, with an optional document.
+
+The document may be a PDF, signed or not, or an electronically signed ASiC-E container (.edoc, .asice).
+"""
 from __future__ import annotations
 
 import os
@@ -30,11 +33,12 @@ KIND_CHOICES = [
     (OrganisationKind.OTHER, _l("Other")),
 ]
 UPLOAD_MESSAGES = {
-    "empty": _l("The file is empty. Choose a PDF file."),
-    "too_large": _l("The file is larger than 10 MB. Choose a smaller PDF file."),
-    "not_pdf": _l("This file is not a PDF document. Choose a PDF file."),
-    "type": _l("This file is not a PDF document. Choose a PDF file."),
-    "mismatch": _l("This file is not a PDF document. Choose a PDF file."),
+    "empty": _l("The file is empty. Choose a PDF file or a signed container."),
+    "too_large": _l("The file is larger than 10 MB. Choose a smaller file."),
+    "not_pdf": _l("This file is not a PDF document. Choose a PDF file or a signed container (.edoc, .asice)."),
+    "not_container": _l("This file is not a signed container (ASiC-E, as .edoc or .asice files are). Sign the document again, or choose a PDF file."),
+    "no_signature": _l("This container holds no signature. Sign it, or choose a PDF file."),
+    "container_too_large": _l("This container unpacks to more than 50 MB or 100 files. Choose a smaller one."),
 }
 REFUSALS = {
     "closed": _l("This consultation is not open, so positions cannot be submitted."),
@@ -73,7 +77,7 @@ class PositionForm(BaseForm):
     body = TextAreaField(_l("The position"), filters=[normalise_text],
                          validators=[DataRequired(message=_l("Write the position.")), no_nul, max_chars(20000)])
     sections = CheckboxesField(_l("Which sections does it concern?"), validators=[Optional()])
-    attachment = FileField(_l("PDF file (optional)"))
+    attachment = FileField(_l("Document (optional)"))
     publish_name = BooleanField(_l("I agree that the name of the organisation is published with this position."),
                                 validators=[DataRequired(message=_l("Agree to publish the organisation's name: positions are published with it."))])
     idempotency_key = HiddenField()
@@ -122,11 +126,12 @@ def new_position(slug: str):
         form.idempotency_key.data = new_idempotency_key()
     elif form.validate():
         upload = request.files.get("attachment")
-        pdf = pdf_name = None
+        attachment = None
         if upload and upload.filename:
             try:
-                pdf = read_limited(upload.stream, positions.MAX_PDF_BYTES)
-                pdf_name = positions.check_pdf(pdf, upload.filename)
+                attachment = positions.check_attachment(
+                    read_limited(upload.stream, positions.MAX_ATTACHMENT_BYTES), upload.filename,
+                    current_app.config.get("SIGNATURE_TRUST_DIR"))
             except UploadRefused as refused:
                 form.attachment.errors = [UPLOAD_MESSAGES.get(refused.code, UPLOAD_MESSAGES["not_pdf"])]
         if not form.attachment.errors:
@@ -135,8 +140,8 @@ def new_position(slug: str):
                     organisation_id=int(form.organisation.data), title=form.title.data, body=form.body.data,
                     section_numbers=[int(n) for n in form.sections.data or [] if n.isdigit() and len(n) < 6],
                     publish_name=True, language=current_language(),
-                    idempotency_key=(form.idempotency_key.data or new_idempotency_key())[:64], pdf=pdf,
-                    pdf_name=pdf_name))
+                    idempotency_key=(form.idempotency_key.data or new_idempotency_key())[:64],
+                    attachment=attachment))
             except positions.PositionRefused as refused:
                 flash(REFUSALS[refused.code], "error")
             else:
@@ -159,7 +164,7 @@ def position_attachment(position_id: int):
     if not os.path.isfile(os.path.join(directory, position.attachment_stored)):
         abort(404)
     response = send_from_directory(directory, position.attachment_stored, as_attachment=True,
-                                   download_name=position.attachment_name, mimetype="application/pdf")
+                                   download_name=position.attachment_name, mimetype=positions.attachment_type(position))
     response.headers["Content-Security-Policy"] = "sandbox"
     if position.status != "approved":
         response.headers["Cache-Control"] = "no-store"

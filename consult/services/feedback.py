@@ -356,7 +356,7 @@ def load_items(comment_ids: list[int], position_ids: list[int]) -> dict[str, Fee
         joinedload(Comment.version), joinedload(Comment.subgroup))).unique().all()
     positions = db.session.scalars(select(Position).where(Position.id.in_(position_ids)).options(
         joinedload(Position.author), joinedload(Position.organisation), joinedload(Position.subgroup),
-        joinedload(Position.version))).unique().all()
+        joinedload(Position.version), selectinload(Position.signatures))).unique().all()
     result: dict[str, FeedbackItem] = {}
     for comment in comments:
         result[f"c{comment.id}"] = FeedbackItem("comment", comment)

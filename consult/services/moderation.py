@@ -190,7 +190,8 @@ def position_queue(filter_: str, consultation: Consultation | None, page: int, p
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(db.session.scalars(
         query.options(joinedload(Position.author), joinedload(Position.organisation),
-                      joinedload(Position.consultation), selectinload(Position.sections))
+                      joinedload(Position.consultation), selectinload(Position.sections),
+                      selectinload(Position.signatures))
         .order_by(Position.created_at, Position.id).limit(per_page).offset((page - 1) * per_page)))
     return QueuePage(items, {}, total)
 

@@ -12,11 +12,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Consultation, ModerationEvent, Organisation, Position, Role, Section, Status, User
-from . import publication
+from ..models import (Consultation, ModerationEvent, Organisation, Position, PositionSignature, Role, Section, Status,
+                      User)
+from . import publication, signatures
 from .uploads import StagedFile, UploadRefused, clean_display_name
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+PDF_TYPE = "application/pdf"
+CONTAINER_TYPE = "application/vnd.etsi.asic-e+zip"
 REGISTRATION_NUMBER = re.compile(r"^\d{11}$")
 
 
@@ -72,8 +75,8 @@ def check_pdf(data: bytes, filename: str | None) -> str:
     """Accepts a real PDF (by its bytes, and it must open) up to 10 MB; returns the display name."""
     if not data:
         raise UploadRefused("empty")
-    if len(data) > MAX_PDF_BYTES:
-        raise UploadRefused("too_large", limit=MAX_PDF_BYTES)
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise UploadRefused("too_large", limit=MAX_ATTACHMENT_BYTES)
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
         raise UploadRefused("not_pdf")
     from pypdf import PdfReader
@@ -93,6 +96,35 @@ def check_pdf(data: bytes, filename: str | None) -> str:
 
 
 @dataclass
+class Attachment:
+    """A checked upload: a PDF (signed or not) or a signed ASiC-E container, with what its signatures say."""
+    data: bytes
+    name: str
+    signatures: signatures.SignatureReport
+
+
+def check_attachment(data: bytes, filename: str | None, trust_dir: str | None) -> Attachment:
+    """A PDF or an .edoc/.asice container up to 10 MB, with its signatures checked; else UploadRefused."""
+    if not data:
+        raise UploadRefused("empty")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise UploadRefused("too_large", limit=MAX_ATTACHMENT_BYTES)
+    anchors = signatures.trust_anchors(trust_dir)
+    if signatures.is_container_name(filename) or data.startswith(b"PK"):
+        report = signatures.check_container(data, anchors)
+        name = clean_display_name(filename, fallback="position.asice")
+        if not signatures.is_container_name(name):
+            name += ".asice"
+        return Attachment(data=data, name=name, signatures=report)
+    name = check_pdf(data, filename)
+    return Attachment(data=data, name=name, signatures=signatures.check_pdf_signatures(data, anchors))
+
+
+def attachment_type(position: Position) -> str:
+    return CONTAINER_TYPE if signatures.is_container_name(position.attachment_name) else PDF_TYPE
+
+
+@dataclass
 class NewPosition:
     organisation_id: int
     title: str
@@ -101,8 +133,7 @@ class NewPosition:
     publish_name: bool
     language: str
     idempotency_key: str
-    pdf: bytes | None = None
-    pdf_name: str | None = None
+    attachment: Attachment | None = None
 
 
 def submit_position(consultation: Consultation, author: User, data: NewPosition) -> Position:
@@ -124,15 +155,19 @@ def submit_position(consultation: Consultation, author: User, data: NewPosition)
             Section.consultation_id == consultation.id, Section.number.in_(data.section_numbers))))
         if len(sections) != len(set(data.section_numbers)) or not all(s.is_published() for s in sections):
             raise PositionRefused("sections")
-    staged = StagedFile(current_app.config["UPLOAD_DIR"], data.pdf) if data.pdf else None
+    attachment = data.attachment
+    staged = StagedFile(current_app.config["UPLOAD_DIR"], attachment.data) if attachment else None
     version = publication.current_version(consultation)
     post_moderated = consultation.moderation_mode == "post"
     position = Position(
         consultation_id=consultation.id, organisation_id=organisation.id, author_id=author.id,
         version_id=version.id if version else None, title=data.title, body=data.body, language=data.language,
         whole_draft=not sections, sections=sections, publish_name=data.publish_name,
-        attachment_name=data.pdf_name if staged else None, attachment_stored=staged.stored_name if staged else None,
-        attachment_size=len(data.pdf) if staged else None,
+        attachment_name=attachment.name if staged else None, attachment_stored=staged.stored_name if staged else None,
+        attachment_size=len(attachment.data) if staged else None,
+        signature_status=attachment.signatures.status if attachment else None,
+        signatures=[PositionSignature(signer_name=s.name[:300], issuer_name=s.issuer[:300], signed_at=s.signed_at,
+                                      status=s.status) for s in attachment.signatures.signers] if attachment else [],
         status=Status.APPROVED if post_moderated else Status.PENDING, idempotency_key=data.idempotency_key)
     db.session.add(position)
     try:
@@ -158,7 +193,8 @@ def submit_position(consultation: Consultation, author: User, data: NewPosition)
 
 def public_positions(consultation: Consultation, section: Section | None = None) -> list[Position]:
     query = (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
-             .options(joinedload(Position.organisation), selectinload(Position.sections))
+             .options(joinedload(Position.organisation), selectinload(Position.sections),
+                      selectinload(Position.signatures))
              .order_by(Position.created_at.desc(), Position.id.desc()))
     if section is not None:
         query = query.where(Position.whole_draft.is_(True) | Position.sections.any(Section.id == section.id))
