@@ -84,6 +84,11 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=65536)
+def _meaningful(word: str, min_length: int) -> bool:
+    return len(word) >= min_length and not word.isdigit() and fold(word) not in stopwords()
+
+
 def is_stopword(word: str) -> bool:
     return fold(word) in stopwords()
 
@@ -121,9 +126,7 @@ def query_keys(word: str) -> tuple[str, ...]:
 
 def content_words(text: str, min_length: int = 1) -> list[str]:
     """The words of a text that carry meaning: no stop words, no numbers, at least `min_length` letters."""
-    stop = stopwords()
-    return [w for w in tokens(text)
-            if len(w) >= min_length and not w.isdigit() and fold(w) not in stop]
+    return [w for w in tokens(text) if _meaningful(w, min_length)]
 
 
 def content_keys(text: str, lang: str | None = "lv") -> list[str]:
