@@ -287,7 +287,22 @@ def test_the_filters_narrow_the_table(app, member_client, make_user):
         assert shown == expected, (query, shown)
 
 
-@pytest.mark.parametrize("query", ["?date_from=21.03.2014", "?date_to=2014-13-45", "?section=abc&paragraph=x.y",
+def test_the_campaign_filter_shows_the_members_of_one_campaign(app, member_client, make_user):
+    import random
+    from consult.services.synthetic import edited_copies
+    author = make_user()
+    copies = [add_comment(app, author, body=text, section=2) for text in edited_copies(random.Random(4), 8)]
+    alone = add_comment(app, author, body="Pavisam cits komentārs par transportu laukos", section=2)
+    html = member_client.get(TABLE).get_data(as_text=True)
+    assert f'<option value="{copies[0]}">8 kopijas: Labdien!' in html
+    html = member_client.get(TABLE + f"?campaign={copies[0]}&per_page=100").get_data(as_text=True)
+    shown = {int(m) for m in re.findall(r'id="row-c(\d+)"', html)}
+    assert shown == set(copies) and alone not in shown and "row-p" not in html
+    html = member_client.get(TABLE + "?campaign=999999&per_page=100").get_data(as_text=True)
+    assert f"row-c{alone}" in html, "an unknown campaign counts as any"
+
+
+@pytest.mark.parametrize("query", ["?campaign=abc", "?date_from=21.03.2014", "?date_to=2014-13-45", "?section=abc&paragraph=x.y",
                                    "?tag=99999999999&subgroup=-1&per_page=5000&page=0", "?q=%00", "?status=bogus",
                                    "?decision=<script>", "?slug=x&lang=en"])
 def test_odd_filter_values_never_cause_a_500(member_client, query):
