@@ -284,3 +284,25 @@ def test_the_export_page_is_a_labelled_form(member):
     html = member.get(EXPORT).get_data(as_text=True)
     for field in ("format-0", "section", "subgroup", "since", "all_statuses"):
         assert f'for="{field}"' in html, field
+
+
+def test_exports_carry_each_comments_campaign(app, runner, demo, make_user, tmp_path):
+    import random
+    from consult.services.synthetic import edited_copies
+    author = make_user()
+    copies = [add_comment(app, author, body=text, section=2) for text in edited_copies(random.Random(9), 5)]
+    alone = add_comment(app, author, body="Pavisam cits komentārs par transportu laukos", section=2)
+    result, output = _cli_export(runner, tmp_path, "csv", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(output.read_bytes())
+    header = rows[0]
+    assert header[-1] == "Campaign"
+    by_id = {row[2]: dict(zip(header, row)) for row in rows[1:]}
+    assert all(by_id[str(i)]["Campaign"] == str(copies[0]) for i in copies)
+    assert by_id[str(alone)]["Campaign"] == ""
+    result, output = _cli_export(runner, tmp_path, "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text(encoding="utf-8"))
+    items = data["comments"]
+    assert items and {item["id"]: item["campaign"] for item in items if item["id"] in copies} == \
+        {i: copies[0] for i in copies}

@@ -322,3 +322,37 @@ def test_search_pages_are_valid_html(client, demo, app, tmp_path):
         "/lv/search?q=kaza&type=comment": search(client, "kaza", type="comment"),
     }
     assert check_html(pages, tmp_path) == []
+
+
+def test_search_finds_the_other_forms_of_a_word_with_or_without_diacritics(app, client, demo):
+    inflected = add_comment(app, "Pakalpojumu kvalitāte laukos ir zema")
+    other = add_comment(app, "Pakalpojuma cena kāpj")
+    exact = add_comment(app, "Pakalpojums jāsniedz tuvāk mājām")
+    disability = add_comment(app, "Invaliditāti nosaka komisija")
+    children = add_comment(app, "Bērni paliek bez aprūpes")
+    for query in ("pakalpojums", "pakalpojumu", "pakalpojuma", "PAKALPOJUMĀ", "pakalpojumiem"):
+        links = [link for link in result_links(search(client, query)) if "#comment-" in link]
+        assert {f"#comment-{i}" for i in (inflected, other, exact)} <= {link[link.index("#"):] for link in links}, \
+            query
+    for query, wanted in (("invaliditāte", disability), ("invaliditate", disability), ("bērns", children),
+                          ("berns", children), ("bērniem", children)):
+        html = search(client, query)
+        assert any(link.endswith(f"#comment-{wanted}") for link in result_links(html)), query
+    assert re.search(r"<mark>Bērni</mark>", search(client, "berns")), "the other form is marked in the snippet"
+
+
+def test_the_exact_form_ranks_before_other_forms(app, client, demo):
+    first = add_comment(app, "Kurmju skaits dārzos pieaug, kurmju ir daudz")
+    second = add_comment(app, "Kurmis rok dārzā")
+    links = [link for link in result_links(search(client, "kurmis")) if "#comment-" in link]
+    assert links[0].endswith(f"#comment-{second}") and links[1].endswith(f"#comment-{first}")
+    links = [link for link in result_links(search(client, "kurmju")) if "#comment-" in link]
+    assert links[0].endswith(f"#comment-{first}") and links[1].endswith(f"#comment-{second}")
+
+
+def test_stop_words_in_a_query_are_left_out_unless_nothing_else_is_there(app, client, demo):
+    from consult.services.search import query_words
+    assert query_words("Lūdzu, pakalpojumi un bērni") == ["pakalpojumi", "berni"]
+    assert query_words("un") == ["un"]
+    wanted = add_comment(app, "Pelikāni lido pār ezeru")
+    assert any(link.endswith(f"#comment-{wanted}") for link in result_links(search(client, "lūdzu pelikāns")))

@@ -109,6 +109,7 @@ def _workgroup_urls(app, response_id=1, slug=DEMO):
         ("POST", f"/lv/workgroup/{slug}/responses/{response_id}/"),
         ("POST", f"/lv/workgroup/{slug}/responses/{response_id}/delete/"),
         ("GET", f"/lv/workgroup/{slug}/publish/"), ("POST", f"/lv/workgroup/{slug}/publish/"),
+        ("GET", f"/lv/workgroup/{slug}/campaigns/1/"),
     ]
 
 
@@ -287,7 +288,47 @@ def test_the_filters_narrow_the_table(app, member_client, make_user):
         assert shown == expected, (query, shown)
 
 
-@pytest.mark.parametrize("query", ["?date_from=21.03.2014", "?date_to=2014-13-45", "?section=abc&paragraph=x.y",
+def test_the_campaign_filter_shows_the_members_of_one_campaign(app, member_client, make_user):
+    import random
+    from consult.services.synthetic import edited_copies
+    author = make_user()
+    copies = [add_comment(app, author, body=text, section=2) for text in edited_copies(random.Random(4), 8)]
+    alone = add_comment(app, author, body="Pavisam cits komentārs par transportu laukos", section=2)
+    html = member_client.get(TABLE).get_data(as_text=True)
+    assert f'<option value="{copies[0]}">8 kopijas: Labdien!' in html
+    html = member_client.get(TABLE + f"?campaign={copies[0]}&per_page=100").get_data(as_text=True)
+    shown = {int(m) for m in re.findall(r'id="row-c(\d+)"', html)}
+    assert shown == set(copies) and alone not in shown and "row-p" not in html
+    html = member_client.get(TABLE + "?campaign=999999&per_page=100").get_data(as_text=True)
+    assert f"row-c{alone}" in html, "an unknown campaign counts as any"
+
+
+def test_a_campaign_page_shows_the_model_text_its_size_and_each_copys_differences(app, member_client, make_user):
+    import random
+    from consult.services.synthetic import edited_copy
+    author = make_user()
+    rng = random.Random(2)
+    original = edited_copy(rng, ())
+    ids = [add_comment(app, author, body=original, section=2) for _ in range(3)]
+    typo = edited_copy(rng, ("typo",))
+    ids.append(add_comment(app, author, body=typo, section=2))
+    summary = member_client.get(f"/lv/workgroup/{DEMO}/summary/").get_data(as_text=True)
+    url = f"/lv/workgroup/{DEMO}/campaigns/{ids[0]}/"
+    assert url in summary
+    response = member_client.get(url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "4 komentāri" in html and "Labdien!" in html and f"?campaign={ids[0]}" in html
+    copy = html[html.index(f'id="copy-{ids[3]}"'):]
+    copy = copy[:copy.index("</li>")]
+    assert copy.count("<ins>") == 1 and copy.count("<del>") == 1
+    same = html[html.index(f'id="copy-{ids[1]}"'):]
+    assert "<ins>" not in same[:same.index("</li>")]
+    assert member_client.get(f"/lv/workgroup/{DEMO}/campaigns/{ids[1]}/").status_code == 404
+    assert member_client.get(f"/en/workgroup/{DEMO}/campaigns/{ids[0]}/").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["?campaign=abc", "?date_from=21.03.2014", "?date_to=2014-13-45", "?section=abc&paragraph=x.y",
                                    "?tag=99999999999&subgroup=-1&per_page=5000&page=0", "?q=%00", "?status=bogus",
                                    "?decision=<script>", "?slug=x&lang=en"])
 def test_odd_filter_values_never_cause_a_500(member_client, query):

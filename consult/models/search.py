@@ -44,7 +44,8 @@ class SearchEntry(db.Model):
     lang: Mapped[str] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
-    # Title and text in lower case without Latvian diacritics: what the full-text index covers.
+    # Title and text in lower case without Latvian diacritics, then a line of the keys of their
+    # words (all forms of a word share one key): what the full-text index covers.
     folded: Mapped[str] = mapped_column(Text, default="")
     # A scheduled section, version or news item is found only from its publication time on,
     # and a section's text of an older version only until the next version is published.

@@ -2,35 +2,56 @@
 
 Two comments belong to one campaign when their texts are equal after folding case,
 spacing and punctuation (anywhere in the consultation), or when they are on the same
-section and their sets of words overlap almost completely (Jaccard similarity ≥ 0.9).
-Summaries count a campaign once, with its size.
+section and differ only by small edits: a changed greeting or signature, a typo, an
+added or dropped sentence, sentences in another order. Summaries count a campaign
+once, with its size.
 
-Comparing every pair would be quadratic. Exact copies are grouped by their folded
-text (a dict lookup). Near-copies are found with MinHash locality-sensitive hashing:
-each text gets 24 min-hashes of its word set (one-permutation MinHash, one hash per
-word), in six bands of four; texts of the
-same section that agree on a whole band land in one bucket, and only those are
-compared exactly (Jaccard ≥ 0.9, sizes within 10 %). A pair at 0.9 is found with
-probability above 99.8 %, and the work grows linearly with the number of comments.
+How near-copies are found, in time that grows linearly with the number of comments:
+
+1. Each distinct text is read through the text layer (consult.services.textlayer):
+   the keys of its meaningful words, so word forms, case, diacritics, stop words,
+   greetings and politeness words do not count.
+2. Its word shingles (runs of SHINGLE keys, and the keys themselves) go into a
+   MinHash signature (`datasketch.MinHash`, NUM_PERM permutations), and MinHash LSH
+   (`datasketch.MinHashLSH`, LSH_BANDS bands of LSH_ROWS rows, one index per section)
+   returns the earlier texts likely to share many shingles.
+3. Each candidate pair is confirmed with `rapidfuzz`: the normalised Indel similarity
+   (insertions and deletions, word by word) of the two key sequences, each with its
+   sentences in sorted order so that moving a sentence changes nothing, must reach
+   SIMILARITY. Confirmed pairs are joined (union–find), so a copy with two edits joins
+   through copies with one.
+
+Texts with fewer than MIN_WORDS meaningful words are only ever grouped as exact copies.
+The thresholds were tuned on a generated letter sent 30 times with those edits and on
+30 different comments on the same subject (tests/test_campaigns.py): the letter must
+come back as one campaign of 30, the comments as none.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-THRESHOLD = 0.9
-# MinHash: 6 bands of 4 values. Two texts with Jaccard 0.9 share a band with probability
-# about 1 − (1 − 0.9⁴)⁶ ≈ 99.8 % (0.95: 99.99 %); texts at 0.5 only a third of the time,
-# and those are then checked exactly and left apart.
-BANDS = 6
-ROWS = 4
-_EMPTY = 1 << 64
-BUCKET_CHECKS = 20  # the newest members of a bucket a text is checked against
+from datasketch import MinHash, MinHashLSH
+from rapidfuzz.distance import Indel
+
+from . import textlayer
+from .diffing import Segment, word_diff
+
+SHINGLE = 2               # words per shingle
+NUM_PERM = 64             # MinHash permutations
+LSH_BANDS, LSH_ROWS = 16, 4   # 64 = 16 × 4: a pair sharing 40 % of its shingles is a candidate 9 times in 10
+SIMILARITY = 0.78         # word-level Indel similarity (0–1) that confirms a pair of long texts
+LONG = 60                 # words of a pair (both texts together) from which SIMILARITY applies as it is
+MIN_WORDS = 5             # fewer meaningful words: exact copies only
+CANDIDATE_CHECKS = 40     # candidates confirmed per text, at most
+SEEDS_PER_CAMPAIGN = 24   # members of one campaign kept in the LSH index (enough variety, bounded buckets)
+MODEL_SAMPLE = 60         # distinct texts compared to choose a campaign's model text
 _NON_WORD = re.compile(r"[\W_]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1).permutations
 
 
 def normalise(text: str) -> str:
@@ -39,28 +60,66 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
-def word_set(text: str) -> frozenset[str]:
-    return frozenset(normalise(text).split())
+def comparable(text: str) -> tuple[str, ...]:
+    """What near-copies are compared on: the keys of the meaningful words of each sentence,
+    the sentences in sorted order (so their order does not count)."""
+    sentences = [textlayer.content_keys(sentence) for sentence in _SENTENCE_END.split(text or "")]
+    return tuple(key for sentence in sorted(filter(None, sentences)) for key in sentence)
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a and not b:
-        return 1.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
+def shingles(keys) -> set[bytes]:
+    """The keys themselves and each run of SHINGLE keys, as bytes for MinHash."""
+    found = {key.encode() for key in keys}
+    found.update(" ".join(keys[i:i + SHINGLE]).encode() for i in range(len(keys) - SHINGLE + 1))
+    return found
+
+
+def signature(keys) -> MinHash:
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme="affine32")
+    minhash.update_batch(shingles(keys))
+    return minhash
+
+
+def required(length: int) -> float:
+    """The similarity a pair of texts with `length` words together must reach. Short texts may
+    differ by fewer words in proportion: two short comments sharing one long sentence stay apart."""
+    slack = (1 - SIMILARITY) * min(1.0, length / LONG)
+    return 1 - slack
+
+
+def alike(a: tuple, b: tuple) -> bool:
+    """Whether two key sequences (from `comparable`) are near-copies."""
+    cutoff = required(len(a) + len(b))
+    return Indel.normalized_similarity(a, b, score_cutoff=cutoff) >= cutoff
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two texts are (0–1), as the confirmation step sees them."""
+    return Indel.normalized_similarity(comparable(a), comparable(b))
 
 
 @dataclass
 class Campaign:
-    """A group of near-identical texts: the member ids (oldest first) and a sample text."""
+    """A group of near-identical texts: the member ids (oldest first) and its model text."""
     ids: list[Hashable]
-    text: str
-    section: Hashable = None          # the section of the first text
-    sections: tuple = ()              # every section it reached, in order of first appearance
+    text: str                          # the model text: the one the others are closest to
+    section: Hashable = None           # the section of the first text
+    sections: tuple = ()               # every section it reached, in order of first appearance
+    model_id: Hashable = None          # the member whose text is the model
+    texts: dict = field(default_factory=dict, repr=False)   # id → text, for the differences
+
+    @property
+    def id(self) -> Hashable:
+        """The campaign's id: its oldest member's id (stable while that member stays)."""
+        return self.ids[0]
 
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    def differences(self) -> list[tuple[Hashable, list[Segment]]]:
+        """Each member and its word-level changes against the model text."""
+        return [(item_id, word_diff(self.text, self.texts.get(item_id, ""))) for item_id in self.ids]
 
 
 class _UnionFind:
@@ -80,25 +139,20 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _word_hash(word: str) -> int:
-    """A stable 64-bit hash of a word (the same in every process, unlike hash())."""
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+def _model(members: list[int], keys: list[tuple], duplicates_of: list[int]) -> int:
+    """The member whose text the others are closest to, counting exact copies: the campaign's model."""
+    copies = Counter(duplicates_of[i] for i in members)
+    distinct = sorted(copies, key=lambda i: (-copies[i], i))[:MODEL_SAMPLE]
+    if len(distinct) == 1:
+        return distinct[0]
+    scores = [[Indel.normalized_similarity(keys[i], keys[j]) for j in distinct] for i in distinct]
+    weights = [copies[i] for i in distinct]
+    best = max(range(len(distinct)), key=lambda row: (
+        sum(score * weight for score, weight in zip(scores[row], weights)), weights[row], -distinct[row]))
+    return distinct[best]
 
 
-def _signature(word_hashes) -> list[int]:
-    """One-permutation MinHash: the hash space is cut into BANDS × ROWS bins, and each bin keeps
-    the smallest hash of the set's words that fall in it (−1 for an empty bin)."""
-    bins = BANDS * ROWS
-    signature = [_EMPTY] * bins
-    for value in word_hashes:
-        slot = value % bins
-        if value < signature[slot]:
-            signature[slot] = value
-    return [-1 if v == _EMPTY else v for v in signature]
-
-
-def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], threshold: float = THRESHOLD,
-                   min_size: int = 2) -> list[Campaign]:
+def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], min_size: int = 2) -> list[Campaign]:
     """Groups (id, section, text) triples into campaigns of at least `min_size` members.
 
     Exact copies are found everywhere; near-copies only within a section. Members are
@@ -107,57 +161,54 @@ def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], threshold: f
     ids: list[Hashable] = []
     sections: list[Hashable] = []
     texts: list[str] = []
-    sets: list[frozenset[str]] = []
+    keys: list[tuple] = []
     exact: dict[str, int] = {}
     duplicates_of: list[int] = []  # index → index of its first exact copy, or itself
     for item_id, section, text in items:
-        key = normalise(text)
         index = len(ids)
         ids.append(item_id)
         sections.append(section)
         texts.append(text)
-        first = exact.setdefault(key, index)
+        first = exact.setdefault(normalise(text), index)
         duplicates_of.append(first)
-        sets.append(frozenset(key.split()) if first == index else frozenset())
+        keys.append(comparable(text) if first == index else keys[first])
     union = _UnionFind(len(ids))
     for index, first in enumerate(duplicates_of):
         if first != index:
             union.union(first, index)
 
-    # Near-duplicates among the distinct texts of a section: MinHash buckets, then the exact check.
-    representatives = [i for i, first in enumerate(duplicates_of) if first == i and sets[i]]
-    vocabulary: set[str] = set()
-    for i in representatives:
-        vocabulary.update(sets[i])
-    hashes = {word: _word_hash(word) for word in vocabulary}
-    buckets: dict[tuple, list[int]] = defaultdict(list)
-    for i in representatives:
-        words = sets[i]
-        signature = _signature(map(hashes.__getitem__, words))
-        size = len(words)
-        smallest = threshold * size - 1e-9
-        largest = size / threshold + 1e-9
-        compared: set[int] = set()
-        section = sections[i]
-        for band in range(BANDS):
-            bucket = buckets[(section, band, *signature[band * ROWS:(band + 1) * ROWS])]
-            for j in bucket[-BUCKET_CHECKS:]:
-                if j in compared:
-                    continue
-                compared.add(j)
-                other = sets[j]
-                if smallest <= len(other) <= largest:
-                    common = len(words & other)
-                    if common >= threshold * (size + len(other) - common):
-                        union.union(i, j)
-            bucket.append(i)
+    # Near-copies among the distinct texts of a section: LSH candidates, confirmed by rapidfuzz.
+    indexes: dict[Hashable, MinHashLSH] = {}
+    seeds: Counter[int] = Counter()   # campaign root → members in the index
+    for i, first in enumerate(duplicates_of):
+        words = keys[i]
+        if first != i or len(words) < MIN_WORDS:
+            continue
+        lsh = indexes.get(sections[i])
+        if lsh is None:
+            lsh = indexes[sections[i]] = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+        minhash = signature(words)
+        joined = False
+        for j in sorted(lsh.query(minhash))[:CANDIDATE_CHECKS]:
+            if alike(keys[i], keys[j]):
+                union.union(i, j)
+                joined = True
+        root = union.find(i)
+        if not joined or seeds[root] < SEEDS_PER_CAMPAIGN:
+            lsh.insert(i, minhash, check_duplication=False)
+            seeds[root] += 1
 
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(ids)):
         groups[union.find(index)].append(index)
-    campaigns = [Campaign(ids=[ids[i] for i in members], text=texts[members[0]], section=sections[members[0]],
-                          sections=tuple(dict.fromkeys(sections[i] for i in members)))
-                 for members in groups.values() if len(members) >= min_size]
+    campaigns = []
+    for members in groups.values():
+        if len(members) < min_size:
+            continue
+        model = _model(members, keys, duplicates_of)
+        campaigns.append(Campaign(ids=[ids[i] for i in members], text=texts[model], section=sections[members[0]],
+                                  sections=tuple(dict.fromkeys(sections[i] for i in members)), model_id=ids[model],
+                                  texts={ids[i]: texts[i] for i in members}))
     campaigns.sort(key=lambda c: (-c.size, str(c.section), str(c.ids[0])))
     return campaigns
 

@@ -176,12 +176,12 @@ def date_text(moment: datetime | None) -> str:
 # Every row is a tuple in this order; each format picks its columns.
 COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
            "language", "status", "tags", "subgroup", "title", "text", "decision", "justification_lv",
-           "justification_en", "changed_paragraph")
+           "justification_en", "changed_paragraph", "campaign")
 COL = {name: index for index, name in enumerate(COLUMNS)}
 # The spreadsheet numbers its rows itself, so the sheets leave out "No." (fewer cells, a faster file).
 COMMENT_SHEET = ("id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
                  "status", "tags", "subgroup", "text", "decision", "justification_lv", "justification_en",
-                 "changed_paragraph")
+                 "changed_paragraph", "campaign")
 POSITION_SHEET = ("id", "date", "section", "version", "respondent_type", "submitter", "status", "tags",
                   "subgroup", "title", "text", "decision", "justification_lv", "justification_en", "changed_paragraph")
 
@@ -195,6 +195,8 @@ def column_headers() -> dict[str, str]:
         "status": _("Moderation status"), "tags": _("Tags"), "subgroup": _("Subgroup"), "title": _("Title"),
         "text": _("Proposal"), "decision": _("Decision"), "justification_lv": _("Justification (Latvian)"),
         "justification_en": _("Justification (English)"), "changed_paragraph": _("Changed paragraph"),
+        # i18n: the id of the campaign (the same or nearly the same text from many people) a comment is in
+        "campaign": _("Campaign"),
     }
 
 
@@ -311,6 +313,13 @@ class Exporter:
         stats["section"][str(section)] += 1
         stats["decision"][decision or "none"] += 1
 
+    def campaigns(self) -> dict[int, int]:
+        """Comment id → the id of its campaign (among the approved comments; see services.campaigns)."""
+        from . import campaigns as campaign_service
+        from .summary import analyse_texts
+        found = analyse_texts(self.scope.consultation).campaigns
+        return {item_id: campaign.id for item_id, campaign in campaign_service.campaign_of(found).items()}
+
     # comments
     def comment_rows(self, progress: Progress = None) -> Iterator[tuple]:
         changed_paragraph = aliased(Paragraph)
@@ -340,6 +349,7 @@ class Exporter:
         respondents, decisions = labels.respondents, labels.decisions
         kind = labels.comment
         text = self.text
+        campaign_of = self.campaigns()
         number = 0
         for batch in self._stream(statement):
             tags = self._tags(comment_tags, "comment_id", [row[0] for row in batch])
@@ -359,7 +369,8 @@ class Exporter:
                        statuses.get(status, status), tags.get(comment_id, ""),
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", "", text(body),
                        decisions.get(decision, "") if decision else "", text(justification_lv),
-                       text(justification_en), _changed_label(changed_s, changed_p, changed_v))
+                       text(justification_en), _changed_label(changed_s, changed_p, changed_v),
+                       campaign_of.get(comment_id, ""))
             if progress:
                 progress(len(batch))
 
@@ -412,7 +423,7 @@ class Exporter:
                        labels.statuses.get(status, status), tags.get(position_id, ""),
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", text(title), text(body),
                        labels.decisions.get(decision, "") if decision else "", text(justification_lv),
-                       text(justification_en), _changed_label(changed_s, changed_p, changed_v))
+                       text(justification_en), _changed_label(changed_s, changed_p, changed_v), "")
             if progress:
                 progress(len(batch))
 
@@ -531,7 +542,7 @@ def _json_row(row: tuple) -> dict:
 XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "section": 9, "paragraph": 10, "version": 8, "stance": 18,
                "respondent_type": 20, "submitter": 24, "language": 8, "status": 18, "tags": 20, "subgroup": 24,
                "title": 30, "text": 70, "decision": 18, "justification_lv": 50, "justification_en": 50,
-               "changed_paragraph": 12}
+               "changed_paragraph": 12, "campaign": 10}
 
 
 def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:

@@ -168,6 +168,7 @@ class Filters:
     date_from: date | None = None     # Riga dates, inclusive
     date_to: date | None = None
     text: str = ""
+    campaign_ids: list | None = None  # the members of one campaign (consult.services.campaigns), or None for any
 
 
 def riga_start(day: date) -> datetime:
@@ -254,12 +255,14 @@ def comment_conditions(consultation: Consultation, f: Filters) -> list:
         conditions.append(Comment.created_at < riga_start(f.date_to + timedelta(days=1)))
     if f.text:
         conditions.append(text_contains(Comment.body, f.text))
+    if f.campaign_ids is not None:
+        conditions.append(Comment.id.in_(f.campaign_ids))
     return conditions
 
 
 def position_conditions(consultation: Consultation, f: Filters) -> list | None:
-    """None when the filters cannot match a position (positions have no paragraph or stance)."""
-    if f.paragraph is not None or f.stance:
+    """None when the filters cannot match a position (positions have no paragraph, stance or campaign)."""
+    if f.paragraph is not None or f.stance or f.campaign_ids is not None:
         return None
     conditions = [Position.consultation_id == consultation.id]
     if f.status != ALL_STATUSES:

@@ -5,7 +5,11 @@ is kept current by SQLAlchemy session events: whatever publishes, approves, hide
 edits content through the ORM, the same transaction rewrites the affected rows. The
 database's own full-text index covers a *folded* copy of the text — lower case,
 Latvian diacritics removed — and the query is folded the same way, so "sociala"
-finds "sociālā":
+finds "sociālā". After the folded text comes a line of the *keys* of its words
+(consult.services.textlayer: one key for all forms of a word), and each query word
+matches as a prefix of a word or by its key, so "pakalpojums" finds "pakalpojumu"
+and "bērns" finds "bērni"; the exact form matches both ways and ranks first.
+`flask --app consult search reindex` rebuilds the rows of what exists:
 
 * SQLite: an FTS5 table (`search_fts`, external content, kept in step by triggers);
 * PostgreSQL: a GIN index on `to_tsvector('simple', folded)`.
@@ -15,7 +19,6 @@ Both are created by the migration; the models know only the plain table.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +33,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 from ..clock import utcnow
+from . import textlayer
+from .textlayer import fold, fold_with_map as _fold_with_map
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import (
@@ -49,36 +54,14 @@ _BATCH = 500
 
 # --- Folding ------------------------------------------------------------------------------
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    """One character in lower case without its diacritics (ā → a, Š → s, ß → ss)."""
-    decomposed = unicodedata.normalize("NFKD", char.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def fold(value: str) -> str:
-    """Lower case, no diacritics: what both the index and the query are compared in."""
-    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", value or ""))
-
-
-def _fold_with_map(value: str) -> tuple[str, list[int]]:
-    """The folded text, and for each of its characters the index of the character it came from."""
-    folded: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(value):
-        piece = _fold_char(char)
-        folded.append(piece)
-        origin.extend([index] * len(piece))
-    return "".join(folded), origin
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
 def query_words(query: str) -> list[str]:
-    """The folded words of a query; everything else (operators, quotes, markup) is dropped."""
-    words = list(dict.fromkeys(_WORD.findall(fold(query))))
-    return words[:MAX_QUERY_WORDS]
+    """The folded words of a query; everything else (operators, quotes, markup) is dropped.
+
+    Stop words ("un", "the", "lūdzu") are dropped too, unless the query has nothing else.
+    """
+    words = list(dict.fromkeys(textlayer.tokens(fold(query))))
+    meaningful = [word for word in words if word not in textlayer.stopwords()]
+    return (meaningful or words)[:MAX_QUERY_WORDS]
 
 
 # --- Text of the content ------------------------------------------------------------------
@@ -127,11 +110,22 @@ def _pick(row, name: str, lang: str) -> str:
     return getattr(row, f"{name}_{lang}", None) or getattr(row, f"{name}_lv", None) or ""
 
 
+def indexed_text(lang: str, *parts: str) -> str:
+    """What the full-text index covers: the folded text, then a line of the keys of its words.
+
+    A query word matches a word of the text it starts (the folded text) or has the same
+    key as one of them (any other form of the word); the exact form matches both, so it ranks first.
+    """
+    parts = [part for part in parts if part]
+    keys = textlayer.keys_line(parts, lang)
+    return fold("\n".join(parts)) + ("\n\n" + keys if keys else "")
+
+
 def _entry(kind, object_id, lang, title, body, consultation_id=None, section_id=None, visible_from=None,
            visible_until=None, extra="") -> dict:
     return {"kind": kind, "object_id": object_id, "consultation_id": consultation_id, "section_id": section_id,
             "lang": lang, "title": title or "", "text": body or "",
-            "folded": fold("\n".join(part for part in (title, extra, body) if part)),
+            "folded": indexed_text(lang, title, extra, body),
             "visible_from": visible_from, "visible_until": visible_until}
 
 
@@ -480,9 +474,23 @@ class Results:
         return [(kind, grouped[kind]) for kind in SearchKind.ALL if grouped.get(kind)]
 
 
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
 def _fts5_query(words: list[str]) -> str:
-    """Every word quoted, so FTS5 syntax in a query (AND, NEAR, *, ", :) means nothing, and matched as a prefix."""
-    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    """Every word quoted, so FTS5 syntax in a query (AND, NEAR, *, ", :) means nothing; each matches as a
+    prefix of a word or by its key (another form of the word)."""
+    return " AND ".join("(" + " OR ".join([_quoted(word) + "*", *map(_quoted, textlayer.query_keys(word))]) + ")"
+                        for word in words)
+
+
+def _tsquery(words: list[str]) -> str:
+    """The same for PostgreSQL's to_tsquery: each word as a prefix, or one of its keys."""
+    def term(value: str, prefix: bool = False) -> str:
+        return "'" + value.replace("'", "''").replace("\\", "\\\\") + "'" + (":*" if prefix else "")
+    return " & ".join("(" + " | ".join([term(word, True), *map(term, textlayer.query_keys(word))]) + ")"
+                      for word in words)
 
 
 def _matching(statement, dialect: str, words: list[str]):
@@ -496,7 +504,7 @@ def _matching(statement, dialect: str, words: list[str]):
         # The same expression as the GIN index of the migration, so the index is used.
         config = literal_column("'simple'::regconfig")
         vector = func.to_tsvector(config, SearchEntry.folded)
-        tsquery = func.to_tsquery(config, " & ".join(f"'{word}':*" for word in words))
+        tsquery = func.to_tsquery(config, _tsquery(words))
         return statement.where(vector.op("@@")(tsquery)), -func.ts_rank(vector, tsquery)
     # Any other database: a plain substring search of the folded text.
     return statement.where(*[SearchEntry.folded.contains(word, autoescape=True) for word in words]), None
@@ -567,14 +575,18 @@ def _attach(hits: list[Hit]) -> None:
 
 
 def _word_spans(value: str, words: list[str]) -> list[tuple[int, int]]:
-    """Where in `value` a word of the query starts a word: whole words, in original characters."""
+    """Where in `value` a word of the query starts a word, or a word has the key of a query word
+    (another form of it): whole words, in original characters."""
     if not value or not words:
         return []
     folded, origin = _fold_with_map(value)
     pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")[^\W_]*")
-    spans = []
-    for match in pattern.finditer(folded):
-        start, end = origin[match.start()], origin[match.end() - 1] + 1
+    found = [(origin[match.start()], origin[match.end() - 1] + 1) for match in pattern.finditer(folded)]
+    wanted = {key for word in words for key in textlayer.query_keys(word)}
+    found += [(start, end) for start, end in textlayer.token_spans(value)
+              if not wanted.isdisjoint(textlayer.query_keys(value[start:end]))]
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(found):
         if spans and start < spans[-1][1]:
             continue
         spans.append((start, end))

@@ -115,12 +115,14 @@ def analyse_texts(consultation: Consultation) -> TextAnalysis:
             _cache.move_to_end(signature)
             return _cache[signature]
     items = []
+    languages: dict[int, str] = {}
     result = db.session.execute(
-        select(Comment.id, Comment.section_id, Comment.body)
+        select(Comment.id, Comment.section_id, Comment.body, Comment.language)
         .where(Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
         .order_by(Comment.created_at, Comment.id).execution_options(yield_per=2000))
     for row in result:
         items.append((row.id, row.section_id, row.body))
+        languages[row.id] = row.language
     found = campaign_service.find_campaigns(items)
     in_campaign = campaign_service.campaign_of(found)
     counter = KeywordCounter()
@@ -134,7 +136,7 @@ def analyse_texts(consultation: Consultation) -> TextAnalysis:
                 continue  # a campaign counts once per section: only its first text there is read
             counted.add(key)
         distinct[section_id] += 1
-        counter.add(section_id, body)
+        counter.add(section_id, body, languages[item_id])
     analysis = TextAnalysis(found, {s: counter.top(s, KEYWORDS_PER_SECTION) for s in counter.counts},
                             dict(distinct))
     with _cache_lock:

@@ -124,6 +124,95 @@ def campaign_text(rng: random.Random) -> str:
     return text
 
 
+# --- A letter sent many times with the usual edits, and comments on the same subject ----------
+# The test set campaign detection is tuned on (tests/test_campaigns.py, bench/campaigns.py).
+
+LETTER_GREETING = "Labdien!"
+LETTER_BODY = [
+    "Es, trīs bērnu māte no Ludzas novada, rakstu par dienas centriem bērniem ar invaliditāti.",
+    "Mūsu novadā vienīgais dienas centrs ir atvērts tikai divas dienas nedēļā.",
+    "Vecākiem tas nozīmē, ka viņi nevar strādāt pilnu darba laiku un zaudē ienākumus.",
+    "Aicinu pamatnostādnēs noteikt, ka katrā novadā dienas centram jābūt atvērtam vismaz piecas dienas nedēļā.",
+    "Valstij jāsedz vismaz puse no šo centru izmaksām, jo mazās pašvaldības to vienas nespēj.",
+    "Bez tā ģimenes ar bērniem ar invaliditāti turpinās pamest laukus.",
+]
+LETTER_SIGNATURE = "Ar cieņu, Ilze Kalniņa"
+GREETINGS = ["Sveiki!", "Cienījamā darba grupa!", "Labdien, godātie kolēģi!", "Labdien.", ""]
+SIGNATURES = ["Ar cieņu, Jānis Bērziņš", "Paldies! Anna no Rēzeknes", "Ar cieņu, Pēteris Ozols, Krāslava",
+              "Māris", "", "Ar cieņu, Līga Kalniņa, biedrības “Saulīte” valdes locekle"]
+ADDED_SENTENCES = [
+    "Arī mūsu kaimiņi saskaras ar to pašu problēmu.",
+    "Mans dēls centru apmeklē jau piecus gadus.",
+    "Līdz tuvākajam citam centram ir sešdesmit kilometru.",
+    "Lūdzu, uztveriet šo jautājumu nopietni.",
+]
+
+
+def _typo(rng: random.Random, sentence: str) -> str:
+    """One letter dropped, doubled or swapped with its neighbour in one longer word."""
+    words = sentence.split(" ")
+    long_words = [i for i, word in enumerate(words) if len(word) > 5]
+    index = rng.choice(long_words)
+    word = words[index]
+    at = rng.randrange(1, len(word) - 2)
+    kind = rng.choice(("drop", "double", "swap"))
+    if kind == "drop":
+        word = word[:at] + word[at + 1:]
+    elif kind == "double":
+        word = word[:at] + word[at] + word[at:]
+    else:
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    words[index] = word
+    return " ".join(words)
+
+
+EDITS = ("greeting", "signature", "typo", "added", "swapped", "dropped")
+
+
+def edited_copy(rng: random.Random, edits) -> str:
+    """The letter with the given edits (names from EDITS) applied."""
+    greeting, body, signature = LETTER_GREETING, list(LETTER_BODY), LETTER_SIGNATURE
+    if "greeting" in edits:
+        greeting = rng.choice(GREETINGS)
+    if "signature" in edits:
+        signature = rng.choice(SIGNATURES)
+    if "swapped" in edits:
+        at = rng.randrange(len(body) - 1)
+        body[at], body[at + 1] = body[at + 1], body[at]
+    if "dropped" in edits:
+        del body[rng.randrange(len(body))]
+    if "added" in edits:
+        body.insert(rng.randrange(len(body) + 1), rng.choice(ADDED_SENTENCES))
+    if "typo" in edits:
+        at = rng.randrange(len(body))
+        body[at] = _typo(rng, body[at])
+    return "\n\n".join(part for part in (greeting, " ".join(body), signature) if part)
+
+
+def edited_copies(rng: random.Random, count: int = 30) -> list[str]:
+    """`count` copies of the letter: the first as written, then each edit alone, then two or three at once."""
+    copies = [edited_copy(rng, ())] + [edited_copy(rng, (edit,)) for edit in EDITS]
+    while len(copies) < count:
+        copies.append(edited_copy(rng, rng.sample(EDITS, rng.choice((2, 2, 3)))))
+    return copies[:count]
+
+
+def same_subject_comments(rng: random.Random, count: int = 30, subject: str = "dienas centru tīkls") -> list[str]:
+    """`count` comments of different people on one subject: each its own opinion and details."""
+    texts = []
+    predicates = rng.sample(PREDICATES, len(PREDICATES))
+    for index in range(count):
+        opener = rng.choice(OPENERS)
+        first = f"{opener} {subject} {predicates[index % len(predicates)]}."
+        if opener.endswith(","):
+            first = first[0].upper() + first[1:]
+        parts = [first, _sentence(rng)]
+        for template in rng.sample(DETAILS, rng.choice((1, 2))):
+            parts.append(template.format(place=rng.choice(PLACES), n=rng.randint(3, 480), m=rng.randint(2, 36)))
+        texts.append(" ".join(parts))
+    return texts
+
+
 def _consultation() -> Consultation:
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == DEMO_SLUG,
                                                                 Consultation.status == ConsultationStatus.OPEN))

@@ -1,4 +1,4 @@
-"""`flask --app consult export …` and `flask --app consult send-digests`."""
+"""`flask --app consult export …`, `analyse …` and `send-digests`."""
 from __future__ import annotations
 
 import os
@@ -66,6 +66,36 @@ def register_workgroup_commands(app: Flask) -> None:
         started = time.perf_counter()
         rows = run_export(slug, fmt, output, section, subgroup, since, lang, all_statuses)
         click.echo(f"Wrote {rows} item(s) to {output} in {time.perf_counter() - started:.1f} s.")
+
+    @app.cli.command("analyse")
+    @click.option("--consultation", "slug", required=True, help="The consultation's slug.")
+    @click.option("--section", type=int, default=None, help="Only this section (its number).")
+    @click.option("--output", required=True, type=click.Path(dir_okay=False), help="Where to write the JSON file.")
+    def analyse_command(slug, section, output):
+        """Write the campaigns of a consultation's approved comments as JSON (fields: README, "Analysis JSON")."""
+        from ..services import analysis
+        consultation = feedback.consultation_by_slug(slug)
+        if consultation is None:
+            raise click.UsageError(f"There is no consultation with the slug {slug!r}.")
+        directory = os.path.dirname(os.path.abspath(output))
+        if not os.path.isdir(directory):
+            raise click.UsageError(f"The folder {directory} does not exist.")
+        started = time.perf_counter()
+        try:
+            result = analysis.analyse(consultation, section)
+        except analysis.AnalysisRefused as refused:
+            raise click.UsageError(str(refused)) from None
+        handle, temporary = tempfile.mkstemp(prefix=".analysis-", dir=directory)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as target:
+                analysis.write_analysis(result, target)
+            os.replace(temporary, output)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+        click.echo(f"Wrote {len(result['campaigns'])} campaign(s) of {result['comments']} comment(s) to {output} "
+                   f"in {time.perf_counter() - started:.1f} s.")
 
     @app.cli.command("send-digests")
     def send_digests_command():

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -34,6 +35,15 @@ def _date_check(_form, field) -> None:
         raise ValidationError(_l("Enter a date as year-month-day, for example 2014-03-21.")) from None
 
 
+def _shorten(text: str, size: int = 80) -> str:
+    """A campaign's model text on one line, cut at a word near `size` characters."""
+    line = " ".join((text or "").split())
+    if len(line) <= size:
+        return line
+    cut = line.rfind(" ", 0, size)
+    return line[:cut if cut > size // 2 else size] + "…"
+
+
 def _digits(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
@@ -58,6 +68,7 @@ class FilterForm(BaseForm):
         [(code, STATUSES[code]) for code in Status.ALL] + [(feedback.ALL_STATUSES, _l("Any status"))]))
     tag = SelectField(_l("Tag"), validate_choice=False)
     subgroup = SelectField(_l("Subgroup"), validate_choice=False)
+    campaign = SelectField(_l("Campaign"), validate_choice=False)
     decision = SelectField(_l("Response"), validate_choice=False, choices=choices(
         [("", _l("Answered or not")), (feedback.NOT_ANSWERED, _l("Not answered"))]
         + [(code, DECISION_LABELS[code]) for code in Decision.ALL]))
@@ -66,15 +77,18 @@ class FilterForm(BaseForm):
     per_page = SelectField(_l("Per page"), validate_choice=False, default="25",
                            choices=choices([(str(n), str(n)) for n in feedback.PER_PAGE_CHOICES]))
 
-    def set_choices(self, sections, paragraph_labels, tags, subgroups, localized) -> None:
+    def set_choices(self, sections, paragraph_labels, tags, subgroups, localized, campaigns=()) -> None:
         self.section.choices = choices([("", _l("All sections"))] + [
             (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
         self.paragraph.choices = choices([("", _l("Any paragraph"))] + [(label, label) for label in paragraph_labels])
         self.tag.choices = choices([("", _l("Any tag"))] + [(str(t.id), t.name) for t in tags])
         self.subgroup.choices = choices([("", _l("Any subgroup"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
+        self.campaign.choices = choices([("", _l("Any campaign"))] + [
+            (str(c.id), ngettext("%(num)d copy: %(text)s", "%(num)d copies: %(text)s", c.size,
+                                 text=_shorten(c.text))) for c in campaigns])
 
-    def to_filters(self, known_tags, known_subgroups) -> feedback.Filters:
+    def to_filters(self, known_tags, known_subgroups, known_campaigns=()) -> feedback.Filters:
         """What the form asks for; values that are not among the choices count as "any"."""
         f = feedback.Filters()
         f.kind = self.kind.data if self.kind.data in ("all", "comments", "positions") else "all"
@@ -93,6 +107,8 @@ class FilterForm(BaseForm):
         f.date_from = _safe_date(self.date_from.data) if not self.date_from.errors else None
         f.date_to = _safe_date(self.date_to.data) if not self.date_to.errors else None
         f.text = (self.q.data or "")[:200] if not self.q.errors else ""
+        campaign = next((c for c in known_campaigns if str(c.id) == (self.campaign.data or "")), None)
+        f.campaign_ids = list(campaign.ids) if campaign else None
         return f
 
     def per_page_value(self) -> int:

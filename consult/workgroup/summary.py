@@ -1,7 +1,7 @@
 """The summary page: figures and charts of the feedback, usable while the consultation runs."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,7 +10,7 @@ from ..i18n import localized
 from ..labels import ORGANISATION_KINDS, REASONS, RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import Role, Status
 from ..services.responses import DECISION_LABELS
-from ..services.summary import build_summary
+from ..services.summary import analyse_texts, build_summary
 from . import bp, member_view
 
 
@@ -40,3 +40,19 @@ def summary(consultation, member):
                  for poll, results in result.polls}
     return render_template("workgroup/summary.html", consultation=consultation, summary=result,
                            charts=chart_rows(result), poll_rows=poll_rows)
+
+
+CAMPAIGN_COPIES_SHOWN = 200
+
+
+@bp.get("/<slug>/campaigns/<int:campaign_id>/")
+@require_role(Role.WORKGROUP)
+@member_view
+def campaign(consultation, member, campaign_id: int):
+    """One campaign: its model text, its size, and each copy's word-level differences from the model."""
+    found = next((c for c in analyse_texts(consultation).campaigns if c.id == campaign_id), None)
+    if found is None:
+        abort(404)
+    copies = [(item_id, segments) for item_id, segments in found.differences()[:CAMPAIGN_COPIES_SHOWN]]
+    return render_template("workgroup/campaign.html", consultation=consultation, campaign=found, copies=copies,
+                           shown=CAMPAIGN_COPIES_SHOWN)

@@ -13,6 +13,7 @@ from ..auth import require_role
 from ..i18n import localized
 from ..models import Role
 from ..services import feedback
+from ..services.summary import analyse_texts
 from . import bp, member_view
 from .forms import BulkForm, FilterForm
 
@@ -29,8 +30,8 @@ def _page() -> int:
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
-FILTER_KEYS = ("q", "kind", "section", "paragraph", "stance", "respondent", "status", "tag", "subgroup", "decision",
-               "date_from", "date_to", "per_page")
+FILTER_KEYS = ("q", "kind", "section", "paragraph", "stance", "respondent", "status", "tag", "subgroup", "campaign",
+               "decision", "date_from", "date_to", "per_page")
 
 
 def _filter_args() -> dict[str, str]:
@@ -49,10 +50,12 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
     sections = feedback.sections(consultation)
     known_tags = feedback.tags(consultation)
     known_subgroups = feedback.subgroups(consultation)
-    filter_form.set_choices(sections, feedback.paragraph_labels(consultation), known_tags, known_subgroups, localized)
+    known_campaigns = analyse_texts(consultation).campaigns
+    filter_form.set_choices(sections, feedback.paragraph_labels(consultation), known_tags, known_subgroups, localized,
+                            known_campaigns)
     if not filter_form.validate() and status == 200:
         status = 400
-    filters = filter_form.to_filters(known_tags, known_subgroups)
+    filters = filter_form.to_filters(known_tags, known_subgroups, known_campaigns)
     per_page = filter_form.per_page_value()
     page = feedback.feedback_page(consultation, filters, _page(), per_page)
     if bulk_form is None:
