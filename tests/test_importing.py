@@ -385,6 +385,30 @@ def test_misaligned_files_are_refused_with_a_message_saying_where(app, client, e
     assert _texts(app, empty_consultation) == []
 
 
+@pytest.mark.parametrize("text, line", [
+    ("# Nosaukums\n\n## Ievads\n\nTeksts.\n\n## \n\nVēl teksts.\n", 7),
+    ("## Ievads\n\nTeksts.\n\n#\n", 5),
+    ("## Ievads\n\n> ###\n", 3),
+])
+def test_a_markdown_heading_with_no_text_is_refused_saying_which_line(request_context, text, line):
+    assert importing.empty_heading_line(text) == line
+    with pytest.raises(ImportProblem, match=f"Line {line} is a heading with no text"):
+        importing.parse_markdown(text.encode())
+
+
+def test_an_empty_heading_is_refused_in_the_preview_and_nothing_is_saved(app, client, empty_consultation):
+    before = snapshot(app)
+    en = MARKDOWN_EN.replace("### Sub-goal", "### ")
+    response = _upload(client, empty_consultation, MARKDOWN_LV.encode(), en.encode())
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Line 18 is a heading with no text" in html and 'id="file_en-error"' in html
+    assert "Preview of the import" not in html and snapshot(app) == before
+    lv = MARKDOWN_LV.replace("## 2. Mērķi", "##")
+    response = _upload(client, empty_consultation, lv.encode())
+    assert "Line 12 is a heading with no text" in response.get_data(as_text=True)
+
+
 def test_a_numbered_word_draft_imports_one_paragraph_per_point(app, client, empty_consultation):
     lv = numbered_docx([("h", "Vispārīgie jautājumi"), (0, "Pirmais."), (1, "Apakšpunkts."), (0, "Otrais.")])
     en = numbered_docx([("h", "General provisions"), (0, "First."), (1, "Sub-point."), (0, "Second.")])

@@ -157,6 +157,26 @@ def _normalise(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Markdown
 
+def empty_heading_line(text: str) -> int | None:
+    """The line number (from 1) of the first heading that has no text ("## " alone), else None.
+
+    Such a heading would be silently dropped or shown as an empty heading, so authoring refuses it.
+    """
+    tokens = _markdown.parse(_normalise(text or ""))
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.map is None:
+            continue
+        inline = tokens[index + 1] if index + 1 < len(tokens) else None
+        if inline is None or inline.type != "inline" or not inline.content.strip():
+            return token.map[0] + 1
+    return None
+
+
+def _empty_heading_problem(line: int) -> ImportProblem:
+    return ImportProblem(_l("Line %(line)d is a heading with no text (only “#” marks). Write the heading "
+                            "after the marks, or remove the line.", line=line))
+
+
 def parse_markdown(data: bytes | str) -> list[ImportedSection]:
     """Sections and paragraphs of a Markdown file (UTF-8)."""
     if isinstance(data, bytes):
@@ -176,6 +196,9 @@ def parse_markdown(data: bytes | str) -> list[ImportedSection]:
         raise ImportProblem(_l("The file contains a character that cannot be stored (NUL)."))
     if not text.strip():
         raise ImportProblem(_l("The file is empty."))
+    empty_heading = empty_heading_line(text)
+    if empty_heading is not None:
+        raise _empty_heading_problem(empty_heading)
     lines = text.split("\n")
     blocks: list = []
     tokens = _markdown.parse(text)
