@@ -36,7 +36,9 @@ def load_config(instance_path: str) -> dict:
         "OUTBOX_DIR": str(instance / "outbox"),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance / "uploads")),
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
-        "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
+        # The most a request may carry. Each file in it is kept only up to the largest upload limit and
+        # each form checks its own limit (consult/uploads_limit.py), so this is far above those limits.
+        "MAX_CONTENT_LENGTH": 128 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "lv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

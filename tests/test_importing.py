@@ -445,6 +445,17 @@ def test_an_oversized_file_gets_a_message(app, client, empty_consultation):
     assert "larger than 12 MB" in response.get_data(as_text=True)
 
 
+def test_two_files_over_the_limit_each_get_the_limit_beside_their_field(app, client, empty_consultation):
+    before = snapshot(app)
+    big = b"# A\n\n" + b"x" * (20 * 1024 * 1024)
+    response = _upload(client, empty_consultation, big, big)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count("The file is larger than 12 MB.") >= 2
+    assert 'id="file_lv-error"' in html and 'id="file_en-error"' in html and "up to 12 MB" in html
+    assert snapshot(app) == before
+
+
 def test_a_tampered_or_foreign_preview_is_refused(app, client, empty_consultation):
     html = _upload(client, empty_consultation, MARKDOWN_LV.encode()).get_data(as_text=True)
     forged = importing.encode_preview("not the key", {"consultation": empty_consultation})

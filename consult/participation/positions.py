@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +18,7 @@ from ..i18n import current_language
 from ..models import OrganisationKind
 from ..services import positions, publication
 from ..services.uploads import UploadRefused, read_limited
+from ..uploads_limit import megabytes
 from . import bp
 from .forms import new_idempotency_key
 from .polls import CheckboxesField
@@ -31,7 +33,8 @@ KIND_CHOICES = [
 ]
 UPLOAD_MESSAGES = {
     "empty": _l("The file is empty. Choose a PDF file."),
-    "too_large": _l("The file is larger than 10 MB. Choose a smaller PDF file."),
+    "too_large": _l("The file is larger than %(size)s MB. Choose a smaller PDF file.",
+                    size=LazyString(lambda: megabytes(positions.MAX_PDF_BYTES))),
     "not_pdf": _l("This file is not a PDF document. Choose a PDF file."),
     "type": _l("This file is not a PDF document. Choose a PDF file."),
     "mismatch": _l("This file is not a PDF document. Choose a PDF file."),

@@ -533,7 +533,8 @@ def parse_file(data: bytes, filename: str) -> list[ImportedSection]:
     """Markdown (.md, .markdown, .txt) or DOCX, by the file's name; the content must agree."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     if len(data) > MAX_FILE_BYTES:
-        raise ImportProblem(_l("The file is larger than %(size)d MB.", size=MAX_FILE_BYTES // (1024 * 1024)))
+        from ..uploads_limit import megabytes
+        raise ImportProblem(_l("The file is larger than %(size)s MB.", size=megabytes(MAX_FILE_BYTES)))
     if extension == "docx":
         return parse_docx(data)
     if extension in ("md", "markdown", "txt"):
