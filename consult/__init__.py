@@ -33,7 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plain_text"] = render_plain_text
 
-    from . import auth, database, errors, forms, labels, security, textsize
+    from . import auth, database, errors, forms, labels, security, textsize, uploads_limit
+    uploads_limit.init_app(app)
     from .services import mail
     mail.init_app(app)
     database.init_app(app)

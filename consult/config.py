@@ -7,6 +7,19 @@ from pathlib import Path
 ENV_PREFIX = "CONSULT_"
 
 
+def _mail_from(value: str | None) -> str | None:
+    """CONSULT_MAIL_FROM as given ("Ministry <noreply@example.gov.lv>"); a value that is no address stops
+    the start with a message rather than failing at the first e-mail."""
+    if value is None:
+        return None
+    from email.utils import parseaddr
+    _name, address = parseaddr(value)
+    if "\n" in value or "\r" in value or "@" not in address or address.startswith("@") or address.endswith("@"):
+        raise RuntimeError(f"CONSULT_MAIL_FROM must be an address, as in \"Ministry <noreply@example.gov.lv>\", "
+                           f"not {value!r}.")
+    return value
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(ENV_PREFIX + name)
     return value if value not in (None, "") else default
@@ -33,12 +46,15 @@ def load_config(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},
         "REDIS_URL": _env("REDIS_URL"),
         "MAIL_URL": _env("MAIL_URL"),
+        "MAIL_FROM": _mail_from(_env("MAIL_FROM")),
         "OUTBOX_DIR": str(instance / "outbox"),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance / "uploads")),
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         # A folder of CA certificates (PEM or DER) that signatures on positions are checked against.
         "SIGNATURE_TRUST_DIR": _env("SIGNATURE_TRUST_DIR"),
-        "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
+        # The most a request may carry. Each file in it is kept only up to the largest upload limit and
+        # each form checks its own limit (consult/uploads_limit.py), so this is far above those limits.
+        "MAX_CONTENT_LENGTH": 128 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "lv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

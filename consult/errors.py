@@ -1,7 +1,7 @@
 """Error pages in the language of the URL, never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -9,11 +9,10 @@ from werkzeug.exceptions import HTTPException
 from . import i18n
 
 
-def _render(status: int, title: str, message: str):
+def _render(status: int, title: str, message: str, back: str | None = None):
     if getattr(g, "lang", None) is None:
-        from flask import request
         g.lang = i18n.language_from_path(request.path) or i18n.best_language()
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message, back=back), status
 
 
 def init_app(app: Flask) -> None:
@@ -34,7 +33,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_error):
-        return _render(413, _("Too large"), _("What you sent is larger than this site accepts."))
+        # Files over a form's own limit come back to the form (uploads_limit); this is the whole request.
+        from .uploads_limit import megabytes
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _render(413, _("Too large"),
+                       _("What you sent is larger than this site accepts: %(size)s MB at most in one go.",
+                         size=megabytes(limit)),
+                       back=request.path if request.mimetype == "multipart/form-data" else None)
 
     @app.errorhandler(429)
     def too_many(_error):

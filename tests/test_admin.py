@@ -412,6 +412,21 @@ def test_empty_paragraph_text_gets_a_message(app, client, editor, site):
     assert "Enter the text in Latvian." in html and "kept</textarea>" in html
 
 
+@pytest.mark.parametrize("field, text, line", [
+    ("text_lv", "## ", 1), ("text_lv", "Ievads.\n\n###\n\nTeksts.", 3), ("text_en", "- #", 1)])
+def test_a_heading_with_no_text_in_a_paragraph_is_refused(app, client, editor, site, field, text, line):
+    cid = site["consultation"]
+    before = snapshot(app)
+    data = {"text_lv": "Teksts.", "text_en": "", field: text}
+    response = form_post(client, f"/en/admin/consultations/{cid}/sections/1/paragraphs/1/", data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f"Line {line} is a heading with no text" in html and f'id="{field}-error"' in html
+    assert snapshot(app) == before
+    assert form_post(client, f"/en/admin/consultations/{cid}/sections/1/paragraphs/1/",
+                     {"text_lv": "## Virsraksts\n\n#1 nav virsraksts", "text_en": ""}).status_code == 303
+
+
 def test_unknown_ids_are_404(client, editor, site):
     cid = site["consultation"]
     for url in ["/en/admin/consultations/999999/", f"/en/admin/consultations/{cid}/sections/99/",

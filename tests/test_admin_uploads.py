@@ -175,15 +175,45 @@ def test_an_upload_just_over_25_mb_gets_a_message_not_a_413(app, client, site):
     assert "The file is larger than 25 MB." in response.get_data(as_text=True)
 
 
-def test_an_upload_over_the_request_limit_gets_413(app, client, site):
-    url = f"/en/admin/consultations/{site['consultation']}/documents/"
+@pytest.mark.parametrize("lang, message", [("en", "The file is larger than 25 MB."),
+                                            ("lv", "Fails ir lielāks par 25 MB.")])
+def test_a_file_far_over_the_limit_keeps_the_form_and_says_the_limit_beside_the_field(app, client, site, lang,
+                                                                                      message):
+    url = f"/{lang}/admin/consultations/{site['consultation']}/documents/"
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     before = snapshot(app)
+    files_before = sorted(os.listdir(app.config["UPLOAD_DIR"]))
     response = post_multipart(client, url, {"csrf_token": token, "title_lv": "Milzīgs",
-                                            "file": (b"%PDF-" + b"0" * (27 * 1024 * 1024), "huge.pdf")})
+                                            "file": (b"%PDF-" + b"0" * (40 * 1024 * 1024), "huge.pdf")})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html and 'id="file-error"' in html and 'value="Milzīgs"' in html
+    assert snapshot(app) == before and sorted(os.listdir(app.config["UPLOAD_DIR"])) == files_before
+
+
+def test_a_request_over_the_site_limit_gets_a_page_with_the_limit_and_a_way_back(app, client, site, monkeypatch):
+    url = f"/lv/admin/consultations/{site['consultation']}/documents/"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    before = snapshot(app)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", int(2.5 * 1024 * 1024))
+    response = post_multipart(client, url, {"csrf_token": token, "title_lv": "Milzīgs",
+                                            "file": (b"%PDF-" + b"0" * (3 * 1024 * 1024), "huge.pdf")})
     assert response.status_code == 413
-    assert "larger than this site accepts" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "2,5 MB" in html and f'<a href="/lv/admin/consultations/{site["consultation"]}/documents/">' in html
     assert snapshot(app) == before
+
+
+def test_sizes_are_written_for_the_page_language(app):
+    from consult.uploads_limit import FILE_CAP, LIMITS, megabytes
+    with app.test_request_context("/lv/"):
+        from flask import g
+        g.lang = "lv"
+        assert [megabytes(n) for n in (12 * 1024 * 1024, int(2.5 * 1024 * 1024), 1500 * 1024 * 1024)] == \
+            ["12", "2,5", "1\xa0500"]
+    with app.test_request_context("/en/"):
+        assert megabytes(int(2.5 * 1024 * 1024)) == "2.5" and megabytes(1500 * 1024 * 1024) == "1,500"
+    assert FILE_CAP > max(LIMITS.values()) and app.config["MAX_CONTENT_LENGTH"] > 2 * FILE_CAP
 
 
 def test_deleting_a_document_asks_first_and_removes_the_file(app, client, site):
@@ -199,3 +229,14 @@ def test_deleting_a_document_asks_first_and_removes_the_file(app, client, site):
     with app.app_context():
         assert db.session.get(Document, site["document"]) is None
     assert not os.path.exists(os.path.join(app.config["UPLOAD_DIR"], stored))
+
+
+def test_a_citizen_sending_a_large_file_to_the_documents_page_gets_403(app, client, make_user, login):
+    ids = build_site(app, make_user)
+    login(client, make_user(role="citizen"))
+    before = snapshot(app)
+    token = csrf_token_from(client.get("/en/account/").get_data(as_text=True))
+    response = post_multipart(client, f"/en/admin/consultations/{ids['consultation']}/documents/",
+                              {"csrf_token": token, "title_lv": "Milzīgs", "file": (b"%PDF-" + b"0" * (30 * 1024 * 1024), "huge.pdf")})
+    assert response.status_code == 403
+    assert snapshot(app) == before

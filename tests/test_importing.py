@@ -143,6 +143,110 @@ def test_docx_heading_2_sections_under_one_heading_1_title(request_context):
     assert sections[0].paragraphs == ["Teksts ar **treknu** vārdu.", "- Punkts\n- Vēl punkts"]
 
 
+def numbered_docx(blocks: list, levels=(("decimal", "%1."), ("decimal", "%1.%2."), ("lowerLetter", "%3)")),
+                  restart_second_list: bool = False, heading_level_0: bool = False) -> bytes:
+    """A Word document with real automatic numbering: its own definition in numbering.xml and numPr on
+    each point, as Word writes a multi-level list. `blocks` are ("h", text) for a Heading 1,
+    (level, text) for a numbered point, ("-", text) for a bullet and ("p", text) for plain text;
+    `heading_level_0` links list level 0 to the headings, so the headings are "1.", "2." and the points
+    "1.1.", as in many Latvian drafts. A ("restart", None) block starts a second list that restarts at 1."""
+    import docx
+    from docx.oxml import parse_xml
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    lvl = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{kind}"/>'
+                  f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+                  f'<w:pPr><w:ind w:left="{(i + 1) * 567}" w:hanging="567"/></w:pPr></w:lvl>'
+                  for i, (kind, text) in enumerate(levels))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90"><w:nsid w:val="1A2B3C4D"/>'
+                                  f'<w:multiLevelType w:val="multilevel"/>{lvl}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="91"><w:abstractNumId w:val="90"/>'
+                               f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    num_id = "90"
+
+    def number(paragraph, level):
+        paragraph._p.get_or_add_pPr().insert(0, parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+    for kind, text in blocks:
+        if kind == "restart":
+            num_id = "91"
+        elif kind == "h":
+            heading = document.add_paragraph(text, style="Heading 1")
+            if heading_level_0:
+                number(heading, 0)
+        elif kind == "-":
+            document.add_paragraph(text, style="List Bullet")
+        elif kind == "p":
+            document.add_paragraph(text)
+        else:
+            number(document.add_paragraph(text, style="List Paragraph"), kind)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_automatically_numbered_word_list_gives_one_paragraph_per_point_with_its_number(request_context):
+    data = numbered_docx([
+        ("h", "Vispārīgie jautājumi"),
+        (0, "Noteikumi nosaka kārtību, kādā sniedz sociālos pakalpojumus."),
+        (1, "Pakalpojumu sniedz pašvaldība."),
+        (1, "Pakalpojumu var sniegt arī biedrība:"),
+        (2, "ar reģistrētu pakalpojumu sniedzēju;"),
+        (2, "ar līgumu."),
+        (0, "Noteikumi stājas spēkā 2027. gada 1. janvārī."),
+        ("h", "Noslēguma jautājumi"),
+        (0, "Atzīt par spēku zaudējušiem iepriekšējos noteikumus."),
+        ("p", "Ministre A. Bērziņa"),
+    ])
+    sections = importing.parse_docx(data)
+    assert [s.title for s in sections] == ["Vispārīgie jautājumi", "Noslēguma jautājumi"]
+    assert sections[0].paragraphs == [
+        "1\\. Noteikumi nosaka kārtību, kādā sniedz sociālos pakalpojumus.",
+        "1\\.1. Pakalpojumu sniedz pašvaldība.",
+        "1\\.2. Pakalpojumu var sniegt arī biedrība:",
+        "a) ar reģistrētu pakalpojumu sniedzēju;",
+        "b) ar līgumu.",
+        "2\\. Noteikumi stājas spēkā 2027. gada 1. janvārī.",
+    ]
+    # Numbering runs on across sections, as in the Word document.
+    assert sections[1].paragraphs == ["3\\. Atzīt par spēku zaudējušiem iepriekšējos noteikumus.",
+                                      "Ministre A. Bērziņa"]
+    # Each shows its number as written, not as a Markdown list that would restart at 1.
+    assert render_markdown(sections[0].paragraphs[2]) == "<p>1.2. Pakalpojumu var sniegt arī biedrība:</p>\n"
+    assert render_markdown(sections[1].paragraphs[0]).startswith("<p>3. Atzīt")
+
+
+def test_numbered_headings_count_in_the_list_so_points_read_1_1_and_2_1(request_context):
+    data = numbered_docx([
+        ("h", "Vispārīgie jautājumi"), (1, "Pirmais punkts."), (1, "Otrais punkts."),
+        ("h", "Prasības"), (1, "Trešais punkts."), ("-", "aizzīme"), ("-", "vēl aizzīme"),
+    ], heading_level_0=True)
+    sections = importing.parse_docx(data)
+    assert [s.title for s in sections] == ["Vispārīgie jautājumi", "Prasības"]
+    assert sections[0].paragraphs == ["1\\.1. Pirmais punkts.", "1\\.2. Otrais punkts."]
+    # Bullets are no numbered points: they stay one Markdown list.
+    assert sections[1].paragraphs == ["2\\.1. Trešais punkts.", "- aizzīme\n- vēl aizzīme"]
+
+
+def test_a_restarted_list_and_roman_or_legal_numbers(request_context):
+    data = numbered_docx([("h", "A"), (0, "viens"), (1, "divi"), ("restart", None), (0, "no jauna"),
+                          (1, "apakšpunkts")],
+                         levels=(("upperRoman", "%1."), ("decimal", "%1.%2.")))
+    sections = importing.parse_docx(data)
+    assert sections[0].paragraphs == ["I. viens", "I.1. divi", "I. no jauna", "I.1. apakšpunkts"]
+
+
+def test_broken_numbering_definitions_still_import(request_context):
+    data = numbered_docx([("h", "A"), (0, "viens"), (1, "divi"), (5, "bez definīcijas")],
+                         levels=(("decimal", "%1."), ("nonsense", "%9.%2.")))
+    sections = importing.parse_docx(data)
+    assert sections[0].paragraphs[0] == "1\\. viens"
+    assert sections[0].paragraphs[1].endswith(" divi") and len(sections[0].paragraphs) == 3
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -281,6 +385,43 @@ def test_misaligned_files_are_refused_with_a_message_saying_where(app, client, e
     assert _texts(app, empty_consultation) == []
 
 
+@pytest.mark.parametrize("text, line", [
+    ("# Nosaukums\n\n## Ievads\n\nTeksts.\n\n## \n\nVēl teksts.\n", 7),
+    ("## Ievads\n\nTeksts.\n\n#\n", 5),
+    ("## Ievads\n\n> ###\n", 3),
+])
+def test_a_markdown_heading_with_no_text_is_refused_saying_which_line(request_context, text, line):
+    assert importing.empty_heading_line(text) == line
+    with pytest.raises(ImportProblem, match=f"Line {line} is a heading with no text"):
+        importing.parse_markdown(text.encode())
+
+
+def test_an_empty_heading_is_refused_in_the_preview_and_nothing_is_saved(app, client, empty_consultation):
+    before = snapshot(app)
+    en = MARKDOWN_EN.replace("### Sub-goal", "### ")
+    response = _upload(client, empty_consultation, MARKDOWN_LV.encode(), en.encode())
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Line 18 is a heading with no text" in html and 'id="file_en-error"' in html
+    assert "Preview of the import" not in html and snapshot(app) == before
+    lv = MARKDOWN_LV.replace("## 2. Mērķi", "##")
+    response = _upload(client, empty_consultation, lv.encode())
+    assert "Line 12 is a heading with no text" in response.get_data(as_text=True)
+
+
+def test_a_numbered_word_draft_imports_one_paragraph_per_point(app, client, empty_consultation):
+    lv = numbered_docx([("h", "Vispārīgie jautājumi"), (0, "Pirmais."), (1, "Apakšpunkts."), (0, "Otrais.")])
+    en = numbered_docx([("h", "General provisions"), (0, "First."), (1, "Sub-point."), (0, "Second.")])
+    preview = _upload(client, empty_consultation, lv, en, names=("lv.docx", "en.docx"))
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "1.1. Apakšpunkts." in html and "1.1. Sub-point." in html
+    assert _confirm(client, empty_consultation, html).status_code == 303
+    assert _texts(app, empty_consultation) == [
+        (1, 1, 1, "1\\. Pirmais.", "1\\. First."), (1, 1, 2, "1\\.1. Apakšpunkts.", "1\\.1. Sub-point."),
+        (1, 1, 3, "2\\. Otrais.", "2\\. Second.")]
+
+
 @pytest.mark.parametrize("lv, name, message", [
     (None, "lv.md", "Choose the file with the Latvian text."),
     (b"", "lv.md", "The file is empty."),
@@ -302,6 +443,17 @@ def test_an_oversized_file_gets_a_message(app, client, empty_consultation):
     response = _upload(client, empty_consultation, big)
     assert response.status_code == 400
     assert "larger than 12 MB" in response.get_data(as_text=True)
+
+
+def test_two_files_over_the_limit_each_get_the_limit_beside_their_field(app, client, empty_consultation):
+    before = snapshot(app)
+    big = b"# A\n\n" + b"x" * (20 * 1024 * 1024)
+    response = _upload(client, empty_consultation, big, big)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count("The file is larger than 12 MB.") >= 2
+    assert 'id="file_lv-error"' in html and 'id="file_en-error"' in html and "up to 12 MB" in html
+    assert snapshot(app) == before
 
 
 def test_a_tampered_or_foreign_preview_is_refused(app, client, empty_consultation):

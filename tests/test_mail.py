@@ -155,3 +155,25 @@ def test_a_damaged_stored_header_field_is_left_out_not_sent(app, fake_smtp, mail
     [message] = fake_smtp.messages()
     assert message["List-Unsubscribe"] == "<https://x.test/u/>"
     assert "Bcc" not in message and "X-Broken" not in message
+
+
+def test_the_sender_is_the_mail_from_setting_with_latvian_letters(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_FROM", "Labklājības ministrija <noreply@example.gov.lv>")
+    assert _register(client, "sender@example.test").status_code == 303
+    sent = outbox_messages(app)[-1]
+    assert sent["From"].addresses[0].display_name == "Labklājības ministrija"
+    assert sent["From"].addresses[0].addr_spec == "noreply@example.gov.lv"
+
+
+@pytest.mark.parametrize("value", ["no address", "Ministry <@>", "a@b.lv\r\nBcc: x@y.lv"])
+def test_a_mail_from_setting_that_is_no_address_stops_the_start(monkeypatch, tmp_path, value):
+    from consult.config import load_config
+    monkeypatch.setenv("CONSULT_MAIL_FROM", value)
+    with pytest.raises(RuntimeError, match="CONSULT_MAIL_FROM"):
+        load_config(tmp_path)
+
+
+def test_without_mail_from_the_default_sender_is_used(monkeypatch, tmp_path):
+    from consult.config import load_config
+    monkeypatch.delenv("CONSULT_MAIL_FROM", raising=False)
+    assert load_config(tmp_path)["MAIL_FROM"] is None

@@ -128,6 +128,18 @@ def test_bad_uploads_are_refused_and_the_form_is_kept(app, client, representativ
     _collect_test_client_upload_files()
 
 
+def test_a_pdf_far_over_the_limit_keeps_the_form_and_says_the_limit(app, client, representative, make_user, login):
+    organisation_id = _verify(app, make_user, login)
+    huge = io.BytesIO(b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024) + b"\n%%EOF")
+    response = _submit(client, organisation_id, upload=(huge, "huge.pdf"), title="Saglabātais virsraksts")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="attachment-error"' in html and "The file is larger than 10 MB. Choose a smaller PDF file." in html
+    assert 'value="Saglabātais virsraksts"' in html and "A PDF document up to 10 MB." in html
+    assert _positions(app) == []
+    _collect_test_client_upload_files()
+
+
 def _collect_test_client_upload_files():
     """Flask's test client leaves its own copy of a large multipart upload for the garbage collector."""
     import gc

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -11,13 +12,15 @@ from ..auth import require_role
 from ..models import Role
 from ..participation.forms import EmptyForm
 from ..services import authoring, uploads
+from ..uploads_limit import megabytes
 from . import bp
 from .common import consultation_or_404
 from .forms import DocumentForm
 
 UPLOAD_MESSAGES = {
     "empty": _l("The file is empty."),
-    "too_large": _l("The file is larger than 25 MB. Make it smaller, or split it."),
+    "too_large": _l("The file is larger than %(size)s MB. Make it smaller, or split it.",
+                    size=LazyString(lambda: megabytes(uploads.MAX_UPLOAD_BYTES))),
     "type": _l("This file is not a PDF, Word, Excel or OpenDocument file. Choose a .pdf, .docx, .xlsx, .odt, "
                ".ods, .doc or .xls file."),
 }

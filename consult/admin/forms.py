@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..forms import BaseForm, max_chars, no_nul, normalise_name, normalise_text
 from ..labels import ROLES
 from ..models import Role
+from ..services.importing import empty_heading_line
 
 try:  # WTForms 3.3 wants SelectChoice objects; older versions take (value, label) pairs.
     from wtforms.fields.choices import SelectChoice
@@ -166,9 +167,18 @@ class SectionForm(WhenMixin, BaseForm):
             raise ValidationError(_l("Enter a whole number from 1 to 9999."))
 
 
+def no_empty_heading(form, field):
+    """Markdown text must not have a heading without words ("## " alone)."""
+    line = empty_heading_line(field.data or "")
+    if line is not None:
+        raise ValidationError(_l("Line %(line)d is a heading with no text (only “#” marks). Write the heading "
+                                 "after the marks, or remove the line.", line=line))
+
+
 class ParagraphForm(BaseForm):
     text_lv = _area(_l("Text in Latvian"), _l("Enter the text in Latvian."), limit=50_000)
     text_en = _area(_l("Text in English (optional)"), limit=50_000)
+    validate_text_lv = validate_text_en = no_empty_heading
 
 
 class ImportForm(BaseForm):

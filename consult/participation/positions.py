@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,6 +21,7 @@ from ..i18n import current_language
 from ..models import OrganisationKind
 from ..services import positions, publication
 from ..services.uploads import UploadRefused, read_limited
+from ..uploads_limit import megabytes
 from . import bp
 from .forms import new_idempotency_key
 from .polls import CheckboxesField
@@ -34,7 +36,8 @@ KIND_CHOICES = [
 ]
 UPLOAD_MESSAGES = {
     "empty": _l("The file is empty. Choose a PDF file or a signed container."),
-    "too_large": _l("The file is larger than 10 MB. Choose a smaller file."),
+    "too_large": _l("The file is larger than %(size)s MB. Choose a smaller file.",
+                    size=LazyString(lambda: megabytes(positions.MAX_ATTACHMENT_BYTES))),
     "not_pdf": _l("This file is not a PDF document. Choose a PDF file or a signed container (.edoc, .asice)."),
     "not_container": _l("This file is not a signed container (ASiC-E, as .edoc or .asice files are). Sign the document again, or choose a PDF file."),
     "no_signature": _l("This container holds no signature. Sign it, or choose a PDF file."),

@@ -6,6 +6,9 @@ heading before them (the document's title). In DOCX the same holds for the
 its numbered paragraphs, as Markdown: a list or a table is one paragraph, and a
 DOCX table becomes a Markdown pipe table, so `render_markdown` shows a <table>.
 Deeper headings are kept as `###` and joined to the block that follows them.
+A point of an automatically numbered Word list (numbering.xml) is a paragraph of its
+own that begins with the number Word shows ("1.2."), so a draft's numbered points
+stay one paragraph each, as in the document; bulleted items stay one list.
 
 The Latvian and the English file are parsed separately and must line up section
 by section and paragraph by paragraph; `alignment_problems` says where they do not.
@@ -154,6 +157,26 @@ def _normalise(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Markdown
 
+def empty_heading_line(text: str) -> int | None:
+    """The line number (from 1) of the first heading that has no text ("## " alone), else None.
+
+    Such a heading would be silently dropped or shown as an empty heading, so authoring refuses it.
+    """
+    tokens = _markdown.parse(_normalise(text or ""))
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.map is None:
+            continue
+        inline = tokens[index + 1] if index + 1 < len(tokens) else None
+        if inline is None or inline.type != "inline" or not inline.content.strip():
+            return token.map[0] + 1
+    return None
+
+
+def _empty_heading_problem(line: int) -> ImportProblem:
+    return ImportProblem(_l("Line %(line)d is a heading with no text (only “#” marks). Write the heading "
+                            "after the marks, or remove the line.", line=line))
+
+
 def parse_markdown(data: bytes | str) -> list[ImportedSection]:
     """Sections and paragraphs of a Markdown file (UTF-8)."""
     if isinstance(data, bytes):
@@ -173,6 +196,9 @@ def parse_markdown(data: bytes | str) -> list[ImportedSection]:
         raise ImportProblem(_l("The file contains a character that cannot be stored (NUL)."))
     if not text.strip():
         raise ImportProblem(_l("The file is empty."))
+    empty_heading = empty_heading_line(text)
+    if empty_heading is not None:
+        raise _empty_heading_problem(empty_heading)
     lines = text.split("\n")
     blocks: list = []
     tokens = _markdown.parse(text)
@@ -278,15 +304,147 @@ def _table_markdown(table) -> str:
 
 
 def _list_kind(paragraph) -> str | None:
-    """'-' or '1.' for a list paragraph, None for any other."""
+    """'-' for a bulleted list paragraph, None for any other (numbered points are `_Numbering`'s)."""
     name = (paragraph.style.name if paragraph.style is not None else "") or ""
     p_pr = paragraph._p.pPr
     numbered = p_pr is not None and p_pr.numPr is not None
-    if name.lower().startswith("list number"):
-        return "1."
-    if numbered or name.lower().startswith(("list bullet", "list paragraph")):
+    if numbered or name.lower().startswith(("list bullet", "list paragraph", "list number")):
         return "-"
     return None
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAX_LIST_LEVELS = 9
+
+
+def _w(element, name: str):
+    return element.find(f"{_W}{name}") if element is not None else None
+
+
+def _w_val(element, name: str) -> str | None:
+    child = _w(element, name)
+    return child.get(f"{_W}val") if child is not None else None
+
+
+def _roman(number: int) -> str:
+    parts = []
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            parts.append(letters)
+            number -= value
+    return "".join(parts)
+
+
+def _letters(number: int) -> str:
+    """Word's letter numbering: a … z, then aa … zz."""
+    if number < 1:
+        return str(number)
+    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+def _format_number(number: int, kind: str) -> str:
+    if kind == "lowerLetter":
+        return _letters(number)
+    if kind == "upperLetter":
+        return _letters(number).upper()
+    if kind == "lowerRoman" and number > 0:
+        return _roman(number)
+    if kind == "upperRoman" and number > 0:
+        return _roman(number).upper()
+    if kind == "decimalZero":
+        return f"{number:02d}"
+    return str(number)
+
+
+@dataclass
+class _Level:
+    start: int
+    kind: str
+    text: str
+    legal: bool = False      # w:isLgl: the levels above show as plain numbers ("1.1." under "I.")
+
+
+class _Numbering:
+    """Word's automatic numbering (numbering.xml): the number each numbered point shows, "2.1." and so on.
+
+    Counters run per list (numId) and level; a point resets the deeper levels of its list, as Word does.
+    Bullets and lists without a visible number give None, so they stay Markdown lists.
+    """
+
+    def __init__(self, document):
+        self._lists: dict[str, tuple[dict[int, _Level], dict[int, int]]] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            root = None
+        abstract: dict[str, dict[int, _Level]] = {}
+        if root is not None:
+            for definition in root.findall(f"{_W}abstractNum"):
+                abstract[definition.get(f"{_W}abstractNumId")] = self._levels(definition)
+            for num in root.findall(f"{_W}num"):
+                levels = abstract.get(_w_val(num, "abstractNumId"), {})
+                overrides = {}
+                for override in num.findall(f"{_W}lvlOverride"):
+                    start = _w_val(override, "startOverride")
+                    if start is not None and start.lstrip("-").isdigit():
+                        overrides[int(override.get(f"{_W}ilvl", "0"))] = int(start)
+                self._lists[num.get(f"{_W}numId")] = (levels, overrides)
+
+    @staticmethod
+    def _levels(definition) -> dict[int, _Level]:
+        levels = {}
+        for level in definition.findall(f"{_W}lvl"):
+            index = level.get(f"{_W}ilvl", "0")
+            if not index.isdigit() or int(index) >= _MAX_LIST_LEVELS:
+                continue
+            start = _w_val(level, "start") or "1"
+            levels[int(index)] = _Level(start=int(start) if start.isdigit() else 1,
+                                        kind=_w_val(level, "numFmt") or "decimal",
+                                        text=_w_val(level, "lvlText") or "",
+                                        legal=_w(level, "isLgl") is not None)
+        return levels
+
+    @staticmethod
+    def _num_pr(paragraph):
+        """The paragraph's (numId, level): its own numPr, else its style's (or a style it is based on)."""
+        own = _w(paragraph._p.pPr, "numPr")
+        num_id, level = _w_val(own, "numId"), _w_val(own, "ilvl")
+        style = paragraph.style
+        for _depth in range(10):
+            if num_id is not None or style is None:
+                break
+            inherited = _w(_w(style.element, "pPr"), "numPr")
+            num_id = _w_val(inherited, "numId")
+            level = level if level is not None else _w_val(inherited, "ilvl")
+            style = style.base_style
+        return num_id, int(level) if level and level.isdigit() else 0
+
+    def label(self, paragraph) -> str | None:
+        """The number Word shows before this paragraph ("1.2."), or None when it shows none."""
+        num_id, level = self._num_pr(paragraph)
+        if num_id is None or num_id == "0" or num_id not in self._lists or level >= _MAX_LIST_LEVELS:
+            return None
+        levels, overrides = self._lists[num_id]
+        definition = levels.get(level)
+        if definition is None or definition.kind in ("bullet", "none") or "%" not in definition.text:
+            return None
+        counters = self._counters.setdefault(num_id, {})
+        start = overrides.get(level, definition.start)
+        counters[level] = counters[level] + 1 if level in counters else start
+        for deeper in [key for key in counters if key > level]:
+            del counters[deeper]
+        legal = definition.legal
+
+        def number(match):
+            index = int(match.group(1)) - 1
+            shown = levels.get(index)
+            value = counters.get(index, overrides.get(index, shown.start if shown else 1))
+            return _format_number(value, "decimal" if legal or shown is None else shown.kind)
+
+        text = re.sub(r"%([1-9])", number, definition.text).strip()
+        return " ".join(text.split()) or None
 
 
 def _heading_level(paragraph) -> int | None:
@@ -324,6 +482,7 @@ def parse_docx(data: bytes) -> list[ImportedSection]:
         import docx
         from docx.table import Table
         document = docx.Document(io.BytesIO(data))
+        numbering = _Numbering(document)
         blocks: list = []
         list_items: list[str] = []
 
@@ -340,10 +499,17 @@ def parse_docx(data: bytes) -> list[ImportedSection]:
             level = _heading_level(item)
             if level is not None:
                 flush_list()
+                numbering.label(item)  # a numbered heading counts in its list ("1." above "1.1.")
                 if level > 0:
                     blocks.append(_Heading(level=level, text=_normalise(item.text)))
                 continue
             text = _normalise(_paragraph_markdown(item))
+            point = numbering.label(item)
+            if point is not None:
+                flush_list()           # a numbered point is a paragraph of its own, its number kept
+                if text:
+                    blocks.append(f"{_escape_line_starts(_escape_inline(point))} {text}")
+                continue
             if not text:
                 continue
             marker = _list_kind(item)
@@ -367,7 +533,8 @@ def parse_file(data: bytes, filename: str) -> list[ImportedSection]:
     """Markdown (.md, .markdown, .txt) or DOCX, by the file's name; the content must agree."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     if len(data) > MAX_FILE_BYTES:
-        raise ImportProblem(_l("The file is larger than %(size)d MB.", size=MAX_FILE_BYTES // (1024 * 1024)))
+        from ..uploads_limit import megabytes
+        raise ImportProblem(_l("The file is larger than %(size)s MB.", size=megabytes(MAX_FILE_BYTES)))
     if extension == "docx":
         return parse_docx(data)
     if extension in ("md", "markdown", "txt"):

@@ -135,7 +135,7 @@ def _stored_headers(raw: str | None) -> tuple[tuple[str, str], ...]:
 
 def _as_email(message: Queued) -> EmailMessage:
     email = EmailMessage(policy=_Policy(unfolded=frozenset(name.lower() for name, _ in message.headers)))
-    email["From"] = current_app.config.get("MAIL_SENDER") or SENDER
+    email["From"] = current_app.config.get("MAIL_FROM") or SENDER
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
