@@ -134,8 +134,8 @@ def test_a_pdf_far_over_the_limit_keeps_the_form_and_says_the_limit(app, client,
     response = _submit(client, organisation_id, upload=(huge, "huge.pdf"), title="Saglabātais virsraksts")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert 'id="attachment-error"' in html and "The file is larger than 10 MB. Choose a smaller PDF file." in html
-    assert 'value="Saglabātais virsraksts"' in html and "A PDF document up to 10 MB." in html
+    assert 'id="attachment-error"' in html and "The file is larger than 10 MB. Choose a smaller file." in html
+    assert 'value="Saglabātais virsraksts"' in html and "up to 10 MB. The signature is checked" in html
     assert _positions(app) == []
     _collect_test_client_upload_files()
 
