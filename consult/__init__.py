@@ -44,7 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     textsize.init_app(app)
     errors.init_app(app)
 
-    from . import pagecache
+    from . import pagecache, pagemeta
+    pagemeta.init_app(app)
     from .site import bp as site_bp
     pagecache.init_app(app)
     app.register_blueprint(site_bp)
