@@ -62,6 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .search import bp as search_bp; app.register_blueprint(search_bp)  # noqa: E702
     from .follow import bp as follow_bp; app.register_blueprint(follow_bp)  # noqa: E702
     from .api import register as register_api; register_api(app)  # noqa: E702
+    from .discovery import bp as discovery_bp; app.register_blueprint(discovery_bp)  # noqa: E702
+    from . import assets; assets.init_app(app)  # noqa: E702
 
     @app.get("/")
     def root():

@@ -36,6 +36,8 @@ def load_config(instance_path: str) -> dict:
         "OUTBOX_DIR": str(instance / "outbox"),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance / "uploads")),
         "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        # Where to report a vulnerability (e-mail addresses or https URLs, comma-separated): /.well-known/security.txt
+        "SECURITY_CONTACT": _env("SECURITY_CONTACT"),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "lv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
