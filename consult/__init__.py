@@ -44,10 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
     textsize.init_app(app)
     errors.init_app(app)
 
-    from . import pagecache, pagemeta
+    from . import compression, pagecache, pagemeta
     pagemeta.init_app(app)
     from .site import bp as site_bp
     pagecache.init_app(app)
+    compression.init_app(app)
     app.register_blueprint(site_bp)
     from .account import bp as account_bp; app.register_blueprint(account_bp)  # noqa: E702
     from .participation import bp as participation_bp
