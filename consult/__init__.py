@@ -45,9 +45,11 @@ def create_app(config: dict | None = None) -> Flask:
     textsize.init_app(app)
     errors.init_app(app)
 
-    from . import pagecache
+    from . import compression, pagecache, pagemeta
+    pagemeta.init_app(app)
     from .site import bp as site_bp
     pagecache.init_app(app)
+    compression.init_app(app)
     app.register_blueprint(site_bp)
     from .account import bp as account_bp; app.register_blueprint(account_bp)  # noqa: E702
     from .participation import bp as participation_bp
@@ -62,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .search import bp as search_bp; app.register_blueprint(search_bp)  # noqa: E702
     from .follow import bp as follow_bp; app.register_blueprint(follow_bp)  # noqa: E702
     from .api import register as register_api; register_api(app)  # noqa: E702
+    from .discovery import bp as discovery_bp; app.register_blueprint(discovery_bp)  # noqa: E702
+    from . import assets; assets.init_app(app)  # noqa: E702
 
     @app.get("/")
     def root():

@@ -55,6 +55,8 @@ def load_config(instance_path: str) -> dict:
         # The most a request may carry. Each file in it is kept only up to the largest upload limit and
         # each form checks its own limit (consult/uploads_limit.py), so this is far above those limits.
         "MAX_CONTENT_LENGTH": 128 * 1024 * 1024,
+        # Where to report a vulnerability (e-mail addresses or https URLs, comma-separated): /.well-known/security.txt
+        "SECURITY_CONTACT": _env("SECURITY_CONTACT"),
         "BABEL_DEFAULT_LOCALE": "lv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

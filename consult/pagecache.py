@@ -14,10 +14,12 @@ import hashlib
 import logging
 import os
 import secrets
+import time
 
 from flask import Flask, current_app, g, request, session
 from flask_caching import Cache
 from sqlalchemy import event
+from werkzeug.http import http_date
 from sqlalchemy.orm import Session
 
 
@@ -118,6 +120,7 @@ def cache_blueprint(blueprint) -> None:
         cached = cache.get(key)
         if cached is not None:
             body, status, headers = cached
+            g.compress_cache_key = key
             return body, status, headers
         g.page_cache_key = key
         return None
@@ -127,9 +130,21 @@ def cache_blueprint(blueprint) -> None:
         key = g.pop("page_cache_key", None)
         if (key and response.status_code == 200 and not response.direct_passthrough
                 and "Set-Cookie" not in response.headers and response.mimetype == "text/html"):
-            cache.set(key, (response.get_data(), 200, [("Content-Type", response.headers["Content-Type"])]),
-                      timeout=CACHE_SECONDS)
+            body = response.get_data()
+            headers = [("Content-Type", response.headers["Content-Type"]), *validators(body)]
+            response.headers.extend(headers[1:])
+            cache.set(key, (body, 200, headers), timeout=CACHE_SECONDS)
+            g.compress_cache_key = key
+        if response.status_code == 200 and "ETag" in response.headers and request.method in ("GET", "HEAD"):
+            response.make_conditional(request)
         return response
+
+
+def validators(body: bytes) -> list[tuple[str, str]]:
+    """ETag, Last-Modified and Cache-Control of a cached public page: a browser keeps the page and asks
+    again each time (no-cache), and gets 304 while it has not changed."""
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    return [("ETag", f'"{etag}"'), ("Last-Modified", http_date(time.time())), ("Cache-Control", "no-cache")]
 
 
 _watching = False

@@ -123,7 +123,9 @@ def test_pages_link_their_feeds(client, demo):
         assert f'href="/{lang}/feeds/news.xml"' in news
         overview = client.get(f"/{lang}/consultations/{DEMO}/").get_data(as_text=True)
         assert f'href="/{lang}/feeds/consultations/{DEMO}.xml"' in overview
-        assert overview.count('type="application/atom+xml"') == 2  # the <link> and the visible link
+        # the consultation's feed and the news feed (the page lists its news) as <link>s, and the visible link
+        assert overview.count('type="application/atom+xml"') == 3
+        assert f'<link rel="alternate" type="application/atom+xml" title="' in overview
 
 
 def test_feed_query_count_does_not_grow_with_the_number_of_entries(app, client, demo, count_queries):

@@ -1,9 +1,10 @@
 """The page for people that explains the open-data API: /<lang>/api/."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import render_template
 
 from ..services import publication
+from ..urls import public_url
 from . import docs_bp
 
 
@@ -11,4 +12,4 @@ from . import docs_bp
 def documentation():
     consultations = publication.public_consultations()
     example = consultations[0].slug if consultations else "SLUG"
-    return render_template("api/docs.html", example=example, base=url_for("api.index", _external=True).rstrip("/"))
+    return render_template("api/docs.html", example=example, base=public_url("api.index").rstrip("/"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,6 +25,7 @@ from ..models.poll import vote_choices
 from ..services import polls as poll_service
 from ..services import publication
 from . import RATE_LIMIT, bp
+from ..urls import public_url
 from .openapi import document
 
 DEFAULT_LIMIT = 50
@@ -159,7 +160,7 @@ def _both(obj, name: str) -> dict:
 
 
 def _html_links(endpoint: str, **values) -> dict:
-    return {lang: url_for(endpoint, lang=lang, _external=True, **values) for lang in LANGUAGES}
+    return {lang: public_url(endpoint, lang=lang, **values) for lang in LANGUAGES}
 
 
 def _consultation(c: Consultation) -> dict:
@@ -169,12 +170,12 @@ def _consultation(c: Consultation) -> dict:
         "moderation_mode": c.moderation_mode,
         "opens_at": _iso(c.opens_at), "closes_at": _iso(c.closes_at), "concluded_at": _iso(c.concluded_at),
         "links": {
-            "self": url_for(".consultation", slug=c.slug, _external=True),
+            "self": public_url(".consultation", slug=c.slug),
             "html": _html_links("site.overview", slug=c.slug),
-            "sections": url_for(".sections", slug=c.slug, _external=True),
-            "comments": url_for(".comments", slug=c.slug, _external=True),
-            "positions": url_for(".positions", slug=c.slug, _external=True),
-            "polls": url_for(".consultation_polls", slug=c.slug, _external=True),
+            "sections": public_url(".sections", slug=c.slug),
+            "comments": public_url(".comments", slug=c.slug),
+            "positions": public_url(".positions", slug=c.slug),
+            "polls": public_url(".consultation_polls", slug=c.slug),
         },
     }
 
@@ -183,7 +184,7 @@ def _section(section: Section, consultation: Consultation, paragraphs: list[Para
              comment_count: int | None = None) -> dict:
     data = {
         "number": section.number, "title": _both(section, "title"), "published_at": _iso(section.published_at),
-        "links": {"self": url_for(".section", slug=consultation.slug, number=section.number, _external=True),
+        "links": {"self": public_url(".section", slug=consultation.slug, number=section.number),
                   "html": _html_links("site.section", slug=consultation.slug, number=section.number)},
     }
     if paragraphs is not None:
@@ -219,8 +220,7 @@ def _position(position: Position, consultation: Consultation) -> dict:
     attachment = None
     if position.attachment_stored:
         attachment = {"name": position.attachment_name, "size": position.attachment_size,
-                      "url": url_for("participation.position_attachment", lang="lv", position_id=position.id,
-                                     _external=True),
+                      "url": public_url("participation.position_attachment", lang="lv", position_id=position.id),
                       "signature_status": position.signature_status,
                       "signatures": [{"signer": s.signer_name, "issuer": s.issuer_name, "signed_at": _iso(s.signed_at),
                                       "status": s.status} for s in position.signatures]}
@@ -271,7 +271,7 @@ def _poll(poll: Poll, results: dict[int, dict]) -> dict:
         "consultation": poll.consultation.slug if poll.consultation else None,
         "options": [{"id": o.id, "label": _both(o, "label")} for o in poll.options],
         "results": results.get(poll.id) if visible else None,
-        "links": {"self": url_for(".poll", poll_id=poll.id, _external=True),
+        "links": {"self": public_url(".poll", poll_id=poll.id),
                   "html": _html_links("participation.poll", poll_id=poll.id)},
     }
 
@@ -308,17 +308,17 @@ def index():
         "description": "Published consultations, their sections and paragraphs in Latvian and English, "
                        "published comments and positions, poll results and news.",
         "links": {
-            "openapi": url_for(".openapi", _external=True),
+            "openapi": public_url(".openapi"),
             "documentation": _html_links("api_docs.documentation"),
-            "consultations": url_for(".consultations", _external=True),
-            "news": url_for(".news", _external=True),
+            "consultations": public_url(".consultations"),
+            "news": public_url(".news"),
         },
     })
 
 
 @bp.get("/v1/openapi.json")
 def openapi():
-    return _json(document(url_for(".index", _external=True).rstrip("/")))
+    return _json(document(public_url(".index").rstrip("/")))
 
 
 @bp.get("/v1/consultations")

@@ -15,6 +15,7 @@ from ..services import feeds, publication
 from ..services import follow as follow_service
 from ..services.sanitize import render_markdown
 from ..services.search import markdown_text
+from ..urls import public_url
 from . import bp
 from .forms import ButtonForm, FollowByEmailForm
 
@@ -128,15 +129,15 @@ def news_feed():
     items = publication.latest_news(limit=FEED_ENTRIES)
     entries = []
     for item in items:
-        url = url_for("site.news_item", slug=item.slug, _external=True)
+        url = public_url("site.news_item", slug=item.slug)
         body, title = localized(item, "body"), localized(item, "title")
         entries.append(feeds.FeedEntry(
             id=url, title=title, updated=item.published_at, published=item.published_at,
             link=url, summary=_shorten(markdown_text(body)) or title, content_html=str(render_markdown(body))))
     return _atom(feeds.atom_feed(
-        feed_id=url_for(".news_feed", _external=True), title=_("News – Public consultations"),
+        feed_id=public_url(".news_feed"), title=_("News – Public consultations"),
         subtitle=_("News about public consultations on draft policy documents."),
-        self_url=url_for(".news_feed", _external=True), alternate_url=url_for("site.news", _external=True),
+        self_url=public_url(".news_feed"), alternate_url=public_url("site.news"),
         lang=current_language(), author=_("Public consultations"), entries=entries, updated=EPOCH))
 
 
@@ -164,24 +165,24 @@ def event_title(event) -> str:
 @bp.get("/feeds/consultations/<slug>.xml")
 def consultation_feed(slug: str):
     consultation = _consultation_or_404(slug)
-    overview = url_for("site.overview", slug=consultation.slug, _external=True)
+    overview = public_url("site.overview", slug=consultation.slug)
     title = localized(consultation, "title")
     entries = []
     for event in follow_service.public_events(consultation, limit=FEED_ENTRIES * 2):
         link = overview
         summary = title
         if event.kind == EventKind.SECTION_PUBLISHED:
-            link = url_for("site.section", slug=consultation.slug, number=event.section.number, _external=True)
+            link = public_url("site.section", slug=consultation.slug, number=event.section.number)
         elif event.kind == EventKind.VERSION_PUBLISHED:
             summary = markdown_text(localized(event.version, "change_note")) or title
         entries.append(feeds.FeedEntry(id=f"{overview}#event-{event.id}", title=event_title(event),
                                        updated=event.happens_at, published=event.happens_at, link=link,
                                        summary=summary))
     return _atom(feeds.atom_feed(
-        feed_id=url_for(".consultation_feed", slug=consultation.slug, _external=True),
+        feed_id=public_url(".consultation_feed", slug=consultation.slug),
         title=_("%(title)s – what is new", title=title),
         subtitle=_("When the consultation opens and closes, and when sections, new versions of the draft and "
                    "the outcome are published."),
-        self_url=url_for(".consultation_feed", slug=consultation.slug, _external=True), alternate_url=overview,
+        self_url=public_url(".consultation_feed", slug=consultation.slug), alternate_url=overview,
         lang=current_language(), author=localized(consultation, "institution") or _("Public consultations"),
         entries=entries, updated=consultation.created_at or utcnow()))

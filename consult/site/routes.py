@@ -257,15 +257,5 @@ def privacy():
 
 
 @bp.app_context_processor
-def _switcher():
-    """The same page in the other language, for the switcher and hreflang links."""
-    def page_in(lang: str) -> str:
-        from flask import url_for
-        if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
-            args = dict(request.view_args or {})
-            args["lang"] = lang
-            url = url_for(request.endpoint, **args)
-            query = request.query_string.decode("latin-1")
-            return f"{url}?{query}" if query else url
-        return url_for("site.home", lang=lang)
-    return {"page_in": page_in, "content_fallback": lambda: bool(getattr(g, "content_fallback", False))}
+def _fallback():
+    return {"content_fallback": lambda: bool(getattr(g, "content_fallback", False))}
