@@ -71,8 +71,12 @@ def queue():
     kind = request.args.get("type", "comments")
     if kind not in MODELS:
         kind = "comments"
-    result = (moderation.queue if kind == "comments" else moderation.position_queue)(filter_, consultation, page)
-    return render_template("moderation/queue.html", result=result, filter_=filter_, page=page, kind=kind,
+    order = request.args.get("order", "oldest")
+    if order not in moderation.QUEUE_ORDERS:
+        order = "oldest"
+    result = (moderation.queue if kind == "comments" else moderation.position_queue)(filter_, consultation, page,
+                                                                                     order=order)
+    return render_template("moderation/queue.html", result=result, filter_=filter_, page=page, kind=kind, order=order,
                            consultation=consultation, consultations=publication.public_consultations(),
                            decision_form=DecisionForm(formdata=None), button_form=EmptyForm())
 
