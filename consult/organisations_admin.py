@@ -1,12 +1,17 @@
-"""Administrators verify organisations before their representatives may submit positions."""
+"""Administrators verify organisations before their representatives may submit positions, or decline them
+with a reason; either way the representatives are told by e-mail."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
 
 from .auth import require_role
 from .extensions import db
+from .forms import BaseForm, max_chars, no_nul, normalise_text
 from .i18n import LANG_PREFIX
 from .models import Organisation, Role
 from .participation.forms import EmptyForm
@@ -15,10 +20,24 @@ from .services import positions, publication
 bp = Blueprint("admin_organisations", __name__, url_prefix=LANG_PREFIX + "/admin/organisations")
 
 
+class DeclineForm(BaseForm):
+    reason = TextAreaField(_l("Why the organisation is declined"), filters=[normalise_text],
+                           validators=[DataRequired(message=_l("Write why the organisation is declined: its "
+                                                               "representatives receive it by e-mail.")),
+                                       no_nul, max_chars(1000)])
+
+
 @bp.after_request
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _organisation_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id) if 0 < organisation_id <= publication.MAX_ID else None
+    if organisation is None:
+        abort(404)
+    return organisation
 
 
 @bp.get("/")
@@ -31,11 +50,35 @@ def index():
 @bp.post("/<int:organisation_id>/verify/")
 @require_role(Role.ADMIN)
 def verify(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id) if 0 < organisation_id <= publication.MAX_ID else None
-    if organisation is None:
-        abort(404)
+    organisation = _organisation_or_404(organisation_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    positions.verify_organisation(organisation, current_user)
-    flash(_("%(name)s is verified. Its representatives can now submit positions.", name=organisation.name), "success")
+    try:
+        positions.verify_organisation(organisation, current_user)
+    except positions.PositionRefused:
+        flash(_("%(name)s is already verified.", name=organisation.name), "error")
+    else:
+        flash(_("%(name)s is verified. Its representatives can now submit positions.", name=organisation.name),
+              "success")
     return redirect(url_for("admin_organisations.index"), code=303)
+
+
+@bp.route("/<int:organisation_id>/decline/", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def decline(organisation_id: int):
+    organisation = _organisation_or_404(organisation_id)
+    if organisation.is_verified:
+        flash(_("%(name)s is already verified.", name=organisation.name), "error")
+        return redirect(url_for("admin_organisations.index"), code=303)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            positions.decline_organisation(organisation, current_user, form.reason.data)
+        except positions.PositionRefused:
+            flash(_("%(name)s is already verified.", name=organisation.name), "error")
+        else:
+            flash(_("%(name)s is declined. Its representatives have been told why.", name=organisation.name),
+                  "success")
+        return redirect(url_for("admin_organisations.index"), code=303)
+    return render_template("admin_organisations/decline.html", form=form,
+                           organisation=organisation), 400 if form.errors else 200

@@ -502,3 +502,30 @@ def test_deleting_the_account_removes_the_secret(app, client, make_user, login):
     form_post(client, url("en", "delete/"), {"password": PASSWORD, "confirm": "y"})
     user = get_user(app, id=user_id)
     assert user.deleted_at is not None and user.totp_secret is None and not user.has_two_step
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("Staff who have not set up two-step verification", "Moderator",
+                                                 "2 staff accounts do not use it yet.")),
+                                         ("lv", ("Darbinieki, kuri nav iestatījuši divpakāpju pārbaudi", "Moderators",
+                                                 "2 darbinieku konti"))])
+def test_the_security_page_names_the_staff_without_two_step(app, client, make_user, login, lang, words):
+    from consult.clock import utcnow
+    admin_id = two_step_user(make_user, role="admin", display_name="Admina Ieslēgta")
+    make_user(role="moderator", display_name="Māra Bez Koda", email="mara@example.test")
+    make_user(role="workgroup", display_name="Dace Bez Koda", email="dace@example.test")
+    make_user(role="editor", display_name="Suspendētais Redaktors", suspended_at=utcnow())
+    make_user(role="citizen", display_name="Iedzīvotājs Bez Koda")
+    login(client, admin_id)
+    html = client.get(f"/{lang}/admin/security/").get_data(as_text=True)
+    table = html[html.index("<caption>"):html.index("</table>")]
+    assert words[0] in table and words[1] in table and words[2] in html
+    assert "Māra Bez Koda" in table and "mara@example.test" in table and "Dace Bez Koda" in table
+    assert table.index("Dace Bez Koda") < table.index("Māra Bez Koda")
+    for absent in ("Admina Ieslēgta", "Suspendētais Redaktors", "Iedzīvotājs Bez Koda"):
+        assert absent not in table
+
+
+def test_the_security_page_has_no_list_when_all_staff_use_two_step(app, client, make_user, login):
+    login(client, two_step_user(make_user, role="admin"))
+    html = client.get("/en/admin/security/").get_data(as_text=True)
+    assert "0 staff accounts do not use it yet." in html and "<caption>Staff who" not in html

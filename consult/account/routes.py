@@ -12,7 +12,7 @@ from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import current_language
 from ..labels import REASONS, STANCES, STATUSES
-from ..services import accounts, settings
+from ..services import accounts, positions, settings
 from ..services.accounts import AccountError
 from ..textsize import safe_next
 from . import bp
@@ -396,6 +396,7 @@ def two_step_disable():
 def activity():
     return render_template("account/activity.html", user=current_user, button=ButtonForm(),
                            comments=accounts.user_comments(current_user._get_current_object()),
+                           positions=positions.positions_by(current_user._get_current_object()),
                            two_step_required=current_user.is_staff and settings.two_step_required())
 
 

@@ -47,12 +47,24 @@ class Organisation(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # An administrator may decline an organisation they could not verify, saying why; verifying it
+    # later clears this.
+    declined_at: Mapped[datetime | None]
+    declined_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
 
     representatives: Mapped[list[User]] = relationship(secondary=organisation_members)
 
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def status(self) -> str:
+        """verified, declined or waiting (for an administrator to check it)."""
+        if self.verified_at is not None:
+            return "verified"
+        return "declined" if self.declined_at is not None else "waiting"
 
 
 position_sections = Table(

@@ -18,6 +18,21 @@ REFUSALS = {
     "state": _l("This item has changed in the meantime; nothing was done."),
     "staff": _l("Only an administrator can suspend a staff account."),
 }
+# What a decision on a position is refused for, where it differs from a comment.
+POSITION_REFUSALS = {
+    "own": _l("You cannot moderate your own position."),
+}
+# What each decision did, for comments and for positions.
+DONE = {
+    ("approve", "comments"): _l("Comment approved and published."),
+    ("approve", "positions"): _l("Position approved and published."),
+    ("reject", "comments"): _l("Comment rejected. The author has been told why."),
+    ("reject", "positions"): _l("Position rejected. The author has been told why."),
+    ("hide", "comments"): _l("Comment hidden. Its place now says why."),
+    ("hide", "positions"): _l("Position hidden: it is no longer public. The author has been told why."),
+    ("unhide", "comments"): _l("The comment is public again."),
+    ("unhide", "positions"): _l("The position is public again."),
+}
 
 
 def _page() -> int:
@@ -56,8 +71,12 @@ def queue():
     kind = request.args.get("type", "comments")
     if kind not in MODELS:
         kind = "comments"
-    result = (moderation.queue if kind == "comments" else moderation.position_queue)(filter_, consultation, page)
-    return render_template("moderation/queue.html", result=result, filter_=filter_, page=page, kind=kind,
+    order = request.args.get("order", "oldest")
+    if order not in moderation.QUEUE_ORDERS:
+        order = "oldest"
+    result = (moderation.queue if kind == "comments" else moderation.position_queue)(filter_, consultation, page,
+                                                                                     order=order)
+    return render_template("moderation/queue.html", result=result, filter_=filter_, page=page, kind=kind, order=order,
                            consultation=consultation, consultations=publication.public_consultations(),
                            decision_form=DecisionForm(formdata=None), button_form=EmptyForm())
 
@@ -67,7 +86,8 @@ def _decide(comment_id: int, action, kind: str = "comments"):
     try:
         action(comment)
     except moderation.ModerationRefused as refused:
-        flash(REFUSALS[refused.code], "error")
+        messages = POSITION_REFUSALS if kind == "positions" else {}
+        flash(messages.get(refused.code, REFUSALS[refused.code]), "error")
         return False
     return True
 
@@ -78,18 +98,18 @@ def approve(kind: str, comment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if _decide(comment_id, lambda c: moderation.approve(c, current_user), kind):
-        flash(_("Comment approved and published."), "success")
+        flash(str(DONE["approve", kind]), "success")
     return _back()
 
 
-def _with_reason(kind: str, comment_id: int, action, done_message: str):
+def _with_reason(kind: str, comment_id: int, action):
     form = DecisionForm()
     if not form.validate_on_submit():
         comment = _comment_or_404(comment_id, kind)
         return render_template("moderation/decide.html", form=form, comment=comment, kind=kind,
                                action=request.endpoint.rsplit(".", 1)[1]), 400
     if _decide(comment_id, lambda c: action(c, current_user, form.reason.data, form.note.data or ""), kind):
-        flash(done_message, "success")
+        flash(str(DONE[request.endpoint.rsplit(".", 1)[1], kind]), "success")
     return _back()
 
 
@@ -99,7 +119,7 @@ def reject(kind: str, comment_id: int):
     if request.method == "GET":
         return render_template("moderation/decide.html", form=DecisionForm(formdata=None), kind=kind,
                                comment=_comment_or_404(comment_id, kind), action="reject")
-    return _with_reason(kind, comment_id, moderation.reject, _("Comment rejected. The author has been told why."))
+    return _with_reason(kind, comment_id, moderation.reject)
 
 
 @bp.route(f"/{ITEM}/hide/", methods=["GET", "POST"])
@@ -108,7 +128,7 @@ def hide(kind: str, comment_id: int):
     if request.method == "GET":
         return render_template("moderation/decide.html", form=DecisionForm(formdata=None), kind=kind,
                                comment=_comment_or_404(comment_id, kind), action="hide")
-    return _with_reason(kind, comment_id, moderation.hide, _("Comment hidden. Its place now says why."))
+    return _with_reason(kind, comment_id, moderation.hide)
 
 
 @bp.post(f"/{ITEM}/unhide/")
@@ -117,7 +137,7 @@ def unhide(kind: str, comment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if _decide(comment_id, lambda c: moderation.unhide(c, current_user), kind):
-        flash(_("The comment is public again."), "success")
+        flash(str(DONE["unhide", kind]), "success")
     return _back()
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_from_directory,
+                   url_for)
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -111,6 +112,21 @@ def organisations():
             return redirect(url_for("participation.organisations"), code=303)
     return render_template("participation/organisations.html", form=form,
                            organisations=positions.organisations_of(current_user)), 400 if form.errors else 200
+
+
+@bp.get("/organisations/<int:organisation_id>/")
+def organisation(organisation_id: int):
+    """An organisation's page: its published positions, and to its own representatives the pending ones too."""
+    found = positions.organisation_page(organisation_id, current_user)
+    if found is None:
+        abort(404)
+    organisation, member = found
+    response = make_response(render_template("participation/organisation.html", organisation=organisation,
+                                             member=member,
+                                             positions=positions.organisation_positions(organisation, member)))
+    if member:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/consultations/<slug>/positions/new/", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Moderation: decisions on comments and users, each one written to the audit log."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -160,14 +160,27 @@ def reinstate(user: User, moderator: User) -> None:
 QUEUE_FILTERS = ("todo", "pending", "reported", "review", "hidden", "rejected", "all")
 
 
+# How the queue is ordered: by age, or the most reported items first.
+QUEUE_ORDERS = ("oldest", "newest", "reports")
+
+
 @dataclass
 class QueuePage:
     items: list[Comment]
     report_counts: dict[int, int]
     total: int
+    # The open reports on each item of the page, oldest first (comments only: positions cannot be reported).
+    reports: dict[int, list[Report]] = field(default_factory=dict)
 
 
-def position_queue(filter_: str, consultation: Consultation | None, page: int, per_page: int = 25) -> QueuePage:
+def _age_order(model, order: str) -> tuple:
+    if order == "newest":
+        return model.created_at.desc(), model.id.desc()
+    return model.created_at, model.id
+
+
+def position_queue(filter_: str, consultation: Consultation | None, page: int, per_page: int = 25,
+                   order: str = "oldest") -> QueuePage:
     """Positions for moderators, filtered like comments (positions cannot be reported)."""
     conditions = {
         "todo": Position.status == Status.PENDING,
@@ -192,12 +205,16 @@ def position_queue(filter_: str, consultation: Consultation | None, page: int, p
         query.options(joinedload(Position.author), joinedload(Position.organisation),
                       joinedload(Position.consultation), selectinload(Position.sections),
                       selectinload(Position.signatures))
-        .order_by(Position.created_at, Position.id).limit(per_page).offset((page - 1) * per_page)))
+        .order_by(*_age_order(Position, order)).limit(per_page).offset((page - 1) * per_page)))
     return QueuePage(items, {}, total)
 
 
-def queue(filter_: str, consultation: Consultation | None, page: int, per_page: int = 25) -> QueuePage:
-    """Items for moderators: by default what awaits a decision (pending, reported, unreviewed)."""
+def queue(filter_: str, consultation: Consultation | None, page: int, per_page: int = 25,
+          order: str = "oldest") -> QueuePage:
+    """Items for moderators: by default what awaits a decision (pending, reported, unreviewed).
+
+    `order` "reports" puts the items most people have reported (and not yet resolved) first.
+    """
     open_report = exists().where(Report.comment_id == Comment.id, Report.resolved_at.is_(None))
     conditions = {
         "todo": or_(Comment.status == Status.PENDING, Comment.needs_review.is_(True) & (Comment.status != Status.WITHDRAWN),
@@ -216,17 +233,25 @@ def queue(filter_: str, consultation: Consultation | None, page: int, per_page: 
     if consultation is not None:
         query = query.where(Comment.consultation_id == consultation.id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if order == "reports":
+        open_reports = (select(func.count(Report.id)).where(Report.comment_id == Comment.id,
+                                                            Report.resolved_at.is_(None))
+                        .correlate(Comment).scalar_subquery())
+        ordering = (open_reports.desc(), *_age_order(Comment, "oldest"))
+    else:
+        ordering = _age_order(Comment, order)
     items = list(db.session.scalars(
         query.options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
                       joinedload(Comment.consultation))
-        .order_by(Comment.created_at, Comment.id).limit(per_page).offset((page - 1) * per_page)))
-    counts = {}
+        .order_by(*ordering).limit(per_page).offset((page - 1) * per_page)))
+    reports: dict[int, list[Report]] = {}
     if items:
-        counts = dict(db.session.execute(
-            select(Report.comment_id, func.count()).where(Report.comment_id.in_([c.id for c in items]),
-                                                          Report.resolved_at.is_(None))
-            .group_by(Report.comment_id)).all())
-    return QueuePage(items, counts, total)
+        for report in db.session.scalars(
+                select(Report).where(Report.comment_id.in_([c.id for c in items]), Report.resolved_at.is_(None))
+                .order_by(Report.created_at, Report.id)):
+            reports.setdefault(report.comment_id, []).append(report)
+    # One report per reader and comment (a unique constraint), so the count is the number of people.
+    return QueuePage(items, {key: len(value) for key, value in reports.items()}, total, reports)
 
 
 def audit_log(page: int, per_page: int = 50) -> tuple[list[ModerationEvent], int]:

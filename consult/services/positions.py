@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import (Consultation, ModerationEvent, Organisation, Position, PositionSignature, Role, Section, Status,
                       User)
 from . import publication, signatures
+from .mail import send_email
 from .uploads import StagedFile, UploadRefused, clean_display_name
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -60,15 +61,79 @@ def organisations_of(user: User) -> list[Organisation]:
 
 
 def verify_organisation(organisation: Organisation, admin: User) -> None:
-    """An admin vouches for the organisation; its representatives may then submit positions."""
+    """An admin vouches for the organisation (also one declined before); its representatives may then
+    submit positions, and each is told by e-mail in their language.
+
+    Raises PositionRefused("already_verified").
+    """
+    if organisation.is_verified:
+        raise PositionRefused("already_verified")
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
+    organisation.declined_at = organisation.declined_by_id = organisation.decline_reason = None
     for representative in organisation.representatives:
         if representative.role == Role.CITIZEN:
             representative.role = Role.ORGANISATION
     db.session.add(ModerationEvent(actor_id=admin.id, action="verify", target_type="organisation",
                                    target_id=organisation.id))
+    _tell_representatives(organisation, "organisation_verified")
     db.session.commit()
+
+
+def decline_organisation(organisation: Organisation, admin: User, reason: str) -> None:
+    """An admin could not verify the organisation and says why; the representatives are told by e-mail.
+
+    Raises PositionRefused("already_verified"): a verified organisation is not declined afterwards.
+    """
+    if organisation.is_verified:
+        raise PositionRefused("already_verified")
+    organisation.declined_at = utcnow()
+    organisation.declined_by_id = admin.id
+    organisation.decline_reason = reason
+    db.session.add(ModerationEvent(actor_id=admin.id, action="decline", target_type="organisation",
+                                   target_id=organisation.id, note=reason))
+    _tell_representatives(organisation, "organisation_declined")
+    db.session.commit()
+
+
+def _tell_representatives(organisation: Organisation, template: str) -> None:
+    for person in organisation.representatives:
+        if person.email and person.deleted_at is None:
+            send_email(person.email, template, person.language, commit=False, name=person.display_name,
+                       organisation=organisation)
+
+
+def organisation_page(organisation_id: int, user: User | None) -> tuple[Organisation, bool] | None:
+    """The organisation and whether the reader is one of its representatives; None when the reader may
+    not see it (an organisation is public once verified; before that only its representatives and
+    administrators see it)."""
+    if not 0 < organisation_id <= publication.MAX_ID:
+        return None
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        return None
+    member = bool(user is not None and user.is_authenticated
+                  and any(person.id == user.id for person in organisation.representatives))
+    if not organisation.is_verified and not member and not (user is not None and user.is_authenticated
+                                                             and user.has_role(Role.ADMIN)):
+        return None
+    return organisation, member
+
+
+def organisation_positions(organisation: Organisation, member: bool) -> list[Position]:
+    """The organisation's published positions, newest first; for its own representatives the pending ones too.
+
+    The public sees only the positions published with the organisation's name: the others are shown
+    elsewhere with only the kind of organisation, and listing them here would name it.
+    """
+    query = (select(Position).where(Position.organisation_id == organisation.id)
+             .options(joinedload(Position.consultation), selectinload(Position.sections))
+             .order_by(Position.created_at.desc(), Position.id.desc()))
+    if member:
+        query = query.where(Position.status.in_((Status.APPROVED, Status.PENDING)))
+    else:
+        query = query.where(Position.status == Status.APPROVED, Position.publish_name.is_(True))
+    return list(db.session.scalars(query))
 
 
 def check_pdf(data: bytes, filename: str | None) -> str:
@@ -221,5 +286,15 @@ def downloadable_position(position_id: int, user: User | None) -> Position | Non
 
 
 def unverified_organisations() -> list[Organisation]:
+    """Every organisation for the administrators' list: those waiting first, then declined, then verified."""
     return list(db.session.scalars(select(Organisation).options(selectinload(Organisation.representatives))
-                                   .order_by(Organisation.verified_at.is_not(None), Organisation.created_at)))
+                                   .order_by(Organisation.verified_at.is_not(None),
+                                             Organisation.declined_at.is_not(None), Organisation.created_at)))
+
+
+def positions_by(user: User) -> list[Position]:
+    """The positions this person submitted, every status, newest first (for "My activity")."""
+    return list(db.session.scalars(
+        select(Position).where(Position.author_id == user.id)
+        .options(joinedload(Position.consultation), joinedload(Position.organisation))
+        .order_by(Position.created_at.desc(), Position.id.desc())))

@@ -4,7 +4,7 @@ Plain functions without a request object. A setting that was never saved has its
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
@@ -54,8 +54,8 @@ def set_two_step_required(required: bool, actor: User) -> bool:
     return True
 
 
-def staff_without_two_step() -> int:
-    """How many active staff accounts have not turned two-step verification on."""
-    return db.session.execute(select(func.count(User.id)).where(
+def staff_without_two_step() -> list[User]:
+    """The active staff accounts that have not turned two-step verification on, by name."""
+    return list(db.session.scalars(select(User).where(
         User.role.in_(Role.STAFF), User.deleted_at.is_(None), User.suspended_at.is_(None),
-        User.totp_enabled_at.is_(None))).scalar_one()
+        User.totp_enabled_at.is_(None)).order_by(User.display_name, User.id)))
