@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     compression.init_app(app)
     app.register_blueprint(site_bp)
     from .account import bp as account_bp; app.register_blueprint(account_bp)  # noqa: E702
+    from .account import oidc; oidc.init_app(app)  # noqa: E702
     from .participation import bp as participation_bp
     app.register_blueprint(participation_bp)
     from .moderation import bp as moderation_bp

@@ -72,4 +72,16 @@ def load_config(instance_path: str) -> dict:
         # Only for load tests on a private machine: never switch rate limits off in production.
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") not in ("0", "false", "no"),
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
+        # Sign-in through an OpenID Connect provider: on when an issuer and a client id are set.
+        "OIDC_ISSUER": _env("OIDC_ISSUER"),
+        "OIDC_CLIENT_ID": _env("OIDC_CLIENT_ID"),
+        "OIDC_CLIENT_SECRET": _env("OIDC_CLIENT_SECRET"),
+        "OIDC_PROVIDER_NAME": _env("OIDC_PROVIDER_NAME"),
+        "OIDC_SCOPES": _env("OIDC_SCOPES", "openid email profile"),
+        "OIDC_NAME_CLAIM": _env("OIDC_NAME_CLAIM", "name"),
+        "OIDC_EMAIL_CLAIM": _env("OIDC_EMAIL_CLAIM", "email"),
+        # Unset: the provider grants no roles. Set: the claim's value, a staff role name, sets the role.
+        "OIDC_ROLE_CLAIM": _env("OIDC_ROLE_CLAIM"),
+        # Staff accounts sign in only through the provider (their password sign-in is off).
+        "OIDC_STAFF_ONLY": _env("OIDC_STAFF_ONLY", "0") in ("1", "true", "yes"),
     }

@@ -5,4 +5,4 @@ from ..i18n import LANG_PREFIX
 
 bp = Blueprint("account", __name__, url_prefix=LANG_PREFIX + "/account")
 
-from . import routes  # noqa: E402,F401
+from . import oidc, routes  # noqa: E402,F401

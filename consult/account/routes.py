@@ -12,10 +12,10 @@ from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import current_language
 from ..labels import REASONS, STANCES, STATUSES
-from ..services import accounts, positions, settings
+from ..services import accounts, identities, positions, settings
 from ..services.accounts import AccountError
 from ..textsize import safe_next
-from . import bp
+from . import bp, oidc
 from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangeEmailForm, ChangePasswordForm,
                     DeleteAccountForm, DisableTwoStepForm, EnableTwoStepForm, LoginForm, RegisterForm,
                     ResetPasswordForm, ResetRequestForm, SignInCodeForm, code_message, password_message)
@@ -123,6 +123,14 @@ def login():
             return redirect(safe_next(form.next.data, url_for(".activity")), code=303)
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None and user.is_staff and oidc.staff_only():
+            if identities.identity_for(user, oidc.issuer()) is not None:
+                form.email.errors.append(_("Staff accounts sign in through %(provider)s.",
+                                           provider=oidc.provider_name()))
+                return render_template("account/login.html", form=form)
+            # Not linked yet: the right password lets them link the provider, and sign in through it.
+            session.clear()
+            return oidc.start("staff_link", form.next.data, user=user)
         if user is not None:
             session.clear()  # a new session: nothing from before the sign-in is kept
             if user.has_two_step:
@@ -394,7 +402,8 @@ def two_step_disable():
 @bp.get("/activity/")
 @require_login
 def activity():
-    return render_template("account/activity.html", user=current_user, button=ButtonForm(),
+    identity = identities.identity_for(current_user, oidc.issuer()) if oidc.is_configured() else None
+    return render_template("account/activity.html", user=current_user, button=ButtonForm(), identity=identity,
                            comments=accounts.user_comments(current_user._get_current_object()),
                            positions=positions.positions_by(current_user._get_current_object()),
                            two_step_required=current_user.is_staff and settings.two_step_required())

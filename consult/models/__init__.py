@@ -11,6 +11,7 @@ from .search import SearchEntry, SearchKind
 from .follow import ConsultationEvent, EventKind, Follow
 from .outbox import OutboxMessage
 from .setting import Setting
+from .identity import LinkedIdentity
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
@@ -19,4 +20,5 @@ __all__ = [
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position", "PositionSignature",
     "Decision", "Response", "Tag", "WorkgroupMember",
     "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind", "Setting",
+    "LinkedIdentity",
 ]

@@ -17,7 +17,7 @@ import pyotp
 import segno
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -26,7 +26,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..forms import normalise_name
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from ..models import Comment, Follow, Report, RespondentType, Role, User
+from ..models import Comment, Follow, LinkedIdentity, Report, RespondentType, Role, User
 from .mail import send_email
 
 CONFIRM_SALT = "confirm-email"
@@ -267,6 +267,17 @@ def user_for_pending_sign_in(user_id, session_token) -> User | None:
         return None
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or not user.has_two_step or user.session_token != session_token:
+        return None
+    return user
+
+
+def user_for_staff_link(user_id, session_token) -> User | None:
+    """The staff member whose password was right a moment ago and who now links the identity provider,
+    without which staff may not sign in (CONSULT_OIDC_STAFF_ONLY). None when that changed meanwhile."""
+    if not isinstance(user_id, int) or not isinstance(session_token, str):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or not user.is_staff or user.session_token != session_token:
         return None
     return user
 
@@ -670,6 +681,13 @@ def export_user_data(user: User) -> dict:
             }
             for follow in user_follows(user)
         ],
+        # Sign-in through an identity provider: which provider, and the provider's id for the person.
+        "linked_identities": [
+            {"issuer": identity.issuer, "subject": identity.subject, "linked_at": _iso(identity.created_at),
+             "last_used_at": _iso(identity.last_used_at)}
+            for identity in db.session.scalars(select(LinkedIdentity).where(LinkedIdentity.user_id == user.id)
+                                               .order_by(LinkedIdentity.id))
+        ],
     }
 
 
@@ -690,6 +708,7 @@ def delete_account(user: User, password: str) -> None:
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.end_other_sessions()
+    db.session.execute(delete(LinkedIdentity).where(LinkedIdentity.user_id == user.id))
     db.session.execute(update(Comment).where(Comment.author_id == user.id).values(show_name=False))
     db.session.commit()
 
