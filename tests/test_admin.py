@@ -352,7 +352,7 @@ def test_a_section_can_be_scheduled_and_the_overview_says_when(app, client, edit
                           "publish_date": "2099-05-04", "publish_time": "10:00"})
     assert response.status_code == 303
     overview = app.test_client().get("/en/consultations/test-consultation/").get_data(as_text=True)
-    assert "to be published May 4, 2099" in overview
+    assert "to be published 4 May 2099" in overview
     assert app.test_client().get("/en/consultations/test-consultation/sections/2/").status_code == 404
 
 
