@@ -89,8 +89,7 @@ def _members_page(consultation, form, status=200):
         _set_choices(member_form, subgroups)
         forms[member.id] = member_form
     return render_template("admin_workgroups/consultation.html", consultation=consultation, form=form,
-                           members=members, member_forms=forms, subgroups=subgroups,
-                           button_form=EmptyForm()), status
+                           members=members, member_forms=forms, subgroups=subgroups), status
 
 
 @bp.route("/<int:consultation_id>/", methods=["GET", "POST"])
@@ -130,13 +129,23 @@ def member_subgroups(consultation_id: int, member_id: int):
     return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
 
 
-@bp.post("/<int:consultation_id>/members/<int:member_id>/remove/")
+@bp.route("/<int:consultation_id>/members/<int:member_id>/remove/", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def remove_member(consultation_id: int, member_id: int):
+    """GET asks first (Confirm or Cancel); the POST removes the member."""
     item = _consultation_or_404(consultation_id)
     member = feedback.member(item, member_id)
     if member is None:
         abort(404)
+    if request.method == "GET":
+        back = url_for("admin_workgroups.consultation", consultation_id=item.id)
+        return render_template(
+            "confirm.html", form=EmptyForm(), heading=_("Remove %(name)s from the working group?",
+                                                        name=member.user.display_name),
+            explanation=[_("They will no longer see the feedback table of this consultation or answer proposals. "
+                           "Responses they wrote stay. You can add them again later.")],
+            button=_("Remove from the working group"), cancel=back,
+            action=url_for("admin_workgroups.remove_member", consultation_id=item.id, member_id=member.id))
     if not EmptyForm().validate_on_submit():
         abort(400)
     name = member.user.display_name

@@ -28,8 +28,9 @@ def _env(name: str, default: str | None = None) -> str | None:
 def load_config(instance_path: str) -> dict:
     """Build the Flask config from the environment.
 
-    Development (the default) gets a throwaway secret key; production
-    (CONSULT_ENV=production) refuses to start without CONSULT_SECRET_KEY.
+    Development (the default) gets a throwaway secret key, and links in e-mails follow
+    the address the site is served on; production (CONSULT_ENV=production) refuses to
+    start without CONSULT_SECRET_KEY and CONSULT_BASE_URL.
     """
     instance = Path(instance_path)
     env = _env("ENV", "development")
@@ -38,6 +39,9 @@ def load_config(instance_path: str) -> dict:
         if env == "production":
             raise RuntimeError("CONSULT_SECRET_KEY must be set in production.")
         secret = "development-only-secret-key"
+    base_url = _env("BASE_URL")
+    if base_url is None and env == "production":
+        raise RuntimeError("CONSULT_BASE_URL must be set in production (the site's public address, for links in e-mails).")
     database_url = _env("DATABASE_URL", f"sqlite:///{instance / 'consult.db'}")
     return {
         "ENV_NAME": env,
@@ -49,7 +53,8 @@ def load_config(instance_path: str) -> dict:
         "MAIL_FROM": _mail_from(_env("MAIL_FROM")),
         "OUTBOX_DIR": str(instance / "outbox"),
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance / "uploads")),
-        "BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        # None in development: e-mail links then follow the address of the request (see mail.site_address).
+        "BASE_URL": base_url,
         # A folder of CA certificates (PEM or DER) that signatures on positions are checked against.
         "SIGNATURE_TRUST_DIR": _env("SIGNATURE_TRUST_DIR"),
         # The most a request may carry. Each file in it is kept only up to the largest upload limit and

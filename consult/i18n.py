@@ -6,14 +6,12 @@ the page language, so a link or a cached page always means one language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import Flask, g, request
-from babel import dates as babel_dates
-from flask_babel import (
-    format_date, format_datetime, format_decimal, format_percent, get_locale, get_translations, to_user_timezone,
-)
+from flask_babel import format_decimal, format_percent, get_translations
 from markupsafe import Markup
+
+from .dates import date_text, datetime_text, time_text
 
 LANGUAGES = ("lv", "en")
 DEFAULT_LANGUAGE = "lv"
@@ -110,39 +108,11 @@ def fast_gettext(message: str) -> str:
     return translations().ugettext(message)
 
 
-NAMED_FORMATS = ("full", "long", "medium", "short")
-
-
-@lru_cache(maxsize=64)
-def _datetime_patterns(locale, width: str):
-    joined = babel_dates.get_datetime_format(width, locale=locale).replace("'", "")
-    return joined, babel_dates.get_date_format(width, locale=locale), babel_dates.get_time_format(width, locale=locale)
-
-
-def datetime_text(value, width: str = "medium") -> str:
-    """Date and time in Riga, in the page's locale: Babel's result, with its patterns looked up once."""
-    if value is None:
-        return ""
-    if width not in NAMED_FORMATS:
-        return format_datetime(value, width)
-    local, locale = to_user_timezone(value), get_locale()
-    joined, date_pattern, time_pattern = _datetime_patterns(locale, width)
-    return joined.replace("{0}", time_pattern.apply(local, locale)).replace("{1}", date_pattern.apply(local, locale))
-
-
-def date_text(value, width: str = "medium") -> str:
-    """The date alone, as datetime_text gives it."""
-    if value is None:
-        return ""
-    if width not in NAMED_FORMATS or not hasattr(value, "hour"):
-        return format_date(value, width)
-    locale = get_locale()
-    return _datetime_patterns(locale, width)[1].apply(to_user_timezone(value), locale)
-
-
 def init_app(app: Flask) -> None:
+    # Every date on a page or in an e-mail goes through consult.dates (British English, declined Latvian).
     app.jinja_env.filters["datetimeformat"] = datetime_text
     app.jinja_env.filters["dateformat"] = date_text
+    app.jinja_env.filters["timeformat"] = time_text
     # Templates translate through the cached catalog (jinja's newstyle gettext still escapes the values).
     app.jinja_env.install_gettext_callables(
         gettext=fast_gettext,

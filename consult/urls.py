@@ -5,11 +5,17 @@ canonical link or a sitemap entry must name the one public site.
 """
 from __future__ import annotations
 
+import os
+
 from flask import current_app, url_for
 
 
 def base_url() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
+    """CONSULT_BASE_URL; in development without it, 127.0.0.1 on the port `make run` serves on."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
 
 
 def public_url(endpoint: str, **values) -> str:

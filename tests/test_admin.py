@@ -352,7 +352,7 @@ def test_a_section_can_be_scheduled_and_the_overview_says_when(app, client, edit
                           "publish_date": "2099-05-04", "publish_time": "10:00"})
     assert response.status_code == 303
     overview = app.test_client().get("/en/consultations/test-consultation/").get_data(as_text=True)
-    assert "to be published May 4, 2099" in overview
+    assert "to be published 4 May 2099" in overview
     assert app.test_client().get("/en/consultations/test-consultation/sections/2/").status_code == 404
 
 
@@ -364,6 +364,21 @@ def test_section_numbers_are_unique(app, client, editor, site):
     response = form_post(client, f"/en/admin/consultations/{cid}/sections/new/",
                          {"number": "3", "title_lv": "Finansējums", "title_en": ""})
     assert response.status_code == 303 and response.headers["Location"].endswith("/sections/3/")
+
+
+def test_deleting_an_empty_section_asks_first(app, client, editor, site):
+    cid = site["consultation"]
+    form_post(client, f"/en/admin/consultations/{cid}/sections/new/", {"number": "3", "title_lv": "Finansējums"})
+    section = f"/en/admin/consultations/{cid}/sections/3/"
+    delete = section + "delete/"
+    html = client.get(section).get_data(as_text=True)
+    assert f'href="{delete}"' in html and f'action="{delete}"' not in html
+    question = client.get(delete).get_data(as_text=True)
+    assert "Finansējums" in question and f'<form method="post" action="{delete}"' in question
+    assert f'href="{section}"' in question  # Cancel
+    assert client.get(section).status_code == 200  # the question deleted nothing
+    assert form_post(client, delete, {}).status_code == 303
+    assert client.get(section).status_code == 404
 
 
 def test_editor_edits_a_paragraph_and_markdown_is_rendered_safely(app, client, editor, site):
@@ -397,8 +412,14 @@ def test_paragraph_numbers_stay_stable(app, client, editor, site):
     with app.app_context():
         section = db.session.query(Section).filter_by(consultation_id=cid, number=1).one()
         assert [p.number for p in section.paragraphs] == [1, 2]
-    form_post(client, f"/en/admin/consultations/{cid}/sections/1/paragraphs/2/delete/", {},
-              page_url=f"/en/admin/consultations/{cid}/sections/1/paragraphs/2/")
+    delete = f"/en/admin/consultations/{cid}/sections/1/paragraphs/2/delete/"
+    edit = client.get(f"/en/admin/consultations/{cid}/sections/1/paragraphs/2/").get_data(as_text=True)
+    assert f'href="{delete}"' in edit and f'action="{delete}"' not in edit  # asks first, no one-click form
+    question = client.get(delete).get_data(as_text=True)
+    assert "Otrais." in question and f'<form method="post" action="{delete}"' in question
+    with app.app_context():
+        assert [p.number for p in db.session.query(Paragraph).filter_by(section_id=section.id)] == [1, 2]
+    form_post(client, delete, {})
     with app.app_context():
         assert [p.number for p in db.session.query(Paragraph).filter_by(section_id=section.id)] == [1]
 

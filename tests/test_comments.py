@@ -247,8 +247,32 @@ def test_nobody_edits_or_withdraws_another_persons_comment(app, client, citizen,
     assert comments(app)[0][1] == "pending" and comments(app)[0][2] == "Mans komentārs."
 
 
-def test_withdraw_is_post_only(client, citizen):
-    assert client.get("/lv/comments/1/withdraw/").status_code == 405
+def test_withdrawing_asks_first_on_a_page_that_works_without_javascript(app, client, citizen):
+    post(client, body="Gribu to vēl pārdomāt.")
+    comment_id = comments(app)[0][0]
+    withdraw_url = f"/lv/comments/{comment_id}/withdraw/"
+    section_html = client.get(SECTION).get_data(as_text=True)
+    # The section page links to the question; no form there withdraws in one click.
+    assert f'href="{withdraw_url}"' in section_html
+    assert f'action="{withdraw_url}"' not in section_html
+    assert f'action="{withdraw_url}"' not in client.get(f"/lv/comments/{comment_id}/edit/").get_data(as_text=True)
+    page = client.get(withdraw_url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Gribu to vēl pārdomāt." in html
+    assert f'<form method="post" action="{withdraw_url}"' in html and f'href="{SECTION}#comment-{comment_id}"' in html
+    assert comments(app)[0][1] == "pending"  # looking at the question changes nothing
+    assert form_post(client, withdraw_url, {}).status_code == 303
+    assert comments(app)[0][1] == "withdrawn"
+    # Asking again about a comment that is no longer pending goes back to the section with a message.
+    again = client.get(withdraw_url)
+    assert again.status_code == 303 and again.headers["Location"].endswith(SECTION)
+
+
+def test_nobody_sees_the_withdraw_question_for_another_persons_comment(app, client, citizen, make_user, login):
+    post(client, body="Mans komentārs.")
+    other = app.test_client()
+    login(other, make_user())
+    assert other.get(f"/lv/comments/{comments(app)[0][0]}/withdraw/").status_code == 404
 
 
 def test_counts_per_section_and_paragraph_use_latvian_plural_forms(app, client, demo, make_user, login):

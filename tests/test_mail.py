@@ -7,7 +7,7 @@ import pytest
 
 from consult.models import OutboxMessage
 
-from .conftest import form_post, outbox_messages
+from .conftest import csrf_token_from, form_post, outbox_messages
 
 
 def _queued(app):
@@ -30,10 +30,11 @@ def mail_settings(app):
     app.config.update(saved)
 
 
-def _register(client, email):
-    return form_post(client, "/en/account/register/", {
+def _register(client, email, base_url="http://localhost"):
+    html = client.get("/en/account/register/", base_url=base_url).get_data(as_text=True)
+    return client.post("/en/account/register/", base_url=base_url, data={
         "display_name": "Kārlis", "email": email, "password": "ziemeļu vējš pūš stipri", "respondent_type": "citizen",
-        "consent": "y", "website": ""})
+        "consent": "y", "website": "", "csrf_token": csrf_token_from(html)})
 
 
 def test_message_is_queued_and_delivered_after_the_commit(app, client):
@@ -177,3 +178,58 @@ def test_without_mail_from_the_default_sender_is_used(monkeypatch, tmp_path):
     from consult.config import load_config
     monkeypatch.delenv("CONSULT_MAIL_FROM", raising=False)
     assert load_config(tmp_path)["MAIL_FROM"] is None
+
+
+# --- Links in e-mails ---------------------------------------------------------------------------
+
+def _confirmation_link(app) -> str:
+    import re
+    [message] = outbox_messages(app)
+    match = re.search(r"https?://\S+/account/confirm/\S+", message.get_content())
+    assert match, message.get_content()
+    return match.group(0)
+
+
+@pytest.fixture
+def base_url_setting(app):
+    saved = app.config.get("BASE_URL")
+    yield app.config
+    app.config["BASE_URL"] = saved
+
+
+def test_without_a_base_url_mail_links_follow_the_address_the_site_is_served_on(app, base_url_setting):
+    base_url_setting["BASE_URL"] = None  # development, CONSULT_BASE_URL unset
+    # as `PORT=5611 make run` serves
+    assert _register(app.test_client(), "port@example.test", "http://127.0.0.1:5611").status_code == 303
+    link = _confirmation_link(app)
+    assert link.startswith("http://127.0.0.1:5611/en/account/confirm/"), link
+
+
+def test_a_configured_base_url_wins_over_the_request_address(app, base_url_setting):
+    base_url_setting["BASE_URL"] = "https://konsultacijas.example.lv/"
+    assert _register(app.test_client(), "configured@example.test", "http://127.0.0.1:5611").status_code == 303
+    assert _confirmation_link(app).startswith("https://konsultacijas.example.lv/en/account/confirm/")
+
+
+def test_outside_a_request_links_use_the_port_make_run_serves_on(app, base_url_setting, monkeypatch):
+    from consult.services.mail import site_address
+    base_url_setting["BASE_URL"] = None
+    monkeypatch.setenv("PORT", "5611")
+    with app.app_context():
+        assert site_address() == "http://127.0.0.1:5611"
+    monkeypatch.delenv("PORT")
+    with app.app_context():
+        assert site_address() == "http://127.0.0.1:5000"
+
+
+def test_development_starts_without_a_base_url_and_production_requires_it(monkeypatch, tmp_path):
+    from consult.config import load_config
+    monkeypatch.delenv("CONSULT_BASE_URL", raising=False)
+    monkeypatch.delenv("CONSULT_ENV", raising=False)
+    assert load_config(str(tmp_path))["BASE_URL"] is None
+    monkeypatch.setenv("CONSULT_ENV", "production")
+    monkeypatch.setenv("CONSULT_SECRET_KEY", "s" * 40)
+    with pytest.raises(RuntimeError, match="CONSULT_BASE_URL"):
+        load_config(str(tmp_path))
+    monkeypatch.setenv("CONSULT_BASE_URL", "https://konsultacijas.example.lv")
+    assert load_config(str(tmp_path))["BASE_URL"] == "https://konsultacijas.example.lv"

@@ -168,7 +168,41 @@ def test_admin_may_moderate(app, setup, make_user, login):
 
 
 def test_moderation_post_routes_refuse_get(client, setup):
-    for path in (f"/lv/moderation/comments/{setup['comment']}/approve/",
-                 f"/lv/moderation/users/{setup['author']}/suspend/"):
-        assert client.get(path).status_code == 405
+    assert client.get(f"/lv/moderation/comments/{setup['comment']}/approve/").status_code == 405
+
+
+def test_suspending_an_author_asks_first_and_cancel_changes_nothing(app, client, setup):
+    suspend_url = f"/lv/moderation/users/{setup['author']}/suspend/"
+    queue = client.get("/lv/moderation/?show=pending").get_data(as_text=True)
+    # Beside Approve there is only a link to the question, not a one-click form.
+    assert f'action="{suspend_url}"' not in queue
+    assert f'href="{suspend_url}?back=' in queue
+    page = client.get(suspend_url + "?back=/lv/moderation/?show%3Dpending")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Jānis Ozols" in html
+    assert f'<form method="post" action="{suspend_url}"' in html
+    assert 'href="/lv/moderation/?show=pending"' in html  # Cancel goes back to the same queue
+    from consult.extensions import db
+    with app.app_context():
+        assert db.session.get(User, setup["author"]).suspended_at is None
+    assert _events(app) == []
+    token = csrf_token_from(html)
+    done = client.post(suspend_url, data={"csrf_token": token, "back": "/lv/moderation/?show=pending"})
+    assert done.status_code == 303 and done.headers["Location"].endswith("/lv/moderation/?show=pending")
+    with app.app_context():
+        assert db.session.get(User, setup["author"]).suspended_at is not None
+
+
+def test_the_suspend_question_is_for_moderators_only(app, setup, make_user, login):
+    other = app.test_client()
+    login(other, make_user(role="workgroup"))
+    assert other.get(f"/lv/moderation/users/{setup['author']}/suspend/").status_code == 403
+
+
+def test_the_suspend_question_keeps_cancel_inside_the_queue(client, setup):
+    html = client.get(f"/lv/moderation/users/{setup['author']}/suspend/?back=https://evil.example/").get_data(
+        as_text=True)
+    main = html[html.index("<main"):]
+    assert "evil.example" not in main
+    assert 'name="back" value="/lv/moderation/"' in main and 'href="/lv/moderation/">' in main
     assert POST_URL

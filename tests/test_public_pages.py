@@ -154,7 +154,34 @@ def test_dates_follow_the_page_language(client, demo):
     lv = client.get("/lv/news/meeting-with-municipalities-2013/").get_data(as_text=True)
     en = client.get("/en/news/meeting-with-municipalities-2013/").get_data(as_text=True)
     assert "2013. gada 26. aprīlis" in lv
-    assert "April 26, 2013" in en
+    assert "26 April 2013" in en and "April 26, 2013" not in en
+
+
+def _closes_at(app, slug):
+    from consult.extensions import db
+    from consult.models import Consultation
+    with app.app_context():
+        return db.session.query(Consultation).filter_by(slug=slug).one().closes_at
+
+
+def test_latvian_deadlines_are_in_the_dative_after_lidz(app, client, demo):
+    from consult.dates import LV_MONTHS
+    closes = _closes_at(app, demo)
+    with app.test_request_context("/lv/"):
+        from flask_babel import to_user_timezone
+        local = to_user_timezone(closes)
+    deadline = f"līdz {local.year}. gada {local.day}. {LV_MONTHS['dative'][local.month - 1]}"
+    home = client.get("/lv/").get_data(as_text=True)
+    overview = client.get(f"/lv/consultations/{demo}/").get_data(as_text=True)
+    assert f"komentēt var {deadline}" in home
+    assert f"komentārus var iesniegt {deadline}" in overview
+    for html in (home, overview):
+        assert "līdz:" not in html
+    listing = client.get("/lv/consultations/").get_data(as_text=True)
+    assert re.search(r"Komentēt var no \d{4}\. gada \d+\. [a-zāēīūļņ]+a līdz \d{4}\. gada \d+\. [a-zāēīūļņ]+im?",
+                     listing) or f"{deadline}" in listing
+    english = client.get(f"/en/consultations/{demo}/").get_data(as_text=True)
+    assert re.search(r"open for comments until \d{1,2} [A-Z][a-z]+ \d{4}\.", english)
 
 
 def test_healthz_answers_ok(client):

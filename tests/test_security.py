@@ -13,6 +13,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
     from consult.config import load_config
     monkeypatch.setenv("CONSULT_ENV", "production")
     monkeypatch.delenv("CONSULT_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CONSULT_BASE_URL", "https://konsultacijas.example.lv")
     with pytest.raises(RuntimeError, match="CONSULT_SECRET_KEY"):
         load_config(str(tmp_path))
     monkeypatch.setenv("CONSULT_SECRET_KEY", "s" * 40)
@@ -25,6 +26,7 @@ def test_production_sends_hsts(monkeypatch, tmp_path, app):
     from consult import create_app
     monkeypatch.setenv("CONSULT_ENV", "production")
     monkeypatch.setenv("CONSULT_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("CONSULT_BASE_URL", "https://konsultacijas.example.lv")
     monkeypatch.setenv("CONSULT_INSTANCE_DIR", str(tmp_path))
     production = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     response = production.test_client().get("/healthz")
@@ -75,7 +77,7 @@ def test_no_inline_script_or_style_in_templates():
 
 
 def test_state_changes_refuse_get(client):
-    for path in ("/lv/account/logout/", "/lv/comments/1/withdraw/", "/lv/moderation/comments/1/approve/"):
+    for path in ("/lv/account/logout/", "/lv/moderation/comments/1/approve/"):
         assert client.get(path).status_code == 405
 
 

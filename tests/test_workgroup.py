@@ -107,6 +107,7 @@ def _workgroup_urls(app, response_id=1, slug=DEMO):
         ("POST", f"/lv/workgroup/{slug}/responses/new/?items=c1"),
         ("GET", f"/lv/workgroup/{slug}/responses/{response_id}/"),
         ("POST", f"/lv/workgroup/{slug}/responses/{response_id}/"),
+        ("GET", f"/lv/workgroup/{slug}/responses/{response_id}/delete/"),
         ("POST", f"/lv/workgroup/{slug}/responses/{response_id}/delete/"),
         ("GET", f"/lv/workgroup/{slug}/publish/"), ("POST", f"/lv/workgroup/{slug}/publish/"),
         ("GET", f"/lv/workgroup/{slug}/campaigns/1/"),
@@ -169,6 +170,7 @@ def test_only_admins_manage_working_groups(app, demo, make_user, login, role):
     for method, url in (("GET", "/lv/admin/workgroups/"), ("GET", f"/lv/admin/workgroups/{cid}/"),
                         ("POST", f"/lv/admin/workgroups/{cid}/"),
                         ("POST", f"/lv/admin/workgroups/{cid}/members/{member_id}/"),
+                        ("GET", f"/lv/admin/workgroups/{cid}/members/{member_id}/remove/"),
                         ("POST", f"/lv/admin/workgroups/{cid}/members/{member_id}/remove/")):
         data = {"csrf_token": token, "email": "x@example.test"} if method == "POST" and token else None
         response = client.open(url, method=method, data=data)
@@ -223,7 +225,14 @@ def test_an_admin_adds_a_member_with_subgroups_and_removes_them(app, demo, make_
     assert response.status_code == 303
     with app.app_context():
         assert sorted(g.id for g in db.session.get(WorkgroupMember, member_id).subgroups) == [sub_ids[0], sub_ids[2]]
-    response = form_post(client, f"{url}members/{member_id}/remove/", {}, page_url=url)
+    remove = f"{url}members/{member_id}/remove/"
+    assert f'action="{remove}"' not in html and f'href="{remove}"' in html  # asks first, no one-click form
+    question = client.get(remove).get_data(as_text=True)
+    assert "Anna Bērziņa" in question and f'<form method="post" action="{remove}"' in question
+    assert f'href="{url}"' in question  # Cancel
+    with app.app_context():
+        assert db.session.get(WorkgroupMember, member_id) is not None
+    response = form_post(client, remove, {})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(WorkgroupMember, member_id) is None
@@ -547,7 +556,14 @@ def test_deleting_a_response_leaves_its_proposals_unanswered(app, member_client,
     with app.app_context():
         response_id = db.session.query(Response).one().id
     url = f"{TABLE}responses/{response_id}/"
-    response = form_post(member_client, url + "delete/", {}, page_url=url)
+    edit = member_client.get(url).get_data(as_text=True)
+    assert f'action="{url}delete/"' not in edit and f'href="{url}delete/?back=' in edit  # asks first
+    question = member_client.get(url + "delete/").get_data(as_text=True)
+    assert "1 priekšlikumam vairs nebūs atbildes" in question
+    assert f'<form method="post" action="{url}delete/"' in question
+    with app.app_context():
+        assert db.session.query(Response).count() == 1  # looking at the question changes nothing
+    response = form_post(member_client, url + "delete/", {})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.query(Response).count() == 0

@@ -127,11 +127,19 @@ def publish_section(consultation_id: int, number: int):
     return redirect(url_for("admin.section", consultation_id=item.id, number=found.number), code=303)
 
 
-@bp.post("/consultations/<int:consultation_id>/sections/<int:number>/delete/")
+@bp.route("/consultations/<int:consultation_id>/sections/<int:number>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_section(consultation_id: int, number: int):
+    """GET asks first; the POST deletes (only a section without text and comments)."""
     item = consultation_or_404(consultation_id)
     found = _section_or_404(item, number)
+    if request.method == "GET":
+        return confirm_delete(
+            found, "title", _("Delete section %(number)d", number=found.number), _("Delete the section"),
+            [_("The section is removed for good. Only a section without text and without comments can be deleted.")],
+            action=url_for("admin.delete_section", consultation_id=item.id, number=found.number),
+            cancel=url_for("admin.section", consultation_id=item.id, number=found.number),
+            middle=(_("Sections"), url_for("admin.sections", consultation_id=item.id)), consultation=item)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -203,16 +211,17 @@ def paragraph(consultation_id: int, number: int, paragraph_number: int):
     siblings = authoring.paragraphs(found, draft)
     can_delete = bool(siblings) and siblings[-1].id == target.id
     return render_template("admin/paragraph_form.html", consultation=item, section=found, version=draft,
-                           paragraph=target, form=form, can_delete=can_delete,
-                           button_form=EmptyForm(formdata=None)), status
+                           paragraph=target, form=form, can_delete=can_delete), status
 
 
-@bp.post("/consultations/<int:consultation_id>/sections/<int:number>/paragraphs/<int:paragraph_number>/delete/")
+@bp.route("/consultations/<int:consultation_id>/sections/<int:number>/paragraphs/<int:paragraph_number>/delete/",
+          methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_paragraph(consultation_id: int, number: int, paragraph_number: int):
+    """GET asks first, showing the paragraph's text; the POST deletes it (only the last one)."""
     item = consultation_or_404(consultation_id)
     found = _section_or_404(item, number)
-    if not EmptyForm().validate_on_submit():
+    if request.method == "POST" and not EmptyForm().validate_on_submit():
         abort(400)
     draft = _draft_or_redirect(item)
     if draft is None:
@@ -220,6 +229,17 @@ def delete_paragraph(consultation_id: int, number: int, paragraph_number: int):
     target = authoring.paragraph(found, draft, paragraph_number)
     if target is None:
         abort(404)
+    if request.method == "GET":
+        label = f"{found.number}.{paragraph_number}"
+        return confirm_delete(
+            target, "text", _("Delete paragraph %(label)s", label=label), _("Delete the paragraph"),
+            [_("The paragraph is removed from the draft version for good.")],
+            action=url_for("admin.delete_paragraph", consultation_id=item.id, number=found.number,
+                           paragraph_number=paragraph_number),
+            cancel=url_for("admin.paragraph", consultation_id=item.id, number=found.number,
+                           paragraph_number=paragraph_number),
+            middle=(_("Section %(number)d", number=found.number),
+                    url_for("admin.section", consultation_id=item.id, number=found.number)), consultation=item)
     try:
         authoring.delete_last_paragraph(target)
     except authoring.AuthoringRefused as refused:

@@ -148,10 +148,25 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-@bp.post("/users/<int:user_id>/suspend/")
+def _back_target() -> str:
+    """Where Cancel and the decision lead: the queue page the moderator came from."""
+    target = request.values.get("back", "")
+    return target if target.startswith(url_for("moderation.queue")) else url_for("moderation.queue")
+
+
+@bp.route("/users/<int:user_id>/suspend/", methods=["GET", "POST"])
 @require_role(Role.MODERATOR)
 def suspend(user_id: int):
+    """GET asks first (what suspending means, Confirm or Cancel); the POST suspends."""
     user = _user_or_404(user_id)
+    if request.method == "GET":
+        return render_template(
+            "confirm.html", form=EmptyForm(), heading=_("Suspend this author?"),
+            explanation=[_("%(name)s will be signed out everywhere and can no longer sign in, comment or vote. "
+                           "Their comments stay as they are. You can reinstate the account later.",
+                           name=user.display_name or _("The author"))],
+            button=_("Suspend the author"), action=url_for(".suspend", user_id=user.id),
+            hidden={"back": _back_target()}, cancel=_back_target())
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

@@ -107,14 +107,25 @@ def edit_comment(comment_id: int):
             flash(_("Your comment has been changed."), "success")
             return redirect(_back_to(comment) + f"#comment-{comment.id}", code=303)
     status = 400 if form.errors else 200
-    return render_template("participation/edit.html", form=form, comment=comment,
-                           withdraw_form=EmptyForm()), status
+    return render_template("participation/edit.html", form=form, comment=comment), status
 
 
-@bp.post("/comments/<int:comment_id>/withdraw/")
+@bp.route("/comments/<int:comment_id>/withdraw/", methods=["GET", "POST"])
 @require_login
 def withdraw_comment(comment_id: int):
+    """GET asks first (what withdrawing means, Confirm or Cancel); the POST withdraws."""
     comment = _own_or_404(comment_id)
+    if request.method == "GET":
+        if comment.status != Status.PENDING:
+            flash(REFUSALS["not_pending"], "error")
+            return redirect(_back_to(comment), code=303)
+        return render_template(
+            "confirm.html", form=EmptyForm(), heading=_("Withdraw your comment?"), quote=comment.body,
+            quote_lang=comment.language, button=_("Withdraw the comment"),
+            explanation=[_("The comment will not be published and you can no longer change it. "
+                           "It stays in the record of the consultation as withdrawn.")],
+            action=url_for(".withdraw_comment", comment_id=comment.id),
+            cancel=_back_to(comment) + f"#comment-{comment.id}")
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

@@ -27,7 +27,7 @@ from ..extensions import db
 from ..forms import normalise_name
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Comment, Follow, LinkedIdentity, Report, RespondentType, Role, User
-from .mail import send_email
+from .mail import send_email, site_address
 
 CONFIRM_SALT = "confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -150,7 +150,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def _link(lang: str, path: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = site_address()
     return f"{base}/{lang}/account/{path}"
 
 

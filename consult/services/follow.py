@@ -27,7 +27,7 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import (
     Consultation, ConsultationEvent, ConsultationStatus, EventKind, Follow, Section, User, Version,
 )
-from .mail import header_fits, send_email
+from .mail import header_fits, send_email, site_address
 
 CONFIRM_SALT = "follow-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -46,7 +46,7 @@ class FollowRefused(Exception):
 
 def link(endpoint: str, **values) -> str:
     """An absolute link for an e-mail (no request needed: the CLI sends them too)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = site_address()
     return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 

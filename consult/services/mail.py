@@ -23,7 +23,7 @@ from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import force_locale
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
@@ -35,6 +35,21 @@ from ..models import OutboxMessage
 log = logging.getLogger("consult.mail")
 SENDER = "consult <no-reply@consult.invalid>"
 MAX_ATTEMPTS = 8
+
+
+def site_address() -> str:
+    """The site's address for links in e-mails, without a trailing slash.
+
+    CONSULT_BASE_URL when set (production requires it). In development without it,
+    the address this request came to, so `PORT=5611 make run` mails links to port
+    5611; outside a request (the CLI), 127.0.0.1 on $PORT, as `make run` serves.
+    """
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
 
 
 class DeliveryFailed(Exception):
@@ -95,7 +110,7 @@ def send_email(to: str, template: str, lang: str, commit: bool = True, headers: 
     for name, value in pairs:
         if not header_fits(name, value):
             raise ValueError(f"header field {name!r} cannot be sent as given")
-    subject, body = render_message(template, lang, base_url=current_app.config["BASE_URL"].rstrip("/"), **context)
+    subject, body = render_message(template, lang, base_url=site_address(), **context)
     message = OutboxMessage(recipient=to, subject=subject[:300], body=body, language=lang,
                             headers=json.dumps(pairs) if pairs else None)
     db.session.add(message)

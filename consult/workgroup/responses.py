@@ -66,7 +66,7 @@ def _prepare(consultation, form: ResponseForm, chosen: list[str], response=None)
     previous = [item.response for item in chosen_items if item.response is not None
                 and (response is None or item.response.id != response.id)]
     return {"consultation": consultation, "form": form, "items": chosen_items, "similar": similar_items,
-            "response": response, "previous": previous, "back": _back(consultation), "delete_form": EmptyForm()}
+            "response": response, "previous": previous, "back": _back(consultation)}
 
 
 def _nothing_chosen(consultation):
@@ -143,11 +143,25 @@ def edit_response(consultation, member, response_id: int):
     return _respond(consultation, form, chosen, response, linked)
 
 
-@bp.post("/<slug>/responses/<int:response_id>/delete/")
+@bp.route("/<slug>/responses/<int:response_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.WORKGROUP)
 @member_view
 def delete_response(consultation, member, response_id: int):
+    """GET asks first (which proposals lose their answer, Confirm or Cancel); the POST deletes."""
     response = _response_or_404(consultation, response_id)
+    if request.method == "GET":
+        count = len(responses.refs_of(response))
+        return render_template(
+            "confirm.html", form=EmptyForm(), heading=_("Delete this response?"), quote=response.justification_lv,
+            quote_lang="lv", button=_("Delete the response"),
+            explanation=[ngettext("%(num)d proposal will no longer be answered and goes back to the table "
+                                  "as unanswered.",
+                                  "%(num)d proposals will no longer be answered and go back to the table "
+                                  "as unanswered.", count)],
+            action=url_for(".delete_response", slug=consultation.slug, response_id=response.id),
+            hidden={"back": _back(consultation)},
+            cancel=url_for(".edit_response", slug=consultation.slug, response_id=response.id,
+                           back=_back(consultation)))
     if not EmptyForm().validate_on_submit():
         abort(400)
     count = responses.detach(consultation, responses.refs_of(response))
