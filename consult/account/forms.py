@@ -75,6 +75,21 @@ def _code_field():
                        render_kw={"inputmode": "numeric", "spellcheck": "false"})
 
 
+def code_or_recovery_format(_form, field) -> None:
+    value = field.data or ""
+    if not accounts.is_code_format(value) and not accounts.is_recovery_code_format(value):
+        raise StopValidation(gettext("Enter the %(num)d digits of the code, or the %(recovery)d digits of a "
+                                     "recovery code.", num=accounts.TOTP_DIGITS, recovery=accounts.RECOVERY_DIGITS))
+
+
+def _code_or_recovery_field():
+    """A code from the app, or one of the recovery codes when the app is not at hand."""
+    return StringField(_l("Code from your authentication app or a recovery code"), filters=[accounts.normalise_code],
+                       validators=[DataRequired(_l("Enter the code from your authentication app.")),
+                                   code_or_recovery_format],
+                       render_kw={"inputmode": "numeric", "spellcheck": "false"})
+
+
 def _email_field(label=None):
     return EmailField(label or _l("E-mail address"), filters=[_email_filter], validators=[
         DataRequired(_l("Enter your e-mail address.")), no_nul, valid_email])
@@ -133,7 +148,7 @@ class ChangeEmailForm(BaseForm):
 
 
 class SignInCodeForm(BaseForm):
-    code = _code_field()
+    code = _code_or_recovery_field()
 
 
 class EnableTwoStepForm(BaseForm):
@@ -142,7 +157,12 @@ class EnableTwoStepForm(BaseForm):
 
 class DisableTwoStepForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password."))])
-    code = _code_field()
+    code = _code_or_recovery_field()
+
+
+class RecoveryCodesForm(BaseForm):
+    """Making a new set of recovery codes needs the password: a session left open must not be enough."""
+    password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password."))])
 
 
 class DeleteAccountForm(BaseForm):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..auth import require_login
@@ -17,7 +18,7 @@ from ..services.accounts import AccountError
 from ..textsize import safe_next
 from . import bp, oidc
 from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangeEmailForm, ChangePasswordForm,
-                    DeleteAccountForm, DisableTwoStepForm, EnableTwoStepForm, LoginForm, RegisterForm,
+                    DeleteAccountForm, DisableTwoStepForm, EnableTwoStepForm, LoginForm, RecoveryCodesForm, RegisterForm,
                     ResetPasswordForm, ResetRequestForm, SignInCodeForm, code_message, password_message)
 
 # Between a right password and a right code the session holds only this: who, their session
@@ -170,13 +171,18 @@ def login_code():
     form = SignInCodeForm()
     if form.validate_on_submit():
         try:
-            accounts.check_sign_in_code(user, form.code.data)
+            used_recovery = accounts.check_sign_in_code(user, form.code.data)
         except AccountError as error:
             form.code.errors.append(code_message(error.code))
         else:
             session.clear()  # the half-done state goes; the session changes again
             login_user(user)
             flash(_("You are signed in."), "success")
+            if used_recovery:
+                left = accounts.recovery_codes_left(user)
+                flash(ngettext("You used a recovery code; it will not work again. %(num)d recovery code is left.",
+                               "You used a recovery code; it will not work again. %(num)d recovery codes are left.",
+                               left), "success")
             return redirect(safe_next(next_url, url_for(".activity")), code=303)
     form.code.data = ""  # a refused code is of no use again: the field starts empty
     return render_template("account/login_code.html", form=form)
@@ -313,18 +319,20 @@ def _two_step_user():
     return user
 
 
-def _two_step_page(user, status=200, enable_form=None, disable_form=None):
+def _two_step_page(user, status=200, enable_form=None, disable_form=None, recovery_form=None):
     required = user.is_staff and settings.two_step_required()
     context = {"user": user, "required": required}
     if user.has_two_step:
         context["disable_form"] = disable_form or DisableTwoStepForm(formdata=None)
+        context["recovery_form"] = recovery_form or RecoveryCodesForm(formdata=None, prefix="recovery")
+        context["recovery_left"] = accounts.recovery_codes_left(user)
     elif user.totp_secret:
         uri = accounts.two_step_uri(user)
         context.update(enable_form=enable_form or EnableTwoStepForm(formdata=None), uri=uri,
                        qr=accounts.two_step_qr(uri), secret=accounts.grouped_secret(user.totp_secret))
     else:
         context["start_form"] = ButtonForm(formdata=None)
-    context["form"] = enable_form or disable_form  # the form being answered, for the page title and summary
+    context["form"] = enable_form or disable_form or recovery_form  # the form being answered, for the page title and summary
     return render_template("account/two_step.html", **context), status
 
 
@@ -355,16 +363,43 @@ def two_step_enable():
         return _see_other(".two_step")
     if form.validate_on_submit():
         try:
-            accounts.enable_two_step(user, form.code.data)
+            codes = accounts.enable_two_step(user, form.code.data)
         except AccountError as error:
             form.code.errors.append(code_message(error.code))
         else:
             login_user(user)  # the session token changed: this session continues, all others end
             flash(_("Two-step verification is on. From now on you will enter a code from your authentication app "
                     "when you sign in. You have been signed out everywhere else."), "success")
-            return _see_other(".two_step")
+            return _recovery_codes_page(codes)
     form.code.data = ""
     return _two_step_page(user, enable_form=form)
+
+
+def _recovery_codes_page(codes: list[str]):
+    """The recovery codes, shown this once (only their hashes are kept), in the answer to the POST."""
+    response = make_response(render_template("account/recovery_codes.html", codes=codes))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/two-step/recovery-codes/")
+@require_login
+@limiter.limit("5 per minute", key_func=_user_key)
+@limiter.limit("30 per hour", key_func=_user_key)
+def recovery_codes():
+    user = _two_step_user()
+    form = RecoveryCodesForm(prefix="recovery")
+    if not user.has_two_step:
+        return _see_other(".two_step")
+    if form.validate_on_submit():
+        try:
+            codes = accounts.regenerate_recovery_codes(user, form.password.data)
+        except AccountError:
+            form.password.errors.append(str(WRONG_PASSWORD))
+        else:
+            flash(_("You have new recovery codes. The old ones no longer work."), "success")
+            return _recovery_codes_page(codes)
+    return _two_step_page(user, recovery_form=form)
 
 
 @bp.post("/two-step/disable/")

@@ -1,7 +1,7 @@
 """The content model (SPEC §2). Import every model here so Alembic sees them all."""
 from .consultation import Consultation, ConsultationStatus, Paragraph, Section, Subgroup, Version
 from .content import Document, FaqItem, NewsItem
-from .user import RespondentType, Role, User
+from .user import RecoveryCode, RespondentType, Role, User
 from .comment import Comment, Reason, Report, Stance, Status
 from .audit import ModerationEvent
 from .poll import Poll, PollOption, PollResults, PollVoters, Vote
@@ -15,7 +15,7 @@ from .identity import LinkedIdentity
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
-    "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType",
+    "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType", "RecoveryCode",
     "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position", "PositionSignature",
     "Decision", "Response", "Tag", "WorkgroupMember",

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
@@ -93,3 +93,18 @@ class User(UserMixin, db.Model):
 
     def end_other_sessions(self) -> None:
         self.session_token = new_session_token()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app, stored only as its SHA-256 hash.
+
+    Each is a random 20-digit number (66 bits), so a fast hash is safe to keep; a used one stays,
+    marked, until the set is replaced.
+    """
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

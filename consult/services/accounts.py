@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets
 import time
 import unicodedata
 from functools import lru_cache
@@ -17,7 +18,7 @@ import pyotp
 import segno
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -26,7 +27,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..forms import normalise_name
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from ..models import Comment, Follow, LinkedIdentity, Report, RespondentType, Role, User
+from ..models import Comment, Follow, LinkedIdentity, RecoveryCode, Report, RespondentType, Role, User
 from .mail import send_email, site_address
 
 CONFIRM_SALT = "confirm-email"
@@ -42,6 +43,9 @@ TOTP_INTERVAL = 30
 # Codes from one step before or after now are accepted too: phone clocks drift, and people type slowly.
 TOTP_WINDOW = 1
 TOTP_ISSUER = "Public consultations"
+# Recovery codes: each a random 20-digit number, used once instead of a code from the app.
+RECOVERY_CODES = 10
+RECOVERY_DIGITS = 20
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -282,14 +286,15 @@ def user_for_staff_link(user_id, session_token) -> User | None:
     return user
 
 
-def check_sign_in_code(user: User, code: str) -> None:
-    """Finishes a two-step sign-in: records it when the code is right.
+def check_sign_in_code(user: User, code: str) -> bool:
+    """Finishes a two-step sign-in: records it when the code (or an unused recovery code) is right.
 
-    Raises AccountError("bad_code") or AccountError("used_code").
+    Returns True when a recovery code was used. Raises AccountError("bad_code") or AccountError("used_code").
     """
-    _accept_code(user, code)
+    used_recovery = _accept_code(user, code, recovery=True)
     user.last_login_at = utcnow()
     db.session.commit()
+    return used_recovery
 
 
 def end_all_sessions(user: User) -> None:
@@ -402,14 +407,69 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def _accept_code(user: User, code: str) -> None:
+def is_recovery_code_format(value: str) -> bool:
+    return len(value) == RECOVERY_DIGITS and value.isascii() and value.isdigit()
+
+
+def _recovery_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Replaces the user's recovery codes with a new set; returns them as shown once (groups of four).
+
+    Joins the caller's transaction.
+    """
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = ["".join(secrets.choice("0123456789") for _ in range(RECOVERY_DIGITS)) for _ in range(RECOVERY_CODES)]
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(code)) for code in codes)
+    return [" ".join(code[i:i + 4] for i in range(0, RECOVERY_DIGITS, 4)) for code in codes]
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.scalar(select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
+
+
+def regenerate_recovery_codes(user: User, password: str) -> list[str]:
+    """A new set of recovery codes (the old ones stop working); needs the password.
+
+    Raises AccountError("not_on") or AccountError("wrong_password").
+    """
+    if not user.has_two_step:
+        raise AccountError("not_on")
+    if not check_password(user, password):
+        raise AccountError("wrong_password")
+    codes = _new_recovery_codes(user)
+    db.session.commit()
+    security_log.info("recovery codes replaced: user=%s", user.id)
+    return codes
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
+    """Marks an unused recovery code of this user as used; a conditional UPDATE, so it works once."""
+    used = db.session.execute(
+        update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _recovery_hash(code),
+                                   RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    return bool(used)
+
+
+def _accept_code(user: User, code: str, recovery: bool = False) -> bool:
     """Accepts a code once: its time step must be newer than the last one accepted.
 
     The step is stored with a conditional UPDATE, so two requests racing with the same
-    code cannot both succeed. Joins the caller's transaction (the caller commits).
+    code cannot both succeed. With `recovery`, an unused recovery code is accepted instead
+    (and then True is returned). Joins the caller's transaction (the caller commits).
     Raises AccountError("bad_code") or AccountError("used_code").
     """
     code = normalise_code(code)
+    if recovery and user.has_two_step and is_recovery_code_format(code):
+        if not _use_recovery_code(user, code):
+            db.session.rollback()
+            raise AccountError("bad_code")
+        security_log.info("recovery code used: user=%s", user.id)
+        return True
     if not user.totp_secret or not is_code_format(code):
         raise AccountError("bad_code")
     step = _matching_step(user.totp_secret, code)
@@ -423,6 +483,7 @@ def _accept_code(user: User, code: str) -> None:
         db.session.rollback()
         raise AccountError("used_code")
     user.totp_last_step = step
+    return False
 
 
 def start_two_step(user: User) -> None:
@@ -454,8 +515,9 @@ def grouped_secret(secret: str) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
-def enable_two_step(user: User, code: str) -> None:
-    """Turns two-step verification on once a code from the new secret is right.
+def enable_two_step(user: User, code: str) -> list[str]:
+    """Turns two-step verification on once a code from the new secret is right; returns the new
+    recovery codes, to be shown once.
 
     Ends the user's other sessions and tells them by mail.
     Raises AccountError: "already_on", "not_started", "bad_code" or "used_code".
@@ -467,9 +529,11 @@ def enable_two_step(user: User, code: str) -> None:
     _accept_code(user, code)
     user.totp_enabled_at = utcnow()
     user.end_other_sessions()
+    codes = _new_recovery_codes(user)
     _notify_two_step(user, enabled=True)
     db.session.commit()
     security_log.info("two-step verification on: user=%s", user.id)
+    return codes
 
 
 def disable_two_step(user: User, password: str, code: str, required: bool = False) -> None:
@@ -485,7 +549,7 @@ def disable_two_step(user: User, password: str, code: str, required: bool = Fals
         raise AccountError("required")
     if not check_password(user, password):
         raise AccountError("wrong_password")
-    _accept_code(user, code)
+    _accept_code(user, code, recovery=True)
     _clear_two_step(user)
     _notify_two_step(user, enabled=False)
     db.session.commit()
@@ -496,6 +560,7 @@ def _clear_two_step(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.end_other_sessions()
 
 
@@ -707,6 +772,7 @@ def delete_account(user: User, password: str) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.end_other_sessions()
     db.session.execute(delete(LinkedIdentity).where(LinkedIdentity.user_id == user.id))
     db.session.execute(update(Comment).where(Comment.author_id == user.id).values(show_name=False))

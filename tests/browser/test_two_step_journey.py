@@ -48,6 +48,8 @@ def test_staff_member_turns_on_two_step_and_signs_in_with_a_code(page, live_serv
     page.fill("#code", totp.now())
     page.locator("form[action$='/two-step/enable/'] button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.locator(f"main a[href='/{lang}/account/two-step/']").click()
     expect(page.locator("form[action$='/two-step/disable/']")).to_be_visible()
     check_accessibility(page)
 

@@ -1,4 +1,4 @@
-"""organisations an administrator declined, with the reason
+"""organisations an administrator declined, with the reason; two-step recovery codes
 
 Revision ID: 87eb087ecbd9
 Revises: 5b1e7c2a9d40
@@ -54,9 +54,24 @@ def upgrade():
             batch_op.add_column(sa.Column('decline_reason', sa.Text(), nullable=True))
             batch_op.create_foreign_key(batch_op.f('fk_organisations_declined_by_id_users'), 'users',
                                         ['declined_by_id'], ['id'])
+    # One-time recovery codes for two-step verification, kept only as hashes.
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+    op.drop_table('recovery_codes')
     with _sqlite_foreign_keys_off():
         with op.batch_alter_table('organisations', schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f('fk_organisations_declined_by_id_users'), type_='foreignkey')
