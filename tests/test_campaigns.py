@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -104,17 +103,15 @@ def _random_text(rng: random.Random, vocabulary: list[str]) -> str:
     return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(12, 40)))
 
 
-def test_it_stays_fast_on_fifty_thousand_texts():
+def test_a_campaign_is_found_among_thousands_of_unrelated_texts():
+    # Speed is measured by `make bench` (bench/campaigns.py), not here.
     rng = random.Random(5)
     vocabulary = [f"vārds{i}ā" for i in range(5000)]
-    items = [(i, i % 7, _random_text(rng, vocabulary)) for i in range(50_000)]
+    items = [(i, i % 7, _random_text(rng, vocabulary)) for i in range(5_000)]
     for i in range(300):   # a campaign with small changes
         items.append((200_000 + i, 3, CAMPAIGN if i % 2 else CAMPAIGN.upper() + " Paldies"))
-    started = time.perf_counter()
     found = find_campaigns(items)
-    elapsed = time.perf_counter() - started
-    assert any(c.size == 300 for c in found)
-    assert elapsed < 60, elapsed  # about 20 s alone on a 2-core machine; shared cores slow it down
+    assert [c.size for c in found] == [300]
 
 
 def test_synthetic_text_is_latvian_and_varied():
