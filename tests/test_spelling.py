@@ -87,3 +87,11 @@ def test_the_allowed_list_holds_only_words_still_needed():
 
 def test_the_check_finds_a_misspelt_word():
     assert misspelt("Komentārs ir iesniegts, paldies par lidzdalību.", _hunspell()) == ["lidzdalību"]
+
+
+def test_latvian_letters_quote_with_latvian_marks_and_address_the_reader_as_jus():
+    """Letters quote as the site does („…”) and write the polite Jūs, Jūsu, Jums with a capital."""
+    for template in MAIL_TEMPLATES:
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r'"\{\{[^}]*\}\}"', text), f"{template.name}: straight quotes around a value"
+        assert not re.search(r"\b(jūs|jūsu|jums)\b", text), f"{template.name}: a lower-case jūs form"
