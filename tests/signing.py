@@ -112,10 +112,10 @@ def signed_pdf(key, cert, ca_cert, pdf: bytes | None = None, field: str = "Signa
         signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(der, serialization.PrivateFormat.PKCS8,
                                                                     serialization.NoEncryption())),
         cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(ca_cert.public_bytes(der))]))
+    from consult.services.signatures import run_async
     out = io.BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf or plain_pdf())),
-                     signers.PdfSignatureMetadata(field_name=field),
-                     signer=signer, output=out)
+    run_async(signers.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf or plain_pdf())),
+                                     signers.PdfSignatureMetadata(field_name=field), signer=signer, output=out))
     return out.getvalue()
 
 

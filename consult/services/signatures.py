@@ -9,6 +9,7 @@ Nothing is fetched from the network: no revocation lists, no missing intermediat
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import logging
 import zipfile
@@ -92,6 +93,16 @@ def _as_utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+def run_async(coroutine):
+    """asyncio.run, also where this thread already runs an event loop (pyHanko's checks are coroutines)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _certificate_status(certificate: asn1_x509.Certificate, intermediates: list[asn1_x509.Certificate],
                         signed_at: datetime | None, anchors: list[asn1_x509.Certificate]) -> str:
     """For a signature that is intact: is its certificate valid at signing time, and from a trusted CA?"""
@@ -107,7 +118,7 @@ def _certificate_status(certificate: asn1_x509.Certificate, intermediates: list[
                                 moment=signed_at.replace(tzinfo=timezone.utc) if signed_at else None)
     validator = CertificateValidator(certificate, intermediate_certs=intermediates, validation_context=context)
     try:
-        asyncio.run(validator.async_validate_usage(set()))
+        run_async(validator.async_validate_usage(set()))
     except (PathBuildingError, PathValidationError, ValidationError):
         return UNTRUSTED
     return VALID
@@ -131,7 +142,7 @@ def check_pdf_signatures(data: bytes, anchors: list[asn1_x509.Certificate]) -> S
 
 def _check_pdf_signature(signature, anchors) -> Signer:
     from pyhanko.sign.validation.errors import SignatureValidationError
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
     try:
         certificate = signature.signer_cert
@@ -141,7 +152,8 @@ def _check_pdf_signature(signature, anchors) -> Signer:
         return Signer(name="", issuer="", signed_at=None, status=BROKEN)
     try:
         # Only whether the bytes are intact and unchanged is asked here; the certificate is judged below.
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[], allow_fetching=False))
+        status = run_async(async_validate_pdf_signature(
+            signature, ValidationContext(trust_roots=[], allow_fetching=False)))
         intact = status.intact and status.valid and status.docmdp_ok is not False
     except (SignatureValidationError, ValueError, KeyError, TypeError, AttributeError):
         intact = False
