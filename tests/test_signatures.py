@@ -175,3 +175,15 @@ def test_trust_anchors_are_read_from_pem_and_der_files_and_junk_is_skipped(pki, 
     names = sorted(c.subject.native["common_name"] for c in signatures.trust_anchors(str(tmp_path)))
     assert names == ["Cits centrs", "Testa sertifikācijas centrs"]
     assert signatures.trust_anchors(None) == [] and signatures.trust_anchors(str(tmp_path / "missing")) == []
+
+
+def test_a_signature_that_carries_no_certificate_is_broken(pki):
+    import re as regex
+    xml = signing.xades_signature(FILES, pki["key"], pki["cert"])
+    without = regex.sub(rb"<ds:X509Certificate>[^<]*</ds:X509Certificate>", b"", xml)
+    report = signatures.check_container(container(pki, signatures_xml=[without]), anchors(pki["ca"]))
+    assert [(s.name, s.status) for s in report.signers] == [("", signatures.BROKEN)]
+
+
+def test_a_pdf_that_does_not_open_has_no_signatures():
+    assert signatures.check_pdf_signatures(b"%PDF-1.4\n not really a PDF\n%%EOF", []).signers == []

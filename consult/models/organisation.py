@@ -67,6 +67,9 @@ class Organisation(db.Model):
         return "declined" if self.declined_at is not None else "waiting"
 
 
+# The names an electronically signed ASiC-E container goes by (eParaksts writes .edoc).
+SIGNED_CONTAINER_SUFFIXES = (".edoc", ".asice", ".sce")
+
 position_sections = Table(
     "position_sections",
     db.metadata,
@@ -115,6 +118,10 @@ class Position(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     version: Mapped[Version | None] = relationship()
     sections: Mapped[list[Section]] = relationship(secondary=position_sections, order_by="Section.number")
+    @property
+    def attachment_is_container(self) -> bool:
+        return bool(self.attachment_name) and self.attachment_name.lower().endswith(SIGNED_CONTAINER_SUFFIXES)
+
     signatures: Mapped[list[PositionSignature]] = relationship(
         order_by="PositionSignature.id", cascade="all, delete-orphan", back_populates="position")
 

@@ -186,7 +186,7 @@ def check_attachment(data: bytes, filename: str | None, trust_dir: str | None) -
 
 
 def attachment_type(position: Position) -> str:
-    return CONTAINER_TYPE if signatures.is_container_name(position.attachment_name) else PDF_TYPE
+    return CONTAINER_TYPE if position.attachment_is_container else PDF_TYPE
 
 
 @dataclass

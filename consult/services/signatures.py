@@ -22,10 +22,10 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from ..models.organisation import SIGNED_CONTAINER_SUFFIXES
 from .uploads import UploadRefused
 
 ASICE_MIMETYPE = b"application/vnd.etsi.asic-e+zip"
-CONTAINER_SUFFIXES = (".edoc", ".asice", ".sce")
 MAX_CONTAINER_FILES = 100
 MAX_CONTAINER_UNPACKED = 50 * 1024 * 1024
 MAX_SIGNATURES = 20
@@ -59,7 +59,7 @@ class SignatureReport:
 
 
 def is_container_name(filename: str | None) -> bool:
-    return bool(filename) and filename.lower().endswith(CONTAINER_SUFFIXES)
+    return bool(filename) and filename.lower().endswith(SIGNED_CONTAINER_SUFFIXES)
 
 
 def trust_anchors(folder: str | None) -> list[asn1_x509.Certificate]:
@@ -106,16 +106,15 @@ def run_async(coroutine):
 def _certificate_status(certificate: asn1_x509.Certificate, intermediates: list[asn1_x509.Certificate],
                         signed_at: datetime | None, anchors: list[asn1_x509.Certificate]) -> str:
     """For a signature that is intact: is its certificate valid at signing time, and from a trusted CA?"""
-    if signed_at is not None:
-        moment = signed_at.replace(tzinfo=timezone.utc)
-        if not certificate.not_valid_before <= moment <= certificate.not_valid_after:
-            return EXPIRED
+    moment = signed_at.replace(tzinfo=timezone.utc) if signed_at else None
+    if moment is not None and not certificate.not_valid_before <= moment <= certificate.not_valid_after:
+        return EXPIRED
     if not anchors:
         return UNVERIFIED
     from pyhanko_certvalidator import CertificateValidator, ValidationContext
     from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
     context = ValidationContext(trust_roots=anchors, allow_fetching=False, revocation_mode="soft-fail",
-                                moment=signed_at.replace(tzinfo=timezone.utc) if signed_at else None)
+                                moment=moment)
     validator = CertificateValidator(certificate, intermediate_certs=intermediates, validation_context=context)
     try:
         run_async(validator.async_validate_usage(set()))
