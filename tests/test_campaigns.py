@@ -114,6 +114,16 @@ def test_a_campaign_is_found_among_thousands_of_unrelated_texts():
     assert [c.size for c in found] == [300]
 
 
+def test_a_copy_like_only_a_member_left_out_of_the_index_still_joins(monkeypatch):
+    # Copies 6 and 41 are not alike; copy 0 is like both. With one member per campaign in the
+    # index, copy 0 joins 6 without entering it, and 41 finds its campaign only in the last pass.
+    copies = edited_copies(random.Random(5), 42)
+    assert not campaigns.alike(campaigns.comparable(copies[6]), campaigns.comparable(copies[41]))
+    monkeypatch.setattr(campaigns, "SEEDS_PER_CAMPAIGN", 1)
+    found = find_campaigns([("a", 1, copies[6]), ("b", 1, copies[0]), ("c", 1, copies[41])])
+    assert [sorted(c.ids) for c in found] == [["a", "b", "c"]]
+
+
 def test_synthetic_text_is_latvian_and_varied():
     from consult.services.synthetic import comment_text
     rng = random.Random(1)

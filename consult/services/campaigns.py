@@ -20,6 +20,8 @@ How near-copies are found, in time that grows linearly with the number of commen
    sentences in sorted order so that moving a sentence changes nothing, must reach
    SIMILARITY. Confirmed pairs are joined (union–find), so a copy with two edits joins
    through copies with one.
+4. The index holds only the first members of a campaign, so its buckets stay small; a text
+   that found no group is looked up once more among the members left out of it.
 
 Texts with fewer than MIN_WORDS meaningful words are only ever grouped as exact copies.
 The thresholds were tuned on a generated letter sent 30 times with those edits and on
@@ -46,7 +48,7 @@ LSH_BANDS, LSH_ROWS = 16, 4   # 64 = 16 × 4: a pair sharing 40 % of its shingle
 SIMILARITY = 0.78         # word-level Indel similarity (0–1) that confirms a pair of long texts
 LONG = 60                 # words of a pair (both texts together) from which SIMILARITY applies as it is
 MIN_WORDS = 5             # fewer meaningful words: exact copies only
-CANDIDATE_CHECKS = 40     # candidates confirmed per text, at most
+CANDIDATE_CHECKS = 40     # candidates of other groups confirmed per text, at most
 SEEDS_PER_CAMPAIGN = 24   # members of one campaign kept in the LSH index (enough variety, bounded buckets)
 MODEL_SAMPLE = 60         # distinct texts compared to choose a campaign's model text
 _NON_WORD = re.compile(r"[\W_]+")
@@ -152,6 +154,64 @@ def _model(members: list[int], keys: list[tuple], duplicates_of: list[int]) -> i
     return distinct[best]
 
 
+def _join_candidates(i: int, candidates, keys: list[tuple], union: _UnionFind) -> bool:
+    """Joins text i with the candidates that are near-copies of it; whether it joined any."""
+    joined = False
+    checks = 0
+    for j in candidates:
+        # A candidate already in this text's group has nothing to add: confirming it would only
+        # spend the checks that a text of another group (or a lone text) may need.
+        if union.find(j) == union.find(i):
+            continue
+        if checks == CANDIDATE_CHECKS:
+            break
+        checks += 1
+        if alike(keys[i], keys[j]):
+            union.union(i, j)
+            joined = True
+    return joined
+
+
+def _join_near_copies(keys: list[tuple], sections: list, duplicates_of: list[int], union: _UnionFind) -> None:
+    """Near-copies among the distinct texts of a section: LSH candidates, confirmed by rapidfuzz.
+
+    The index keeps every lone text and the first SEEDS_PER_CAMPAIGN members of a campaign, so its
+    buckets stay small. A text that found no group may resemble only members left out of it (a copy
+    with an unusual mix of edits), so at the end the lone texts are looked up once more among those.
+    """
+    indexes: dict[Hashable, MinHashLSH] = {}
+    seeds: Counter[int] = Counter()   # campaign root → members in the index
+    left_out: dict[Hashable, list[tuple[int, MinHash]]] = defaultdict(list)
+    lone: list[tuple[int, MinHash]] = []
+    for i, first in enumerate(duplicates_of):
+        if first != i or len(keys[i]) < MIN_WORDS:
+            continue
+        lsh = indexes.get(sections[i])
+        if lsh is None:
+            lsh = indexes[sections[i]] = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+        minhash = signature(keys[i])
+        joined = _join_candidates(i, sorted(lsh.query(minhash)), keys, union)
+        root = union.find(i)
+        if not joined or seeds[root] < SEEDS_PER_CAMPAIGN:
+            lsh.insert(i, minhash, check_duplication=False)
+            seeds[root] += 1
+        else:
+            left_out[sections[i]].append((i, minhash))
+        if not joined:
+            lone.append((i, minhash))
+
+    for section, members in left_out.items():
+        lsh = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+        signatures = dict(members)
+        for i, minhash in members:
+            lsh.insert(i, minhash, check_duplication=False)
+        for i, minhash in lone:
+            if sections[i] == section and seeds[union.find(i)] <= 1:
+                # Hundreds of members of one campaign may come back: the likeliest are confirmed first.
+                candidates = sorted(lsh.query(minhash), key=lambda j: (-minhash.jaccard(signatures[j]), j))
+                _join_candidates(i, candidates, keys, union)
+
+
 def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], min_size: int = 2) -> list[Campaign]:
     """Groups (id, section, text) triples into campaigns of at least `min_size` members.
 
@@ -177,26 +237,7 @@ def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], min_size: in
         if first != index:
             union.union(first, index)
 
-    # Near-copies among the distinct texts of a section: LSH candidates, confirmed by rapidfuzz.
-    indexes: dict[Hashable, MinHashLSH] = {}
-    seeds: Counter[int] = Counter()   # campaign root → members in the index
-    for i, first in enumerate(duplicates_of):
-        words = keys[i]
-        if first != i or len(words) < MIN_WORDS:
-            continue
-        lsh = indexes.get(sections[i])
-        if lsh is None:
-            lsh = indexes[sections[i]] = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
-        minhash = signature(words)
-        joined = False
-        for j in sorted(lsh.query(minhash))[:CANDIDATE_CHECKS]:
-            if alike(keys[i], keys[j]):
-                union.union(i, j)
-                joined = True
-        root = union.find(i)
-        if not joined or seeds[root] < SEEDS_PER_CAMPAIGN:
-            lsh.insert(i, minhash, check_duplication=False)
-            seeds[root] += 1
+    _join_near_copies(keys, sections, duplicates_of, union)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(ids)):
