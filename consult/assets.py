@@ -49,6 +49,21 @@ def load_assets(folder: str) -> dict[str, Asset]:
     return assets
 
 
+def collect(assets: dict[str, Asset], target: str) -> list[str]:
+    """Writes every static file into `target` under its hashed name and its plain name, for a web server
+    in front of the app to serve (deploy/nginx/consult.conf). Returns the hashed names written."""
+    written = []
+    for relative, asset in sorted(assets.items()):
+        for name in (asset.hashed, relative):
+            path = os.path.join(target, *name.split("/"))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(asset.body)
+            os.utime(path, (asset.modified, asset.modified))
+        written.append(asset.hashed)
+    return written
+
+
 def hashed_name(filename: str) -> str:
     asset = current_app.extensions["consult_assets"].get(filename)
     return asset.hashed if asset else filename

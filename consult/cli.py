@@ -57,6 +57,14 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Restored {len(result.restored)} file(s) whose row was saved before their worker stopped.")
         click.echo(f"Removed {len(result.removed)} orphaned upload file(s).")
 
+    @app.cli.command("collect-static")
+    @click.argument("target", type=click.Path(file_okay=False))
+    def collect_static_command(target: str):
+        """Write the static files, under hashed and plain names, into TARGET for the web server to serve."""
+        from .assets import collect
+        written = collect(app.extensions["consult_assets"], target)
+        click.echo(f"Wrote {len(written)} static file(s) to {target}.")
+
     @app.cli.group("translate")
     def translate():
         """Message catalogs: extract, update, compile."""
