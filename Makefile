@@ -5,19 +5,27 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app consult
 
-.PHONY: run test install install-test translations bench clean
+.PHONY: run test install install-test translations bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The versions in the lock files, exactly; `make lock` refreshes them from pyproject.toml.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
 	touch $@
+
+LOCK := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --upgrade
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(LOCK) --output-file requirements.lock pyproject.toml
+	$(LOCK) --extra test --output-file requirements-test.lock pyproject.toml
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
