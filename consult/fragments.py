@@ -20,7 +20,7 @@ def _marked(name: str, item_id: int) -> tuple[str, str]:
     return f"<!--{name} {item_id}-->", f"<!--/{name}-->"
 
 
-def without_marked(fragment: Markup, name: str, item_ids) -> Markup:
+def without_marked(fragment: Markup | str, name: str, item_ids) -> Markup:
     """The fragment without the parts a template marked as `name` for these ids.
 
     A template marks a part with `<!--name ID-->…<!--/name-->`. People's text is escaped

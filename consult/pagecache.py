@@ -11,6 +11,7 @@ random token (shared by the workers of one host).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -93,6 +94,34 @@ def remembered(parts: tuple, compute):
         if key and value is not None:
             cache.set(key, value, timeout=CACHE_SECONDS)
     return value
+
+
+def placeholder(name: str) -> str:
+    """A stand-in for a per-person value in a page rendered once for many readers. Derived from the
+    secret key, so no one can write it into a comment, and the same in every worker and host."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return "personal-" + hmac.new(secret, name.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def personal_page(parts: tuple, render, personal: dict):
+    """A page for a signed-in reader, rendered once per address, text size, generation and `parts`
+    with placeholders for the per-person values, then filled in for each request.
+
+    render(placeholders) renders the page and returns (html, extra), where `placeholders` maps each
+    name in `personal` to its placeholder; `personal` maps each name to a function giving this
+    request's value. Returns (html, extra). With caching off, it renders with the real values.
+    """
+    key = fragment_key("personal-page", request.full_path, getattr(g, "text_size", "normal"), *parts)
+    if not key:
+        return render({name: value() for name, value in personal.items()})
+    cached = cache.get(key)
+    if cached is None:
+        cached = render({name: placeholder(name) for name in personal})
+        cache.set(key, cached, timeout=CACHE_SECONDS)
+    html, extra = cached
+    for name, value in personal.items():
+        html = html.replace(placeholder(name), value())
+    return html, extra
 
 
 def _cacheable() -> bool:

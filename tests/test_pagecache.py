@@ -219,3 +219,86 @@ def test_a_kept_section_is_still_checked_against_the_clock(cached_app, demo, mon
         monkeypatch.setattr(module, "utcnow", lambda: earlier)
     # Another query string, so the anonymous page cache holds no copy of this page.
     assert client.get(SECTION + "?comments=1").status_code == 404
+
+
+# --- Signed-in readers share one rendering of the section page, with their own parts filled in --------
+
+def _approved_comment(app, author_id, body):
+    from consult.extensions import db
+    from consult.models import Comment, Consultation, Section
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        section = db.session.query(Section).filter_by(consultation_id=consultation.id, number=2).one()
+        comment = Comment(consultation_id=consultation.id, section_id=section.id, author_id=author_id,
+                          stance="supports", body=body, status="approved", needs_review=False,
+                          fingerprint=body, idempotency_key=body, show_name=True, language="lv")
+        db.session.add(comment)
+        db.session.commit()
+        return comment.id
+
+
+def _hidden(html, name):
+    import re
+    return re.findall(rf'name="{name}"[^>]*value="([^"]+)"', html)
+
+
+def test_each_signed_in_reader_gets_their_own_token_and_key_in_the_shared_page(cached_app, demo, make_user, login):
+    from consult import pagecache
+    from flask import template_rendered
+    first, second = (login(cached_app.test_client(), make_user()) for _ in range(2))
+    rendered = []
+    record = lambda _app, template, _context, **_extra: rendered.append(template.name)  # noqa: E731
+    pages = [first.get(SECTION).get_data(as_text=True)]
+    template_rendered.connect(record, cached_app)
+    try:
+        pages += [client.get(SECTION).get_data(as_text=True) for client in (second, first)]
+    finally:
+        template_rendered.disconnect(record, cached_app)
+    assert rendered == []                                      # one rendering served both readers
+    with cached_app.test_request_context():
+        placeholders = [pagecache.placeholder(name) for name in ("csrf", "idempotency")]
+    for page in pages:
+        assert not any(placeholder in page for placeholder in placeholders)
+    tokens = [set(_hidden(page, "csrf_token")) for page in pages]
+    assert all(len(found) == 1 for found in tokens)          # the menu's sign-out form and the comment form agree
+    assert tokens[0] != tokens[1] and tokens[0] == tokens[2]  # a person's token stays theirs
+    keys = [_hidden(page, "idempotency_key")[0] for page in pages]
+    assert len(set(keys)) == 3                                 # every rendering a fresh form
+
+    # The token works: the second reader's comment is stored.
+    response = post(second, body="Mans komentārs no kopīgās lapas.", path=SECTION,
+                    url=f"/lv/consultations/{DEMO}/sections/2/comments/")
+    assert response.status_code in (302, 303)
+    assert [c[2] for c in comments(cached_app)] == ["Mans komentārs no kopīgās lapas."]
+
+
+def test_a_reader_sees_no_report_link_on_their_own_comment_and_the_menu_of_their_role(cached_app, demo, make_user,
+                                                                                        login):
+    author, other = make_user(), make_user()
+    moderator = make_user(role="moderator")
+    own = _approved_comment(cached_app, author, "Autora komentārs")
+    theirs = _approved_comment(cached_app, other, "Cita komentārs")
+    report = "/comments/{}/report/"
+    pages = {who: login(cached_app.test_client(), who).get(SECTION).get_data(as_text=True)
+             for who in (other, author, moderator)}
+    assert report.format(own) in pages[other] and report.format(theirs) not in pages[other]
+    assert report.format(own) not in pages[author] and report.format(theirs) in pages[author]
+    assert "/moderation/" in pages[moderator] and "/moderation/" not in pages[author]
+
+
+def test_the_shared_page_shows_an_approved_comment_at_once(cached_app, demo, make_user, login):
+    reader = login(cached_app.test_client(), make_user())
+    assert "Jauns apstiprināts komentārs" not in reader.get(SECTION).get_data(as_text=True)
+    _approved_comment(cached_app, make_user(), "Jauns apstiprināts komentārs")
+    assert "Jauns apstiprināts komentārs" in reader.get(SECTION).get_data(as_text=True)
+
+
+def test_a_reader_with_a_comment_waiting_sees_it_on_the_page(cached_app, demo, make_user, login):
+    reader = login(cached_app.test_client(), make_user())
+    reader.get(SECTION)   # the shared rendering is now cached
+    response = post(reader, body="Gaidošs komentārs.", path=SECTION, url=f"/lv/consultations/{DEMO}/sections/2/comments/")
+    assert response.status_code in (302, 303)
+    page = reader.get(SECTION).get_data(as_text=True)
+    assert "Gaidošs komentārs." in page and 'id="pending-heading"' in page
+    other = login(cached_app.test_client(), make_user()).get(SECTION).get_data(as_text=True)
+    assert "Gaidošs komentārs." not in other

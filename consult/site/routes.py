@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-from flask import abort, current_app, g, render_template, request, send_from_directory
+from flask import abort, current_app, g, render_template, request, send_from_directory, session
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -112,7 +112,7 @@ class SectionBody:
 ANY_READER = -1  # renders report links on every comment: no author has this id
 
 
-def _section_body(consultation, section, comments_page: int) -> SectionBody:
+def _section_body(consultation, section, comments_page: int, personal: bool = True) -> SectionBody:
     """Renders the text, positions, comments and section links, or takes them from the fragment cache.
 
     The fragment is keyed by the content generation like the anonymous page cache, so an
@@ -128,7 +128,7 @@ def _section_body(consultation, section, comments_page: int) -> SectionBody:
     if body is not None:
         if body.fallback:
             g.content_fallback = True
-        return body.for_viewer(viewer)
+        return body.for_viewer(viewer) if personal else body
     version, paragraphs = publication.version_and_paragraphs(consultation, section)
     previous, following = publication.neighbour_sections(section)
     thread_page = comments.section_threads(section, comments_page)
@@ -150,21 +150,55 @@ def _section_body(consultation, section, comments_page: int) -> SectionBody:
     g.content_fallback = fallback_before or body.fallback
     if key:
         pagecache.cache.set(key, body, timeout=pagecache.CACHE_SECONDS)
-    return body.for_viewer(viewer)
+    return body.for_viewer(viewer) if personal else body
+
+
+def _comments_page() -> int:
+    raw_page = request.args.get("comments", "1")
+    return int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
 
 
 def section_page(consultation, section, form=None, status: int = 200, refusal: str | None = None):
     """The section page; the comment routes render it again with their form and its errors."""
     from flask_login import current_user
-
-    from ..participation.forms import CommentForm, new_idempotency_key
-    raw_page = request.args.get("comments", "1")
-    body = _section_body(consultation, section, int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1)
     user = current_user if current_user.is_authenticated else None
     blocked = comments.can_comment(consultation, section, user)
+    pending = comments.pending_for_author(section, user)
+    if form is None and blocked is None and refusal is None and not pending and "_flashes" not in session:
+        return _reader_section_page(consultation, section, user)
+    return _render_section_page(consultation, section, form, status, refusal, blocked, pending,
+                                _section_body(consultation, section, _comments_page()))
+
+
+def _reader_section_page(consultation, section, user):
+    """The section page of a signed-in reader with nothing of their own waiting: one rendering shared by
+    every such reader (per role, as the menu differs), with their CSRF token and a fresh idempotency key
+    filled in, and the report links on their own comments cut out."""
+    from flask_wtf.csrf import generate_csrf
+
+    from ..participation.forms import new_idempotency_key
+
+    def render(values):
+        g.csrf_token = values["csrf"]   # where Flask-WTF keeps the request's token: the form and menu use it
+        body = _section_body(consultation, section, _comments_page(), personal=False)
+        html, _status = _render_section_page(consultation, section, None, 200, None, None, [], body,
+                                             idempotency_key=values["idempotency"])
+        g.pop("csrf_token", None)
+        return html, body.comments_by_author
+
+    roles = tuple(user.has_role(role) for role in ("moderator", "workgroup", "editor"))
+    html, by_author = pagecache.personal_page(
+        ("section", section.id, roles), render, {"csrf": generate_csrf, "idempotency": new_idempotency_key})
+    own = by_author.get(user.id, ())
+    return (str(without_marked(html, "report", own)) if own else html), 200
+
+
+def _render_section_page(consultation, section, form, status, refusal, blocked, pending, body,
+                         idempotency_key: str | None = None):
+    from ..participation.forms import CommentForm, new_idempotency_key
     reply_to = None
     if form is None and blocked is None:
-        form = CommentForm(formdata=None, idempotency_key=new_idempotency_key())
+        form = CommentForm(formdata=None, idempotency_key=idempotency_key or new_idempotency_key())
         wanted = request.args.get("paragraph", "")
         if wanted.isdigit() and len(wanted) < 6:
             form.paragraph.data = wanted
@@ -180,7 +214,7 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
     return render_template(
         "site/section.html",
         consultation=consultation, section=section, body=body,
-        pending=comments.pending_for_author(section, user),
+        pending=pending,
         blocked=blocked, form=form, reply_to=reply_to, refusal=refusal,
     ), status
 
