@@ -103,6 +103,14 @@ def placeholder(name: str) -> str:
     return "personal-" + hmac.new(secret, name.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def menu_roles() -> tuple:
+    """What the menu shows differs by role: part of the key of a page shared by signed-in readers."""
+    from flask_login import current_user
+    if not current_user.is_authenticated:
+        return ()
+    return tuple(current_user.has_role(role) for role in ("moderator", "workgroup", "editor"))
+
+
 def personal_page(parts: tuple, render, personal: dict):
     """A page for a signed-in reader, rendered once per address, text size, generation and `parts`
     with placeholders for the per-person values, then filled in for each request.

@@ -247,7 +247,7 @@ def test_each_signed_in_reader_gets_their_own_token_and_key_in_the_shared_page(c
     from flask import template_rendered
     first, second = (login(cached_app.test_client(), make_user()) for _ in range(2))
     rendered = []
-    record = lambda _app, template, _context, **_extra: rendered.append(template.name)  # noqa: E731
+    record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
     pages = [first.get(SECTION).get_data(as_text=True)]
     template_rendered.connect(record, cached_app)
     try:
@@ -302,3 +302,50 @@ def test_a_reader_with_a_comment_waiting_sees_it_on_the_page(cached_app, demo, m
     assert "Gaidošs komentārs." in page and 'id="pending-heading"' in page
     other = login(cached_app.test_client(), make_user()).get(SECTION).get_data(as_text=True)
     assert "Gaidošs komentārs." not in other
+
+
+def _renders_nothing(app, request):
+    """request() under a watch on template rendering: the templates it rendered."""
+    from flask import template_rendered
+    rendered = []
+    record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
+    template_rendered.connect(record, app)
+    try:
+        result = request()
+    finally:
+        template_rendered.disconnect(record, app)
+    return result, rendered
+
+
+def test_readers_who_have_not_voted_share_the_poll_page_and_each_vote_counts(cached_app, demo, make_user, login):
+    from .test_polls import _poll, _votes
+    poll_id, options = _poll(cached_app)
+    url = f"/en/polls/{poll_id}/"
+    first, second = (login(cached_app.test_client(), make_user()) for _ in range(2))
+    first_page = first.get(url).get_data(as_text=True)
+    second_page, rendered = _renders_nothing(cached_app, lambda: second.get(url).get_data(as_text=True))
+    assert rendered == []
+    tokens = [_hidden(page, "csrf_token")[0] for page in (first_page, second_page)]
+    assert tokens[0] != tokens[1]
+    for client, token in zip((first, second), tokens):
+        assert client.post(url, data={"csrf_token": token, "answer": str(options[0])}).status_code == 303
+    assert _votes(cached_app, poll_id) == 2
+
+
+def test_the_position_form_is_shared_by_people_of_the_same_organisations(cached_app, demo, make_user, login):
+    from .conftest import form_post
+    from .test_positions import NEW, _verify
+    representative = login(cached_app.test_client(), make_user())
+    response = form_post(representative, "/en/organisations/", {"name": "Biedrība “Tilts”", "kind": "ngo",
+                                                                 "registration_number": "4000 800 0001",
+                                                                 "website": ""})
+    assert response.status_code == 303
+    _verify(cached_app, make_user, login)
+    representative.get(NEW)   # shows (and so ends) the message about the registration
+    first = representative.get(NEW).get_data(as_text=True)
+    again, rendered = _renders_nothing(cached_app, lambda: representative.get(NEW).get_data(as_text=True))
+    assert rendered == [] and "Biedrība “Tilts”" in again
+    assert _hidden(first, "idempotency_key") != _hidden(again, "idempotency_key")
+    assert _hidden(first, "csrf_token") == _hidden(again, "csrf_token")
+    stranger = login(cached_app.test_client(), make_user()).get(NEW).get_data(as_text=True)
+    assert "Biedrība “Tilts”" not in stranger

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import RadioField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired
 
+from .. import pagecache
 from ..extensions import limiter
 from ..forms import BaseForm, choices
 from ..i18n import localized
@@ -81,9 +83,24 @@ def may_vote(poll) -> bool:
 def _page(poll, form=None, status=200):
     key = voter_key(poll)
     voted = polls.has_voted(poll, key)
-    visible = polls.results_visible(poll, voted)
-    return render_template("participation/poll.html", poll=poll, form=form or poll_form(poll), voted=voted,
-                           may_vote=may_vote(poll), results=polls.results(poll) if visible else None), status
+    allowed = may_vote(poll)
+
+    def render(values=None):
+        if values:
+            g.csrf_token = values["csrf"]   # where Flask-WTF keeps the request's token
+        visible = polls.results_visible(poll, voted)
+        html = render_template("participation/poll.html", poll=poll, form=form or poll_form(poll), voted=voted,
+                               may_vote=allowed, results=polls.results(poll) if visible else None)
+        if values:
+            g.pop("csrf_token", None)
+        return html, None
+
+    if form is None and status == 200 and "_flashes" not in session:
+        # The same for everyone in the same situation: rendered once, the person's token filled in.
+        html, _extra = pagecache.personal_page(("poll", poll.id, voted, allowed, pagecache.menu_roles()), render,
+                                               {"csrf": generate_csrf})
+        return html, status
+    return render()[0], status
 
 
 @bp.get("/polls/<int:poll_id>/")

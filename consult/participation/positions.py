@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import os
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_from_directory,
-                   url_for)
+from flask import (abort, current_app, flash, g, make_response, redirect, render_template, request, send_from_directory,
+                   session, url_for)
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from wtforms import BooleanField, FileField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Optional, ValidationError
 
+from .. import pagecache
 from ..auth import require_login
 from ..extensions import limiter
 from ..forms import BaseForm, choices, max_chars, no_nul, normalise_name, normalise_text
@@ -129,6 +131,24 @@ def organisation(organisation_id: int):
     return response
 
 
+def _new_position_page(consultation, organisations):
+    """The empty form, the same for everyone who may speak for the same organisations: rendered once,
+    the person's CSRF token and a fresh idempotency key filled in."""
+    def render(values):
+        g.csrf_token = values["csrf"]   # where Flask-WTF keeps the request's token
+        form = _position_form(consultation, organisations)
+        form.idempotency_key.data = values["idempotency"]
+        html = render_template("participation/position_new.html", consultation=consultation, form=form,
+                               organisations=organisations)
+        g.pop("csrf_token", None)
+        return html, None
+
+    parts = ("new-position", consultation.id, tuple((o.id, o.name) for o in organisations),
+             pagecache.menu_roles())
+    html, _extra = pagecache.personal_page(parts, render, {"csrf": generate_csrf, "idempotency": new_idempotency_key})
+    return html
+
+
 @bp.route("/consultations/<slug>/positions/new/", methods=["GET", "POST"])
 @require_login
 @limiter.limit("20 per hour", methods=["POST"])
@@ -140,6 +160,8 @@ def new_position(slug: str):
     if not consultation.is_open or not organisations:
         return render_template("participation/position_new.html", consultation=consultation, form=None,
                                organisations=positions.organisations_of(current_user))
+    if request.method == "GET" and "_flashes" not in session:
+        return _new_position_page(consultation, organisations)
     form = _position_form(consultation, organisations, formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
         form.idempotency_key.data = new_idempotency_key()
