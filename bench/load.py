@@ -4,10 +4,11 @@
 
 Loads the demo plus 200 approved comments on one section and 5,000 across the
 consultation, then prints requests/s and p99 latency for /healthz (the framework
-floor), the home page, the overview and the section page (anonymous, from the page
-cache; signed in, rendered for the reader with the shared section body from the
-fragment cache; and signed in as the author of a comment on that page, rendered
-afresh), each as a ratio to /healthz from the same run; a bare Flask app's /healthz
+floor), the home page, the overview, the section page (anonymous, from the page
+cache; signed in, from the rendering shared by signed-in readers with their CSRF token
+and idempotency key filled in; and signed in as the author of a comment on that page,
+the same with their report links cut out) and a poll page (anonymous and signed in),
+each as a ratio to /healthz from the same run; a bare Flask app's /healthz
 under the same gunicorn command, for comparison; and sustained comment submissions
 per second, driven by wrk too (bench/post_comments.lua: 16 signed-in people posting
 distinct comments over 16 connections; rate limits are off for this part, or they would
@@ -50,6 +51,9 @@ def environment(url: str, instance: str) -> dict:
             "CONSULT_RATELIMIT_ENABLED": "0", "CONSULT_MAIL_WORKER": "1"}
 
 
+PAGES_WITH_IDS: dict[str, str] = {}   # addresses that depend on ids in the loaded content
+
+
 def prepare(url: str, env: dict) -> list[tuple[str, str]]:
     """Migrates, loads the content and returns the session cookies and CSRF tokens of 100 signed-in people."""
     if url.startswith("postgresql"):
@@ -90,6 +94,9 @@ def prepare(url: str, env: dict) -> list[tuple[str, str]]:
         db.session.execute(insert(Comment), rows)
         db.session.commit()
         identities = [user.get_id() for user in users]
+        from consult.models import Poll
+        poll = db.session.query(Poll).filter_by(on_home=False).order_by(Poll.id).first()
+        PAGES_WITH_IDS["poll"] = f"/lv/polls/{poll.id}/" if poll else ""
     # Outside the app context: each request must get its own `g`, or the CSRF token is shared.
     for identity in identities:
         client = app.test_client()
@@ -203,6 +210,9 @@ def run(name: str, url: str, seconds: int) -> None:
                  ("section, 200 comments, anonymous", f"/lv/consultations/{SLUG}/sections/1/", None),
                  ("section, 200 comments, signed in", f"/lv/consultations/{SLUG}/sections/1/", cookies[-1][0]),
                  ("section, signed in, author on the page", f"/lv/consultations/{SLUG}/sections/1/", cookies[0][0])]
+        if PAGES_WITH_IDS.get("poll"):
+            pages += [("poll, anonymous", PAGES_WITH_IDS["poll"], None),
+                      ("poll, signed in, not voted", PAGES_WITH_IDS["poll"], cookies[-1][0])]
         for label, path, cookie in pages:
             wrk(base + path, 1, cookie)  # warm-up: each worker renders and caches the page once, untimed
             rate, p99 = wrk(base + path, seconds, cookie)
