@@ -24,3 +24,9 @@ PUBLIC_PAGES = [
 
 def both_languages(paths=PUBLIC_PAGES):
     return [f"/{lang}{path}" for path in paths for lang in ("lv", "en")]
+
+# What the working group sends to publish the outcome: the introduction in both languages, and the
+# "yes" to publishing while some proposals have no answer.
+PUBLISH = {"intro_lv": "Darba grupa izskatīja komentārus; atbildes ir zemāk.",
+           "intro_en": "The working group considered the comments; the answers are below.",
+           "confirm_unanswered": "y"}

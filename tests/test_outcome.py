@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .conftest import form_post, outbox_messages
-from .pages import DEMO
+from .pages import DEMO, PUBLISH
 from .test_workgroup import add_comment, add_member, add_position, set_status
 
 OUTCOME = f"/{{lang}}/consultations/{DEMO}/outcome/"
@@ -36,7 +36,7 @@ def test_the_outcome_is_404_until_concluded_and_the_overview_links_it_after(app,
         for lang in ("lv", "en"):
             assert client.get(OUTCOME.format(lang=lang)).status_code == 404
         assert "/outcome/" not in client.get(f"/lv/consultations/{DEMO}/").get_data(as_text=True)
-    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", PUBLISH)
     for lang in ("lv", "en"):
         assert client.get(OUTCOME.format(lang=lang)).status_code == 200
     assert f"/lv/consultations/{DEMO}/outcome/" in client.get(f"/lv/consultations/{DEMO}/").get_data(as_text=True)
@@ -47,7 +47,7 @@ def test_the_outcome_is_404_until_concluded_and_the_overview_links_it_after(app,
 def test_the_outcome_lists_every_published_proposal_with_its_response(app, demo, make_user, login, client):
     member_client, answered, other, position = _setup(app, make_user, login)
     set_status(app, "closed")
-    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", PUBLISH)
     lv = client.get(OUTCOME.format(lang="lv")).get_data(as_text=True)
     en = client.get(OUTCOME.format(lang="en")).get_data(as_text=True)
     for html in (lv, en):
@@ -85,10 +85,74 @@ def test_the_outcome_shows_the_changed_paragraph_link(app, demo, make_user, logi
         consultation.status = "closed"
         db.session.commit()
         spec = f"{old.number}..{new.number}"
-    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", PUBLISH)
     html = client.get(OUTCOME.format(lang="en")).get_data(as_text=True)
     assert f"/en/consultations/{DEMO}/versions/{spec}/#d-3.2" in html
     assert "We changed paragraph 3.2 in version 2 of the draft" in html
+    lv = client.get(OUTCOME.format(lang="lv")).get_data(as_text=True)
+    assert '<ins><span class="visually-hidden">pievienots: </span> Precizēts.</ins>' in lv \
+        or '<ins><span class="visually-hidden">pievienots: </span>Precizēts.</ins>' in lv
+
+
+def _concluded(app):
+    from consult.extensions import db
+    from consult.models import Consultation
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        return consultation.status, consultation.outcome_intro_lv
+
+
+def test_publishing_needs_the_introduction_in_both_languages(app, demo, make_user, login):
+    member_client, *_ = _setup(app, make_user, login)
+    set_status(app, "closed")
+    typed = "Mūsu ievads <b>&amp;</b>"
+    response = form_post(member_client, f"/en/workgroup/{DEMO}/publish/",
+                         {"intro_lv": typed, "intro_en": "  ", "confirm_unanswered": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Write the introduction in English." in html and "Mūsu ievads &lt;b&gt;&amp;amp;&lt;/b&gt;" in html
+    assert _concluded(app) == ("closed", "")
+
+
+def test_publishing_with_unanswered_proposals_needs_a_yes_that_names_the_count(app, demo, make_user, login):
+    member_client, *_ = _setup(app, make_user, login)
+    set_status(app, "closed")
+    page = member_client.get(f"/lv/workgroup/{DEMO}/publish/").get_data(as_text=True)
+    assert "Publicēt, lai gan 1 priekšlikumam nav atbildes" in page
+    response = form_post(member_client, f"/en/workgroup/{DEMO}/publish/", {**PUBLISH, "confirm_unanswered": ""})
+    assert response.status_code == 400
+    assert "1 proposal has no answer. Answer it first, or tick the box" in response.get_data(as_text=True)
+    assert _concluded(app) == ("closed", "")
+    assert form_post(member_client, f"/en/workgroup/{DEMO}/publish/", PUBLISH).status_code == 303
+    assert _concluded(app) == ("concluded", PUBLISH["intro_lv"])
+
+
+def test_the_outcome_says_only_what_is_true_and_counts_supports_apart(app, demo, make_user, login, client):
+    member_client, answered, other, position = _setup(app, make_user, login)
+    add_comment(app, make_user(), body="Pilnībā atbalstu.", stance="supports")
+    set_status(app, "closed")
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", PUBLISH)
+    en = client.get(OUTCOME.format(lang="en")).get_data(as_text=True)
+    lv = client.get(OUTCOME.format(lang="lv")).get_data(as_text=True)
+    assert PUBLISH["intro_en"] in en and PUBLISH["intro_lv"] in lv
+    assert "answered 2 of the 3 proposals it received; 1 have no answer" in en
+    assert "every" not in en.split('id="figures-heading"')[0].split("<main", 1)[1]
+    figures = en.split('id="figures-heading"')[1].split("</dl>")[0]
+    assert "<dt>Proposals</dt><dd>3</dd>" in figures and "<dt>Supports</dt><dd>1</dd>" in figures
+    assert "<dt>Not answered</dt><dd>1</dd>" in figures
+
+
+def test_when_every_proposal_is_answered_the_outcome_says_so(app, demo, make_user, login, client):
+    member_client, answered, other, position = _setup(app, make_user, login)
+    form_post(member_client, f"/lv/workgroup/{DEMO}/responses/new/?items=c{other}",
+              {"items": [f"c{other}"], "decision": "explained", "justification_lv": "Skaidrojam."})
+    set_status(app, "closed")
+    page = member_client.get(f"/en/workgroup/{DEMO}/publish/").get_data(as_text=True)
+    assert "Publish although" not in page
+    assert form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {**PUBLISH, "confirm_unanswered": ""}) \
+        .status_code == 303
+    en = client.get(OUTCOME.format(lang="en")).get_data(as_text=True)
+    assert "The working group answered every one of the 3 proposals it received." in en
 
 
 # Marking as concluded in the admin area is publishing the outcome --------------------------------
@@ -146,13 +210,13 @@ def test_concluding_twice_by_either_way_never_mails_an_answer_twice(app, demo, m
     assert _conclude_in_admin(app, editor).status_code == 303
     assert len(outbox_messages(app)) == 2
     # The working group's button is refused now: the consultation is no longer closed.
-    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {})
+    form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", PUBLISH)
     assert len(outbox_messages(app)) == 2
     # Back to closed and concluded again, by the working group this time: nobody hears twice.
     cid = _consultation_id(app)
     form_post(editor, f"/en/admin/consultations/{cid}/status/closed/", {})
     assert _status_of(app) == "closed"
-    assert form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", {}).status_code == 303
+    assert form_post(member_client, f"/lv/workgroup/{DEMO}/publish/", PUBLISH).status_code == 303
     assert _status_of(app) == "concluded"
     form_post(editor, f"/en/admin/consultations/{cid}/status/closed/", {})
     assert _conclude_in_admin(app, editor).status_code == 303

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from .conftest import csrf_token_from, form_post, outbox_messages
-from .pages import DEMO
+from .pages import DEMO, PUBLISH
 
 TABLE = f"/lv/workgroup/{DEMO}/"
 TABLE_EN = f"/en/workgroup/{DEMO}/"  # for checking the (English) wording of messages
@@ -590,7 +590,7 @@ def test_publishing_the_outcome_concludes_and_mails_each_answered_author_once_in
     set_status(app, "closed")
     page = member_client.get(f"{TABLE_EN}publish/").get_data(as_text=True)
     assert "1 proposal has no answer yet" in page
-    response = form_post(member_client, f"{TABLE}publish/", {})
+    response = form_post(member_client, f"{TABLE}publish/", PUBLISH)
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/consultations/{DEMO}/outcome/")
     with app.app_context():
         consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
@@ -604,7 +604,7 @@ def test_publishing_the_outcome_concludes_and_mails_each_answered_author_once_in
     assert en_mail["Content-Language"] == "en" and "An explanation." in en_mail.get_content()
     assert f"/en/consultations/{DEMO}/outcome/" in en_mail.get_content()
     # Publishing again is refused; a later answer is mailed at once, and only that one.
-    assert form_post(member_client, f"{TABLE}publish/", {}).status_code == 303
+    assert form_post(member_client, f"{TABLE}publish/", PUBLISH).status_code == 303
     assert len(outbox_messages(app)) == 2
     later = add_comment(app, silent, body="Vēlāk atbildēts")
     _answer(member_client, [f"c{later}"], decision="not_accepted", lv="Nav ņemts vērā.")

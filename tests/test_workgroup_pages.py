@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .conftest import csrf_token_from, form_post
-from .pages import DEMO
+from .pages import DEMO, PUBLISH
 from .test_html_valid import check_html
 from .test_workgroup import add_comment, add_member, add_position, set_status
 
@@ -51,7 +51,7 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
             f"/{lang}/admin/workgroups/{cid}/", data={"csrf_token": token, "email": "nav@example.test"}
         ).get_data(as_text=True)
     set_status(app, "closed")
-    form_post(client, f"/lv/workgroup/{DEMO}/publish/", {})
+    form_post(client, f"/lv/workgroup/{DEMO}/publish/", PUBLISH)
     for lang in ("lv", "en"):
         pages[f"/{lang}/consultations/{DEMO}/outcome/"] = client.get(
             f"/{lang}/consultations/{DEMO}/outcome/").get_data(as_text=True)

@@ -39,6 +39,9 @@ class Consultation(db.Model):
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     concluded_at: Mapped[datetime | None]
+    # The working group's own words above the public outcome, written before it is published.
+    outcome_intro_lv: Mapped[str] = mapped_column(Text, default="", server_default="")
+    outcome_intro_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     versions: Mapped[list[Version]] = relationship(

@@ -145,6 +145,13 @@ def _text(paragraph: Paragraph, lang: str) -> tuple[str, bool]:
     return paragraph.text_lv, lang != "lv"
 
 
+def paragraph_change(old: Paragraph | None, new: Paragraph | None, lang: str) -> list[Segment]:
+    """How a paragraph's wording changed from one version to another, word by word ([] without both)."""
+    if old is None or new is None or old.id == new.id:
+        return []
+    return word_diff(_text(old, lang)[0], _text(new, lang)[0])
+
+
 def compare_paragraphs(old: dict[int, str], new: dict[int, str]) -> list[ParagraphChange]:
     """Paragraphs matched by number: changed, added, removed or unchanged."""
     changes = []

@@ -20,7 +20,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import (
     Comment, Consultation, ConsultationStatus, Decision, ModerationEvent, Paragraph, Position, Response, Section,
-    Status, User, Version,
+    Stance, Status, User, Version,
 )
 from ..models.workgroup import response_comments, response_positions
 from . import feedback, publication
@@ -157,19 +157,30 @@ def detach(consultation: Consultation, raw_refs) -> int:
 
 @dataclass
 class AnswerCounts:
+    """Proposals are the positions and the comments that object, propose or ask; comments that only
+    support the draft are counted apart, as supports."""
     proposals: int
     answered: int
     by_decision: dict[str, int]
+    supports: int = 0
 
     @property
     def unanswered(self) -> int:
         return self.proposals - self.answered
 
+    @property
+    def all_answered(self) -> bool:
+        return self.unanswered == 0
+
 
 def answer_counts(consultation: Consultation) -> AnswerCounts:
-    """Approved comments and positions, and how they were answered (by proposal, not by response)."""
-    comments = db.session.scalar(select(func.count(Comment.id)).where(
-        Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)) or 0
+    """Approved proposals (positions, and comments other than supports) and how they were answered
+    (by proposal, not by response), and the supports apart."""
+    by_stance = dict(db.session.execute(select(Comment.stance, func.count()).where(
+        Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
+        .group_by(Comment.stance)).all())
+    supports = by_stance.pop(Stance.SUPPORTS, 0)
+    comments = sum(by_stance.values())
     positions = db.session.scalar(select(func.count(Position.id)).where(
         Position.consultation_id == consultation.id, Position.status == Status.APPROVED)) or 0
     by_decision: dict[str, int] = defaultdict(int)
@@ -177,7 +188,8 @@ def answer_counts(consultation: Consultation) -> AnswerCounts:
             select(Response.decision, func.count())
             .join(response_comments, response_comments.c.response_id == Response.id)
             .join(Comment, Comment.id == response_comments.c.comment_id)
-            .where(Response.consultation_id == consultation.id, Comment.status == Status.APPROVED)
+            .where(Response.consultation_id == consultation.id, Comment.status == Status.APPROVED,
+                   Comment.stance != Stance.SUPPORTS)
             .group_by(Response.decision)).all():
         by_decision[decision] += count
     for decision, count in db.session.execute(
@@ -188,13 +200,20 @@ def answer_counts(consultation: Consultation) -> AnswerCounts:
             .group_by(Response.decision)).all():
         by_decision[decision] += count
     return AnswerCounts(comments + positions, sum(by_decision.values()),
-                        {d: by_decision.get(d, 0) for d in Decision.ALL})
+                        {d: by_decision.get(d, 0) for d in Decision.ALL}, supports)
 
 
 # Publishing the outcome ------------------------------------------------------------------------
 
 def can_publish(consultation: Consultation) -> bool:
     return consultation.status == ConsultationStatus.CLOSED
+
+
+def save_outcome_introduction(consultation: Consultation, text_lv: str, text_en: str) -> None:
+    """The working group's introduction above the public outcome (both languages)."""
+    consultation.outcome_intro_lv = text_lv
+    consultation.outcome_intro_en = text_en
+    db.session.commit()
 
 
 def publish_outcome(consultation: Consultation, user: User | None, now: datetime | None = None) -> int:

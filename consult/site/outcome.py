@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from ..i18n import current_language
 from ..models import ConsultationStatus
 from ..services import diffing, publication, responses
 from . import bp
@@ -22,6 +23,9 @@ def outcome(slug: str):
     page = responses.outcome_page(consultation, page_number)
     if page_number > page.pages:
         abort(404)
+    lang = current_language()
+    changes = {entry.item.id: diffing.paragraph_change(entry.item.paragraph, entry.response.changed_paragraph, lang)
+               for entry in page.comments if entry.response is not None and entry.response.changed_paragraph}
     return render_template("site/outcome.html", consultation=consultation, result=page,
-                           counts=responses.answer_counts(consultation),
+                           counts=responses.answer_counts(consultation), changes=changes,
                            published_versions={v.number for v in diffing.published_versions(consultation)})

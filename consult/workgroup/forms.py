@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm, choices, max_chars, no_nul, normalise_text
@@ -220,3 +220,30 @@ class ExportForm(BaseForm):
             (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
         self.subgroup.choices = choices([("", _l("All subgroups"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
+
+
+OUTCOME_INTRO_MAX_CHARS = 5000
+
+
+class PublishForm(BaseForm):
+    """Publishing the outcome: the introduction in both languages, and a knowing "yes" when some
+    proposals have no answer."""
+    intro_lv = TextAreaField(_l("Introduction in Latvian"), filters=[normalise_text], validators=[
+        DataRequired(message=_l("Write the introduction in Latvian.")), no_nul, max_chars(OUTCOME_INTRO_MAX_CHARS)])
+    intro_en = TextAreaField(_l("Introduction in English"), filters=[normalise_text], validators=[
+        DataRequired(message=_l("Write the introduction in English.")), no_nul, max_chars(OUTCOME_INTRO_MAX_CHARS)])
+    confirm_unanswered = BooleanField()
+
+    def __init__(self, *args, unanswered: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unanswered = unanswered
+        self.confirm_unanswered.label.text = ngettext(
+            "Publish although %(num)d proposal has no answer", "Publish although %(num)d proposals have no answer",
+            unanswered)
+
+    def validate_confirm_unanswered(self, field):
+        if self.unanswered and not field.data:
+            raise ValidationError(ngettext(
+                "%(num)d proposal has no answer. Answer it first, or tick the box to publish without its answer.",
+                "%(num)d proposals have no answer. Answer them first, or tick the box to publish without their "
+                "answers.", self.unanswered))

@@ -14,7 +14,7 @@ from ..participation.forms import EmptyForm
 from ..services import campaigns, feedback, responses
 from ..services.summary import analyse_texts
 from . import bp, member_view
-from .forms import ResponseForm
+from .forms import PublishForm, ResponseForm
 
 REFUSALS = {
     "decision": _l("Choose a decision."),
@@ -174,12 +174,19 @@ def delete_response(consultation, member, response_id: int):
 @require_role(Role.WORKGROUP)
 @member_view
 def publish(consultation, member):
-    """Publishing the outcome: a confirmation page, then concluded + e-mails to the authors."""
-    form = EmptyForm()
+    """Publishing the outcome: the introduction and a confirmation, then concluded + e-mails to the authors."""
+    counts = responses.answer_counts(consultation)
+    form = PublishForm(unanswered=counts.unanswered, data={"intro_lv": consultation.outcome_intro_lv,
+                                                           "intro_en": consultation.outcome_intro_en})
     if request.method == "POST":
+        form = PublishForm(unanswered=counts.unanswered)
         if not form.validate_on_submit():
-            abort(400)
+            return render_template("workgroup/publish.html", consultation=consultation, form=form, counts=counts,
+                                   can_publish=responses.can_publish(consultation)), 400
         try:
+            if not responses.can_publish(consultation):
+                raise responses.ResponseRefused("status")
+            responses.save_outcome_introduction(consultation, form.intro_lv.data, form.intro_en.data)
             sent = responses.publish_outcome(consultation, current_user)
         except responses.ResponseRefused as refused:
             flash(str(REFUSALS[refused.code]), "error")
@@ -187,6 +194,5 @@ def publish(consultation, member):
         flash(ngettext("The outcome is published. %(num)d author has been e-mailed.",
                        "The outcome is published. %(num)d authors have been e-mailed.", sent), "success")
         return redirect(url_for("site.outcome", slug=consultation.slug), code=303)
-    return render_template("workgroup/publish.html", consultation=consultation, form=form,
-                           counts=responses.answer_counts(consultation),
+    return render_template("workgroup/publish.html", consultation=consultation, form=form, counts=counts,
                            can_publish=responses.can_publish(consultation))
