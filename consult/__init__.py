@@ -29,9 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
     i18n.init_app(app)
-    from .services.sanitize import render_markdown, render_plain_text
+    from .services.sanitize import render_markdown, render_markdown_diff, render_plain_text
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plain_text"] = render_plain_text
+    app.jinja_env.filters["markdown_diff"] = render_markdown_diff
 
     from . import auth, database, errors, forms, labels, security, textsize, uploads_limit
     uploads_limit.init_app(app)

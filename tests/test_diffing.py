@@ -59,3 +59,36 @@ def test_version_ranges():
     assert parse_range("3..1") == (3, 1)
     for bad in ("1..1", "0..2", "1.2", "1...2", "a..b", "1..", "..2", "-1..2", "01..2", "1..2..3", "9999999..1", ""):
         assert parse_range(bad) is None, bad
+
+
+# --- Markdown in the public diff -------------------------------------------------------------------
+
+def _rendered(old, new):
+    from consult.services.diffing import word_diff
+    from consult.services.sanitize import render_markdown_diff
+    return str(render_markdown_diff(word_diff(old, new), "added:", "removed:"))
+
+
+def test_a_number_with_a_decimal_comma_changes_as_a_whole():
+    from consult.services.diffing import word_diff
+    assert [(s.kind, s.text) for s in word_diff("Līmenis 13,1 %.", "Līmenis 15,0 %.")] == [
+        ("equal", "Līmenis "), ("delete", "13,1"), ("insert", "15,0"), ("equal", " %.")]
+
+
+def test_lists_tables_and_emphasis_render_with_the_changes_inside_them():
+    listed = _rendered("- pirmais\n- otrais", "- pirmais\n- otrais jauns\n- trešais")
+    assert listed.count("<li>") == 3
+    assert '<li><ins><span class="visually-hidden">added: </span>trešais</ins></li>' in listed
+    table = _rendered("| a | b |\n|---|---|\n| 1 | 2 |", "| a | b |\n|---|---|\n| 1 | 3 |")
+    assert ('<td><del><span class="visually-hidden">removed: </span>2</del>'
+            '<ins><span class="visually-hidden">added: </span>3</ins></td>') in table
+    emphasis = _rendered("Tas ir **svarīgs** teksts", "Tas ir **ļoti svarīgs** teksts")
+    assert "<strong><ins><span class=\"visually-hidden\">added: </span>ļoti</ins> svarīgs</strong>" in emphasis
+
+
+def test_removed_markup_shows_as_the_characters_and_the_html_stays_well_formed():
+    html = _rendered("Teksts **treknraksts**", "Teksts treknraksts")
+    assert "<strong>" not in html and html.count("<del>") == html.count("</del>") == 2
+    hostile = _rendered("Teksts", "Teksts <script>alert(1)</script> \ue000 [x](javascript:alert(1))")
+    assert "<script" not in hostile and 'href="javascript' not in hostile
+    assert "\ue000" not in hostile and hostile.count("<ins>") == hostile.count("</ins>")

@@ -21,7 +21,8 @@ CHANGED, ADDED, REMOVED, UNCHANGED = "changed", "added", "removed", "unchanged"
 # difflib is quadratic in the worst case.
 MAX_TOKENS = 20_000
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A number with its decimal comma or point (13,1; 15.0) is one token: it changes as a whole.
+_TOKEN = re.compile(r"\s+|\d+(?:[.,]\d+)+(?!\w)|\w+|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True)

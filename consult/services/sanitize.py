@@ -34,6 +34,59 @@ def render_markdown(source: str) -> Markup:
     return Markup(_cleaner.clean(html))  # noqa: S704  (bleach output, allow-listed above)
 
 
+# Private-use characters mark where a change starts and ends while the Markdown is rendered; no
+# editor's text holds them (they are removed from it first), and each becomes a tag afterwards.
+_INS, _INS_END, _DEL, _DEL_END = "\ue000", "\ue001", "\ue002", "\ue003"
+_MARKS = re.compile("[\ue000-\ue003]")
+_LINE_START = re.compile(r"^[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+|#{1,6}[ \t]+|>[ \t]?)*")
+_PIECES = re.compile(r"(\n|\|)")
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]!<>#~|])")
+
+
+def _marked(text: str, start: str, end: str, at_line_start: bool) -> str:
+    """A changed piece of Markdown between its marks, each line and table cell apart so a mark never
+    spans two blocks; block syntax at a line's start (list item, heading, quote) stays outside, and
+    inline syntax inside is shown as the characters themselves."""
+    out = []
+    for piece in _PIECES.split(text):
+        if piece in ("\n", "|") or not piece:
+            out.append(piece)
+            at_line_start = piece == "\n" or (at_line_start and not piece)
+            continue
+        prefix = _LINE_START.match(piece).group(0) if at_line_start else ""
+        body = piece[len(prefix):]
+        stripped = body.strip()
+        if stripped:
+            lead = body[:len(body) - len(body.lstrip())]
+            trail = body[len(body.rstrip()):]
+            body = lead + start + _INLINE_MARKUP.sub(r"\\\1", stripped) + end + trail
+        out.append(prefix + body)
+        at_line_start = False
+    return "".join(out)
+
+
+def render_markdown_diff(segments, added: str, removed: str) -> Markup:
+    """A word-level change of editors' Markdown (diffing.Segment list) rendered as Markdown, with the
+    added and removed words marked inside lists, tables and emphasis as <ins> and <del>, each
+    with a hidden word for screen readers (`added`, `removed`: already translated)."""
+    source = []
+    for segment in segments:
+        text = _MARKS.sub("", segment.text)
+        at_line_start = not source or "".join(source).endswith("\n")
+        if segment.kind == "insert":
+            source.append(_marked(text, _INS, _INS_END, at_line_start))
+        elif segment.kind == "delete":
+            source.append(_marked(text, _DEL, _DEL_END, at_line_start))
+        else:
+            source.append(text)
+    html = str(render_markdown("".join(source)))
+    hidden = '<span class="visually-hidden">{} </span>'
+    html = (html.replace(_INS, "<ins>" + hidden.format(Markup.escape(added)))
+            .replace(_DEL, "<del>" + hidden.format(Markup.escape(removed)))
+            .replace(_INS_END, "</ins>").replace(_DEL_END, "</del>"))
+    return Markup(html)  # noqa: S704  (bleach output with our own tags put in place of our marks)
+
+
 def _link_attributes(attrs, new=False):
     attrs[(None, "rel")] = "nofollow ugc noopener"
     attrs.pop((None, "target"), None)
