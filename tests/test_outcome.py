@@ -138,7 +138,7 @@ def test_the_outcome_says_only_what_is_true_and_counts_supports_apart(app, demo,
     assert "answered 2 of the 3 proposals it received; 1 have no answer" in en
     assert "every" not in en.split('id="figures-heading"')[0].split("<main", 1)[1]
     figures = en.split('id="figures-heading"')[1].split("</dl>")[0]
-    assert "<dt>Proposals</dt><dd>3</dd>" in figures and "<dt>Supports</dt><dd>1</dd>" in figures
+    assert "<dt>Proposals</dt><dd>3</dd>" in figures and "<dt>Supporting comments</dt><dd>1</dd>" in figures
     assert "<dt>Not answered</dt><dd>1</dd>" in figures
 
 

@@ -43,6 +43,14 @@ _PIECES = re.compile(r"(\n|\|)")
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]!<>#~|])")
 
 
+def _self_contained(piece: str) -> bool:
+    """Whether a changed piece's inline Markup opens and closes within it ("**ļoti svarīgs**"), so it can
+    render as such inside its marks; a lone "**" or "[" would pair with text outside them."""
+    if not re.search(r"\w", piece) or "<" in piece or ">" in piece:
+        return False
+    return all(piece.count(mark) % 2 == 0 for mark in ("*", "_", "`", "~")) and piece.count("[") == piece.count("]")
+
+
 def _marked(text: str, start: str, end: str, at_line_start: bool) -> str:
     """A changed piece of Markdown between its marks, each line and table cell apart so a mark never
     spans two blocks; block syntax at a line's start (list item, heading, quote) stays outside, and
@@ -59,7 +67,8 @@ def _marked(text: str, start: str, end: str, at_line_start: bool) -> str:
         if stripped:
             lead = body[:len(body) - len(body.lstrip())]
             trail = body[len(body.rstrip()):]
-            body = lead + start + _INLINE_MARKUP.sub(r"\\\1", stripped) + end + trail
+            body = lead + start + (stripped if _self_contained(stripped) else _INLINE_MARKUP.sub(r"\\\1", stripped)) \
+                + end + trail
         out.append(prefix + body)
         at_line_start = False
     return "".join(out)
