@@ -421,3 +421,56 @@ def test_the_documentation_page_exists_in_both_languages(client, demo, tmp_path)
         assert f'<html lang="{lang}"' in html and f'href="{API}/openapi.json"' in html
         pages[f"/{lang}/api/"] = html
     assert check_html(pages, tmp_path) == []
+
+
+# --- Behind a reverse proxy ------------------------------------------------------------------
+
+def _app_behind(app, tmp_path, monkeypatch, proxies: int):
+    """A second app on the same database, with CONSULT_PROXY_COUNT = proxies and a page that shows
+    what it took the request to be."""
+    from flask import request
+
+    from consult import create_app
+    monkeypatch.setenv("CONSULT_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("CONSULT_PROXY_COUNT", str(proxies))
+    proxied = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "SECRET_KEY": "test-secret"})
+
+    @proxied.get("/_seen")
+    def seen():
+        return {"addr": request.remote_addr, "scheme": request.scheme, "host": request.host}
+    return proxied
+
+
+FORWARDED = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https",
+             "X-Forwarded-Host": "konsultacijas.example.lv"}
+
+
+def test_behind_one_proxy_the_client_is_what_the_proxy_says(app, tmp_path, monkeypatch):
+    client = _app_behind(app, tmp_path, monkeypatch, 1).test_client()
+    seen = client.get("/_seen", headers=FORWARDED, environ_base={"REMOTE_ADDR": "10.0.0.2"}).get_json()
+    # Only the value the proxy appended counts; 203.0.113.9 is what the client itself claimed.
+    assert seen == {"addr": "198.51.100.7", "scheme": "https", "host": "konsultacijas.example.lv"}
+
+
+def test_behind_two_proxies_the_second_value_from_the_right_counts(app, tmp_path, monkeypatch):
+    client = _app_behind(app, tmp_path, monkeypatch, 2).test_client()
+    headers = {"X-Forwarded-For": "192.0.2.1, 203.0.113.9, 198.51.100.7"}
+    assert client.get("/_seen", headers=headers).get_json()["addr"] == "203.0.113.9"
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(app, tmp_path, monkeypatch):
+    client = _app_behind(app, tmp_path, monkeypatch, 0).test_client()
+    seen = client.get("/_seen", headers=FORWARDED, environ_base={"REMOTE_ADDR": "10.0.0.2"}).get_json()
+    assert seen == {"addr": "10.0.0.2", "scheme": "http", "host": "localhost"}
+
+
+def test_behind_a_proxy_the_api_limits_each_client_not_the_proxy(app, demo, tmp_path, monkeypatch):
+    proxied = _app_behind(app, tmp_path, monkeypatch, 1)
+    client = proxied.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy
+    first, second = {"X-Forwarded-For": "198.51.100.7"}, {"X-Forwarded-For": "198.51.100.8"}
+    for _ in range(120):
+        assert client.get(f"{API}/", headers=first).status_code == 200
+    assert client.get(f"{API}/", headers=first).status_code == 429
+    assert client.get(f"{API}/", headers=second).status_code == 200
