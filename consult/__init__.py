@@ -10,6 +10,16 @@ from .config import load_config
 from .extensions import babel, csrf, db, limiter, migrate
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind CONSULT_PROXY_COUNT proxies, take the client's address, scheme and host from the
+    X-Forwarded-For, -Proto and -Host headers those proxies set, and only from the values they
+    added: anything a client wrote further left is ignored. With 0 the headers are ignored."""
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False,
                 instance_path=os.environ.get("CONSULT_INSTANCE_DIR") or os.path.abspath("instance"))
@@ -17,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    _trust_proxies(app)
 
     from . import models  # noqa: F401  (register the models with SQLAlchemy)
 

@@ -1,12 +1,15 @@
-"""Error pages in the language of the URL, never a stack trace."""
+"""Error pages in the language of the URL, never a stack trace; under /api/, JSON instead."""
 from __future__ import annotations
+
+import functools
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import i18n
+from .api import responses as api_responses
 
 
 def _render(status: int, title: str, message: str, back: str | None = None):
@@ -15,23 +18,45 @@ def _render(status: int, title: str, message: str, back: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message, back=back), status
 
 
+def _api_answers_its_own(handler):
+    """Under /api/ an error is answered as the API answers (JSON), even one the router raised before
+    any API view ran (an unknown path, a method the API does not serve): those belong to no blueprint."""
+    @functools.wraps(handler)
+    def wrapper(error):
+        if api_responses.is_api_path(request.path):
+            answer = api_responses.http_error(error) if isinstance(error, HTTPException) \
+                else api_responses.server_error(error)
+            return api_responses.cors(answer)
+        return handler(error)
+    return wrapper
+
+
 def init_app(app: Flask) -> None:
-    @app.errorhandler(404)
+    def handles(code_or_exception):
+        def register(handler):
+            app.register_error_handler(code_or_exception, _api_answers_its_own(handler))
+            return handler
+        return register
+
+    @handles(404)
     def not_found(_error):
         return _render(404, _("Page not found"),
                        _("We could not find this page. Check the address, or start again from the home page."))
 
-    @app.errorhandler(CSRFError)
+    @handles(CSRFError)
     def csrf_error(_error):
         return _render(400, _("The form has expired"),
                        _("Your form could not be accepted because it had expired or came from elsewhere. "
                          "Go back, reload the page and send it again."))
 
-    @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return _render(405, _("Not allowed"), _("This address does not accept that kind of request."))
+    @handles(405)
+    def method_not_allowed(error):
+        body, status = _render(405, _("Not allowed"), _("This address does not accept that kind of request."))
+        # RFC 9110 (15.5.6): a 405 says which methods the address does accept.
+        allowed = error.valid_methods if isinstance(error, MethodNotAllowed) else None
+        return body, status, {"Allow": ", ".join(allowed)} if allowed else {}
 
-    @app.errorhandler(413)
+    @handles(413)
     def too_large(_error):
         # Files over a form's own limit come back to the form (uploads_limit); this is the whole request.
         from .uploads_limit import megabytes
@@ -41,15 +66,15 @@ def init_app(app: Flask) -> None:
                          size=megabytes(limit)),
                        back=request.path if request.mimetype == "multipart/form-data" else None)
 
-    @app.errorhandler(429)
+    @handles(429)
     def too_many(_error):
         return _render(429, _("Too many attempts"), _("Please wait a minute and try again."))
 
-    @app.errorhandler(HTTPException)
+    @handles(HTTPException)
     def other_http_error(error: HTTPException):
         return _render(error.code or 500, _("Something went wrong"), _("The request could not be completed."))
 
-    @app.errorhandler(500)
+    @handles(500)
     def server_error(_error):
         return _render(500, _("Something went wrong"),
                        _("An error on our side stopped this page. Please try again later."))

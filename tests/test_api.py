@@ -157,7 +157,9 @@ def walk(client, content) -> dict[str, tuple[int, object]]:
     fetch(f"{API}/news?limit=2")
     fetch(f"{API}/consultations/no-such", 404)
     fetch(f"{API}/consultations/{DEMO}/sections/40", 404)
-    fetch(f"{API}/consultations?cursor=forged", 400)
+    fetch(f"{API}/consultations?cursor=forged", 404)
+    fetch(f"{API}/consultations?cursor=")
+    fetch(f"{API}/consultations?status=", 400)
     fetch(f"{API}/consultations?limit=0", 400)
     fetch(f"{API}/consultations/{DEMO}/comments?section=x", 400)
     fetch(f"{API}/polls/{content['future_poll']}", 404)
@@ -178,7 +180,7 @@ def test_the_openapi_document_describes_exactly_the_routes(app, client):
     assert document["servers"][0]["url"].endswith("/api/v1")
     served = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown":
+        if rule.endpoint.startswith("api."):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).removeprefix(API) or "/"
             served.add(path)
     assert served == set(document["paths"])
@@ -271,29 +273,100 @@ def test_cursor_paging_returns_every_item_once(client, content):
 
 
 @pytest.mark.parametrize("query, code", [
-    ("cursor=abc", "bad_cursor"), ("cursor=", "bad_cursor"), ("limit=0", "bad_limit"), ("limit=101", "bad_limit"),
-    ("limit=-1", "bad_limit"), ("limit=x", "bad_limit"), ("section=0", "bad_section"),
-    ("section=%27%20OR%20%271%27%3D%271", "bad_section"),
+    ("limit=0", "bad_limit"), ("limit=101", "bad_limit"), ("limit=-1", "bad_limit"), ("limit=x", "bad_limit"),
+    ("limit=", "bad_limit"), ("section=0", "bad_section"), ("section=", "bad_section"),
+    ("section=2147483648", "bad_section"), ("section=%27%20OR%20%271%27%3D%271", "bad_section"),
 ])
 def test_bad_parameters_get_a_json_400(client, content, query, code):
+    """Outside what the parameter's schema allows, an empty value included, is a 400."""
     body = get_json(client, f"{API}/consultations/{DEMO}/comments?{query}", 400)
     assert body["error"]["code"] == code and body["error"]["status"] == 400
+
+
+@pytest.mark.parametrize("status", ["", "draft", "concluded ", "OPEN", "bogus"])
+def test_a_status_outside_the_enum_gets_a_json_400(client, content, status):
+    body = get_json(client, f"{API}/consultations", 400, query_string={"status": status})
+    assert body["error"]["code"] == "bad_status"
+
+
+def test_each_public_status_filters_the_consultations(client, content):
+    every = {c["slug"] for c in get_json(client, f"{API}/consultations")["items"]}
+    by_status = {status: {c["slug"] for c in get_json(client, f"{API}/consultations?status={status}")["items"]}
+                 for status in ("open", "closed", "concluded")}
+    assert DEMO in by_status["open"] and CLOSED in by_status["closed"]
+    assert set().union(*by_status.values()) == every
+
+
+def test_an_empty_cursor_is_the_first_page(client, content):
+    """The cursor's schema is any string, so an empty one is valid: it means no cursor."""
+    first = get_json(client, f"{API}/consultations/{DEMO}/comments?limit=1")
+    assert get_json(client, f"{API}/consultations/{DEMO}/comments?limit=1&cursor=") == first
+    assert get_json(client, f"{API}/news?cursor=") == get_json(client, f"{API}/news")
+
+
+@pytest.mark.parametrize("cursor", ["abc", "MQ", "MQ.forged", "x" * 500])
+def test_a_cursor_the_list_never_gave_out_gets_a_json_404(client, content, cursor):
+    """Any string is a well-formed cursor, so an unknown one names a page that does not exist."""
+    body = get_json(client, f"{API}/consultations/{DEMO}/comments", 404, query_string={"cursor": cursor})
+    assert body["error"] == {"status": 404, "code": "bad_cursor", "message": body["error"]["message"]}
+    assert "next_cursor" in body["error"]["message"]
 
 
 def test_a_cursor_works_only_where_it_was_made(client, content):
     cursor = get_json(client, f"{API}/news?limit=1")["next_cursor"]
     assert cursor
-    assert get_json(client, f"{API}/consultations?cursor={cursor}", 400)["error"]["code"] == "bad_cursor"
+    assert get_json(client, f"{API}/news?limit=1&cursor={cursor}")["items"]
+    assert get_json(client, f"{API}/consultations?cursor={cursor}", 404)["error"]["code"] == "bad_cursor"
 
 
-def test_unknown_paths_and_methods_get_json_errors(client, content):
-    for path in ("/api/", "/api/v2/consultations", f"{API}/nothing", f"{API}/consultations/{DEMO}/secrets",
-                 f"{API}/consultations/{DEMO}/sections/x"):
-        assert get_json(client, path, 404)["error"]["code"] == "not_found"
-    response = client.post(f"{API}/consultations", data={"x": "y"})
-    assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
-    assert "GET" in response.headers["Allow"]
-    assert client.delete(f"{API}/consultations/{DEMO}").status_code == 405
+UNKNOWN_PATHS = ("/api", "/api/", "/api/v2/consultations", f"{API}/nothing", f"{API}/consultations/{DEMO}/secrets",
+                 f"{API}/consultations/{DEMO}/sections/x", f"{API}/polls/-1")
+
+
+def _is_json_error(response, status: int, code: str) -> bool:
+    body = response.get_json(silent=True) or {}
+    return (response.status_code == status and response.mimetype == "application/json"
+            and body.get("error", {}).get("code") == code and body["error"]["status"] == status
+            and response.headers["Access-Control-Allow-Origin"] == "*")
+
+
+def test_unknown_paths_get_a_json_404_whatever_the_method(client, content):
+    for path in UNKNOWN_PATHS:
+        for method in ("GET", "POST", "DELETE", "TRACE"):
+            response = client.open(path, method=method)
+            assert _is_json_error(response, 404, "not_found"), (method, path, response.status_code)
+
+
+def test_other_methods_get_a_json_405_with_allow(client, content):
+    """POST, PUT, PATCH, DELETE, TRACE… on every address of the document: JSON, with the methods it allows."""
+    document = _document(client)
+    poll = get_json(client, f"{API}/consultations/{DEMO}/polls")["items"][0]["id"]
+    values = {"slug": DEMO, "number": "1", "poll_id": str(poll)}
+    for template in document["paths"]:
+        path = API + re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], template)
+        assert client.get(path).status_code == 200, path
+        for method in ("POST", "PUT", "PATCH", "DELETE", "TRACE", "QUERY"):
+            response = client.open(path, method=method, data={"x": "y"})
+            assert _is_json_error(response, 405, "method_not_allowed"), (method, path, response.status_code)
+            assert response.headers["Allow"] == "GET, HEAD, OPTIONS", (method, path)
+
+
+def test_a_server_error_in_the_api_is_json(app, client, content, monkeypatch):
+    def broken():
+        raise RuntimeError("a bug")
+    monkeypatch.setitem(app.view_functions, "api.news", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get(f"{API}/news")
+    assert _is_json_error(response, 500, "server_error")
+    assert "a bug" not in response.get_data(as_text=True)
+
+
+def test_the_site_outside_the_api_still_answers_in_html_and_says_what_is_allowed(client, content):
+    response = client.open("/lv/", method="TRACE")
+    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert "GET" in response.headers["Allow"] and "TRACE" not in response.headers["Allow"]
+    missing = client.get("/lv/nothing-here")
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
 
 
 def test_cors_is_open_for_reading(client, content):
@@ -348,3 +421,56 @@ def test_the_documentation_page_exists_in_both_languages(client, demo, tmp_path)
         assert f'<html lang="{lang}"' in html and f'href="{API}/openapi.json"' in html
         pages[f"/{lang}/api/"] = html
     assert check_html(pages, tmp_path) == []
+
+
+# --- Behind a reverse proxy ------------------------------------------------------------------
+
+def _app_behind(app, tmp_path, monkeypatch, proxies: int):
+    """A second app on the same database, with CONSULT_PROXY_COUNT = proxies and a page that shows
+    what it took the request to be."""
+    from flask import request
+
+    from consult import create_app
+    monkeypatch.setenv("CONSULT_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("CONSULT_PROXY_COUNT", str(proxies))
+    proxied = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "SECRET_KEY": "test-secret"})
+
+    @proxied.get("/_seen")
+    def seen():
+        return {"addr": request.remote_addr, "scheme": request.scheme, "host": request.host}
+    return proxied
+
+
+FORWARDED = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https",
+             "X-Forwarded-Host": "konsultacijas.example.lv"}
+
+
+def test_behind_one_proxy_the_client_is_what_the_proxy_says(app, tmp_path, monkeypatch):
+    client = _app_behind(app, tmp_path, monkeypatch, 1).test_client()
+    seen = client.get("/_seen", headers=FORWARDED, environ_base={"REMOTE_ADDR": "10.0.0.2"}).get_json()
+    # Only the value the proxy appended counts; 203.0.113.9 is what the client itself claimed.
+    assert seen == {"addr": "198.51.100.7", "scheme": "https", "host": "konsultacijas.example.lv"}
+
+
+def test_behind_two_proxies_the_second_value_from_the_right_counts(app, tmp_path, monkeypatch):
+    client = _app_behind(app, tmp_path, monkeypatch, 2).test_client()
+    headers = {"X-Forwarded-For": "192.0.2.1, 203.0.113.9, 198.51.100.7"}
+    assert client.get("/_seen", headers=headers).get_json()["addr"] == "203.0.113.9"
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(app, tmp_path, monkeypatch):
+    client = _app_behind(app, tmp_path, monkeypatch, 0).test_client()
+    seen = client.get("/_seen", headers=FORWARDED, environ_base={"REMOTE_ADDR": "10.0.0.2"}).get_json()
+    assert seen == {"addr": "10.0.0.2", "scheme": "http", "host": "localhost"}
+
+
+def test_behind_a_proxy_the_api_limits_each_client_not_the_proxy(app, demo, tmp_path, monkeypatch):
+    proxied = _app_behind(app, tmp_path, monkeypatch, 1)
+    client = proxied.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy
+    first, second = {"X-Forwarded-For": "198.51.100.7"}, {"X-Forwarded-For": "198.51.100.8"}
+    for _ in range(120):
+        assert client.get(f"{API}/", headers=first).status_code == 200
+    assert client.get(f"{API}/", headers=first).status_code == 429
+    assert client.get(f"{API}/", headers=second).status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 from ..models import ConsultationStatus, OrganisationKind, RespondentType, Stance
+from ..services.publication import MAX_ID
 from ..services.signatures import STATUSES as SIGNATURE_STATUSES
 
 
@@ -28,6 +29,8 @@ def _object(properties: dict, required: list[str] | None = None, description: st
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 INTEGER = {"type": "integer"}
+# Ids and numbers in a request: the largest our integer columns hold.
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE_TIME = {"type": "string", "format": "date-time", "description": "UTC, RFC 3339"}
 NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, RFC 3339"}
 URL = {"type": "string", "format": "uri"}
@@ -162,7 +165,8 @@ PARAMETERS = {
               "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
               "description": "How many items a page holds."},
     "cursor": {"name": "cursor", "in": "query", "required": False, "schema": STRING,
-               "description": "The next_cursor of the previous page (opaque)."},
+               "description": "The next_cursor of the previous page (opaque); left out or empty: the first "
+                              "page. A cursor this list did not give out is answered with 404."},
 }
 
 
@@ -173,9 +177,11 @@ def _response(description: str, schema: str) -> dict:
 
 ERRORS = {
     "304": {"description": "Not modified: the ETag sent in If-None-Match is still current."},
-    "400": {"description": "A parameter is not valid (a bad cursor, limit, status or section).",
+    "400": {"description": "A parameter is not valid (a limit, status or section outside what its schema allows, "
+                           "empty included).",
             "content": {"application/json": {"schema": _ref("Error")}}},
-    "404": {"description": "Nothing is published here.", "content": {"application/json": {"schema": _ref("Error")}}},
+    "404": {"description": "Nothing is published here, or no page of this list has this cursor.",
+            "content": {"application/json": {"schema": _ref("Error")}}},
     "429": {"description": "Too many requests from this client (120 a minute).",
             "content": {"application/json": {"schema": _ref("Error")}}},
 }
@@ -211,11 +217,11 @@ PATHS = {
         operation_id="listSections"),
     "/consultations/{slug}/sections/{number}": _get(
         "One published section with its paragraphs", "SectionDetail",
-        [SLUG, {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+        [SLUG, {"name": "number", "in": "path", "required": True, "schema": ID}],
         operation_id="getSection"),
     "/consultations/{slug}/comments": _get(
         "Published comments, oldest first", "CommentPage",
-        [SLUG, {"name": "section", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+        [SLUG, {"name": "section", "in": "query", "required": False, "schema": ID,
                 "description": "Only the comments on this section."}, LIMIT, CURSOR],
         description="Comments waiting for moderation, rejected, hidden or withdrawn are never listed. "
                     "The author is shown only as they chose: their name, or else their respondent type.",
@@ -228,7 +234,7 @@ PATHS = {
         operation_id="listPolls"),
     "/polls/{poll_id}": _get(
         "One poll and, when they are shown, its results", "Poll",
-        [{"name": "poll_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+        [{"name": "poll_id", "in": "path", "required": True, "schema": ID}],
         operation_id="getPoll"),
     "/news": _get("Published news, oldest first", "NewsPage", [LIMIT, CURSOR], operation_id="listNews"),
 }

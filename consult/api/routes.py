@@ -5,15 +5,13 @@ cursor; answers carry an ETag and may be cached for a minute by anyone.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import RequestRedirect
+from werkzeug.exceptions import HTTPException
 
 from ..clock import utcnow
 from ..extensions import db
@@ -24,84 +22,26 @@ from ..models import (
 from ..models.poll import vote_choices
 from ..services import polls as poll_service
 from ..services import publication
-from . import RATE_LIMIT, bp
 from ..urls import public_url
+from . import bp
 from .openapi import document
+from .responses import ApiError, cors, error_response, http_error, json_response, server_error
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
-CACHE_CONTROL = "public, max-age=60"
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-# --- Answers ---------------------------------------------------------------------------------
-
-def _json(data, status: int = 200) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    response = Response(body, status=status, mimetype="application/json")
-    if status == 200:
-        response.headers["Cache-Control"] = CACHE_CONTROL
-        response.add_etag()
-        response = response.make_conditional(request)
-    else:
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _error(status: int, code: str, message: str) -> Response:
-    return _json({"error": {"status": status, "code": code, "message": message}}, status)
-
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
-    return _error(error.status, error.code, error.message)
-
-
-ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 429: "too_many_requests"}
-ERROR_MESSAGES = {
-    404: "Nothing is published at this address.",
-    405: "The API is read-only: use GET.",
-    429: f"Too many requests: the limit is {RATE_LIMIT} per client. Wait a minute and try again.",
-}
-
-
-def _http_error(error: HTTPException):
-    status = error.code or 500
-    response = _error(status, ERROR_CODES.get(status, "error"),
-                      ERROR_MESSAGES.get(status, error.description or "The request could not be answered."))
-    if status == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods:
-        response.headers["Allow"] = ", ".join(error.valid_methods)
-    if status == 429:
-        response.headers["Retry-After"] = "60"
-    return response
-
-
-def _server_error(_error):
-    return _error(500, "server_error", "Something went wrong on our side.")
+    return error_response(error.status, error.code, error.message)
 
 
 # By status code too: Flask prefers the site's own handler for a code (an HTML page) to a
 # blueprint's handler for a class, so the API names every code it can answer with.
-bp.register_error_handler(HTTPException, _http_error)
+bp.register_error_handler(HTTPException, http_error)
 for _code in (400, 401, 403, 404, 405, 406, 413, 414, 429):
-    bp.register_error_handler(_code, _http_error)
-bp.register_error_handler(500, _server_error)
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    """Open data: any web page may read it (GET only, no cookies needed)."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
-    response.headers["Access-Control-Expose-Headers"] = "ETag"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return response
+    bp.register_error_handler(_code, http_error)
+bp.register_error_handler(500, server_error)
+bp.after_request(cors)
 
 
 # --- Request arguments -----------------------------------------------------------------------
@@ -111,23 +51,30 @@ def _serializer() -> URLSafeSerializer:
 
 
 def _paging() -> tuple[int, int]:
-    """(the last id already seen, how many to return) from ?cursor= and ?limit=."""
-    raw_limit = request.args.get("limit", "")
-    if raw_limit:
-        if not raw_limit.isdigit() or len(raw_limit) > 4 or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            raise ApiError(400, "bad_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    """(the last id already seen, how many to return) from ?cursor= and ?limit=.
+
+    A parameter left out takes its default; one given must be valid, as the OpenAPI document says,
+    except the cursor, whose document type (any string) also allows it empty: that is the first page.
+    """
+    raw_limit = request.args.get("limit")
+    if raw_limit is None:
+        limit = DEFAULT_LIMIT
+    elif raw_limit.isdigit() and len(raw_limit) <= 4 and 1 <= int(raw_limit) <= MAX_LIMIT:
         limit = int(raw_limit)
     else:
-        limit = DEFAULT_LIMIT
-    after = 0
-    cursor = request.args.get("cursor")
-    if cursor is not None:
-        try:
-            after = _serializer().loads(cursor[:200])
-        except BadSignature:
-            after = None
-        if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= publication.MAX_ID:
-            raise ApiError(400, "bad_cursor", "cursor is not valid here: use the next_cursor of the previous page.")
+        raise ApiError(400, "bad_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    cursor = request.args.get("cursor") or ""
+    if not cursor:
+        return 0, limit
+    try:
+        after = _serializer().loads(cursor[:200])
+    except BadSignature:
+        after = None
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= publication.MAX_ID:
+        # Any string is a well-formed cursor, so one this list never gave out names a page that does
+        # not exist (404), like an unknown slug; it is not a malformed request (400).
+        raise ApiError(404, "bad_cursor", "No page of this list has this cursor: use the next_cursor of the "
+                                          "previous page, or leave cursor out for the first page.")
     return after, limit
 
 
@@ -141,10 +88,10 @@ def _page(items: list, limit: int, render) -> dict:
 
 def _int_arg(name: str) -> int | None:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 9 or int(raw) == 0:
-        raise ApiError(400, f"bad_{name}", f"{name} must be a positive whole number.")
+    if not raw.isdigit() or len(raw) > 10 or not 0 < int(raw) <= publication.MAX_ID:
+        raise ApiError(400, f"bad_{name}", f"{name} must be a whole number from 1 to {publication.MAX_ID}.")
     return int(raw)
 
 
@@ -302,7 +249,7 @@ def _visible_polls():
 
 @bp.get("/v1/")
 def index():
-    return _json({
+    return json_response({
         "name": "consult open data",
         "version": "v1",
         "description": "Published consultations, their sections and paragraphs in Latvian and English, "
@@ -318,18 +265,18 @@ def index():
 
 @bp.get("/v1/openapi.json")
 def openapi():
-    return _json(document(public_url(".index").rstrip("/")))
+    return json_response(document(public_url(".index").rstrip("/")))
 
 
 @bp.get("/v1/consultations")
 def consultations():
-    status = request.args.get("status", "")
-    if status and status not in ConsultationStatus.PUBLIC:
+    status = request.args.get("status")
+    if status is not None and status not in ConsultationStatus.PUBLIC:
         raise ApiError(400, "bad_status", "status must be one of: " + ", ".join(ConsultationStatus.PUBLIC) + ".")
     after, limit = _paging()
     query = select(Consultation).where(Consultation.status.in_((status,) if status else ConsultationStatus.PUBLIC),
                                        Consultation.id > after).order_by(Consultation.id).limit(limit + 1)
-    return _json(_page(list(db.session.scalars(query)), limit, _consultation))
+    return json_response(_page(list(db.session.scalars(query)), limit, _consultation))
 
 
 @bp.get("/v1/consultations/<slug>")
@@ -350,7 +297,7 @@ def consultation(slug: str):
     data["versions"] = [{"number": v.number, "published_at": _iso(v.published_at),
                          "change_note": _both(v, "change_note")} for v in versions]
     data["sections"] = [_section(s, consultation, comment_count=counts.get(s.id, 0)) for s in sections]
-    return _json(data)
+    return json_response(data)
 
 
 def _sections_with_text(consultation: Consultation, number: int | None = None):
@@ -373,7 +320,7 @@ def _sections_with_text(consultation: Consultation, number: int | None = None):
 def sections(slug: str):
     consultation = _consultation_or_404(slug)
     version, items = _sections_with_text(consultation)
-    return _json({"version": version.number if version else None,
+    return json_response({"version": version.number if version else None,
                   "items": [_section(s, consultation, paragraphs) for s, paragraphs in items]})
 
 
@@ -387,7 +334,7 @@ def section(slug: str, number: int):
         raise ApiError(404, "not_found", "No published section has this number.")
     data = _section(items[0][0], consultation, items[0][1])
     data["version"] = version.number if version else None
-    return _json(data)
+    return json_response(data)
 
 
 @bp.get("/v1/consultations/<slug>/comments")
@@ -403,7 +350,7 @@ def comments(slug: str):
              .order_by(Comment.id).limit(limit + 1))
     if section_number is not None:
         query = query.where(Section.number == section_number)
-    return _json(_page(list(db.session.scalars(query)), limit, lambda c: _comment(c, consultation)))
+    return json_response(_page(list(db.session.scalars(query)), limit, lambda c: _comment(c, consultation)))
 
 
 @bp.get("/v1/consultations/<slug>/positions")
@@ -415,7 +362,7 @@ def positions(slug: str):
              .options(joinedload(Position.organisation), selectinload(Position.sections),
                       selectinload(Position.signatures))
              .order_by(Position.id).limit(limit + 1))
-    return _json(_page(list(db.session.scalars(query)), limit, lambda p: _position(p, consultation)))
+    return json_response(_page(list(db.session.scalars(query)), limit, lambda p: _position(p, consultation)))
 
 
 @bp.get("/v1/consultations/<slug>/polls")
@@ -424,7 +371,7 @@ def consultation_polls(slug: str):
     polls = list(db.session.scalars(_visible_polls().where(Poll.consultation_id == consultation.id)
                                     .order_by(Poll.id)))
     results = _poll_results(polls)
-    return _json({"items": [_poll(p, results) for p in polls]})
+    return json_response({"items": [_poll(p, results) for p in polls]})
 
 
 @bp.get("/v1/polls/<int:poll_id>")
@@ -434,7 +381,7 @@ def poll(poll_id: int):
     found = db.session.scalar(_visible_polls().where(Poll.id == poll_id))
     if found is None:
         raise ApiError(404, "not_found", "No published poll has this id.")
-    return _json(_poll(found, _poll_results([found])))
+    return json_response(_poll(found, _poll_results([found])))
 
 
 @bp.get("/v1/news")
@@ -442,18 +389,4 @@ def news():
     after, limit = _paging()
     query = (publication._visible_news().where(NewsItem.id > after)
              .options(joinedload(NewsItem.consultation)).order_by(NewsItem.id).limit(limit + 1))
-    return _json(_page(list(db.session.scalars(query)), limit, _news))
-
-
-@bp.route("/", defaults={"rest": ""}, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
-@bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
-def unknown(rest: str):
-    """Anything else under /api/: a JSON 404 (or 405 where only the method is wrong)."""
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        endpoint, _values = adapter.match(request.path, method="GET")
-    except (NotFound, MethodNotAllowed, RequestRedirect):
-        endpoint = None
-    if endpoint and endpoint != request.endpoint and request.method not in ("GET", "HEAD"):
-        raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
-    raise NotFound()
+    return json_response(_page(list(db.session.scalars(query)), limit, _news))
