@@ -21,7 +21,8 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from joserfc.errors import BadSignatureError, ExpiredTokenError, InvalidClaimError, JoseError, MissingClaimError
+from joserfc.errors import (BadSignatureError, ExpiredTokenError, InvalidClaimError, InvalidKeyIdError, JoseError,
+                            MissingAlgorithmError, MissingClaimError, UnsupportedAlgorithmError)
 
 from ..auth import require_login
 from ..extensions import limiter
@@ -131,7 +132,9 @@ def _finish() -> dict:
         raise SignInFailed("provider") from None
     except ExpiredTokenError:
         raise SignInFailed("expired") from None
-    except BadSignatureError:
+    except (BadSignatureError, InvalidKeyIdError, UnsupportedAlgorithmError, MissingAlgorithmError):
+        # A wrong signature, a key the provider does not publish, or no signature at all ("alg": "none"
+        # or an algorithm the provider does not announce): not signed by the provider either way.
         raise SignInFailed("signature") from None
     except (InvalidClaimError, MissingClaimError) as error:
         raise SignInFailed("audience" if getattr(error, "claim", "") in ("aud", "azp") else "token") from None
