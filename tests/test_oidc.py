@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -43,22 +44,35 @@ def oidc_app(app, oidc_provider, monkeypatch):
     return app
 
 
-def provider_sign_in(client, login="anna", lang="lv"):
+def provider_sign_in(client, login="anna", lang="lv", browser=None):
     """Presses the button, signs in at the provider's form, returns the callback URL it redirects to."""
     page = client.get(f"/{lang}/account/login/").get_data(as_text=True)
     response = client.post(f"/{lang}/account/oidc/start/", data={"csrf_token": csrf_token_from(page)})
     assert response.status_code == 302
-    browser = requests.Session()
-    url = response.headers["Location"]
+    url, _asked = at_provider(browser or requests.Session(), response.headers["Location"], login)
+    return url
+
+
+def at_provider(browser, url, login):
+    """Follows the provider's pages from `url` (signing in as `login` if it asks), in `browser` (which keeps
+    the provider's own session). Returns (the callback URL it redirects to, whether it asked to sign in)."""
+    asked = False
     for _ in range(10):
         answer = browser.get(url, allow_redirects=False, timeout=10)
         if answer.status_code == 200 and 'name="login"' in answer.text:
+            asked = True
             action = urljoin(url, answer.text.split('action="', 1)[1].split('"', 1)[0])
             answer = browser.post(action, data={"prompt": "login", "login": login, "password": "any"},
                                   allow_redirects=False, timeout=10)
+        elif answer.status_code == 200 and "document.forms[0].submit()" in answer.text:
+            # Signing in as another person ends the provider's session first, by a form its script sends.
+            action = urljoin(url, answer.text.split('action="', 1)[1].split('"', 1)[0])
+            fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', answer.text))
+            answer = browser.post(action, data=fields, allow_redirects=False, timeout=10)
+        assert "Location" in answer.headers, answer.text
         url = urljoin(url, answer.headers["Location"])
         if url.startswith(REDIRECT_URI):
-            return url
+            return url, asked
     raise AssertionError("the provider never redirected back")
 
 
@@ -235,3 +249,137 @@ def test_refusal_is_in_latvian_on_latvian_pages(oidc_app, client, monkeypatch, t
     response = callback(client, url)
     assert "Test ID atbilde bija domāta citai vietnei, tāpēc tā tika noraidīta." in page_text(response)
     assert users(oidc_app) == 0
+
+
+# --- An account without a password confirms at the provider instead --------------------------
+
+def signed_in_through_provider(client, login="anna", lang="en"):
+    """A new account made by signing in through the provider; returns the provider-side browser."""
+    browser = requests.Session()
+    callback(client, provider_sign_in(client, login, lang=lang, browser=browser))
+    return browser
+
+
+def the_user(app):
+    from consult.extensions import db
+    from consult.models import User
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        db.session.expunge(user)
+        return user
+
+
+def confirm_at_provider(client, browser, page, data, login="anna"):
+    """Sends the form on `page`; the site sends the browser to the provider, which must ask for the
+    password again although its own session is still open. Returns the page after the callback."""
+    form = client.get(page).get_data(as_text=True)
+    response = client.post(page, data={**data, "csrf_token": csrf_token_from(form)})
+    assert response.status_code == 302
+    query = response.headers["Location"]
+    assert "prompt=login" in query and "max_age=0" in query
+    url, asked = at_provider(browser, query, login)
+    assert asked
+    return callback(client, url)
+
+
+def test_account_without_password_is_deleted_after_signing_in_at_the_provider_again(oidc_app, client):
+    browser = signed_in_through_provider(client)
+    page = page_text(client.get("/en/account/delete/"))
+    assert 'name="password"' not in page and "you will sign in at Test ID again" in page
+    # Without the box ticked nothing happens and the provider is not asked.
+    response = client.post("/en/account/delete/", data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 200
+    assert "Tick the box to confirm that you want to delete your account." in page_text(response)
+
+    response = confirm_at_provider(client, browser, "/en/account/delete/", {"confirm": "y"})
+    assert "Your account has been deleted." in page_text(response)
+    user = the_user(oidc_app)
+    assert user.deleted_at is not None and user.email is None and user.display_name == ""
+    assert identities_count(oidc_app) == 0
+    assert client.get("/en/account/activity/").status_code == 302
+
+
+def test_confirming_as_another_person_changes_nothing(oidc_app, client):
+    browser = signed_in_through_provider(client, "anna")
+    response = confirm_at_provider(client, browser, "/en/account/delete/", {"confirm": "y"}, login="janis")
+    assert response.request.path == "/en/account/delete/"
+    assert "You signed in at Test ID as somebody other than the person connected to this account." \
+        in page_text(response)
+    user = the_user(oidc_app)
+    assert user.deleted_at is None and user.email == "anna.berzina@example.lv"
+    assert client.get("/en/account/activity/").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize("auth_time", [NOW - 3600, None])
+def test_confirming_without_a_fresh_sign_in_changes_nothing(oidc_app, client, monkeypatch, token_endpoint,
+                                                           provider_key, auth_time):
+    """A provider that does not honour prompt=login/max_age=0 (here: its answer says the sign-in is an hour
+    old, or does not say when it was) confirms nothing."""
+    browser = signed_in_through_provider(client, "anna")
+    tamper_token_response(monkeypatch, token_endpoint,
+                          lambda body: {**body, "id_token": resign(body["id_token"], provider_key,
+                                                                   auth_time=auth_time)})
+    response = confirm_at_provider(client, browser, "/en/account/delete/", {"confirm": "y"})
+    assert "Test ID did not ask you to sign in again" in page_text(response)
+    assert the_user(oidc_app).deleted_at is None
+
+
+def test_a_refused_confirmation_answer_changes_nothing(oidc_app, client, monkeypatch, token_endpoint):
+    browser = signed_in_through_provider(client, "anna")
+    tamper_token_response(monkeypatch, token_endpoint,
+                          lambda body: {**body, "id_token": resign(body["id_token"], OTHER_KEY)})
+    response = confirm_at_provider(client, browser, "/en/account/delete/", {"confirm": "y"})
+    assert response.request.path == "/en/account/delete/"
+    assert "Test ID's answer is not signed with its keys" in page_text(response)
+    assert the_user(oidc_app).deleted_at is None
+
+
+def test_account_without_password_changes_its_address_after_signing_in_at_the_provider_again(oidc_app, client):
+    from .conftest import outbox_messages
+    browser = signed_in_through_provider(client, "anna")
+    page = page_text(client.get("/en/account/email/"))
+    assert 'name="current_password"' not in page and "you will sign in at Test ID again" in page
+    # A bad or unchanged address gets its message beside the field before anybody goes to the provider.
+    for typed, message in [("not an address", "Enter an e-mail address in the right format"),
+                           ("anna.berzina@example.lv", "This is already your e-mail address.")]:
+        response = client.post("/en/account/email/", data={"email": typed, "csrf_token": csrf_token_from(page)})
+        assert response.status_code == 200
+        assert message in page_text(response) and f'value="{typed}"' in page_text(response)
+
+    response = confirm_at_provider(client, browser, "/en/account/email/", {"email": "anna@example.org"})
+    assert "We have sent a confirmation link to anna@example.org." in page_text(response)
+    sent = outbox_messages(oidc_app)
+    assert [message["To"] for message in sent] == ["anna@example.org"]
+    assert "/en/account/email/confirm/" in sent[0].get_content()
+    assert the_user(oidc_app).email == "anna.berzina@example.lv"  # until the link is opened
+
+
+def test_without_the_provider_the_pages_say_how_to_set_a_password(oidc_app, client, monkeypatch):
+    signed_in_through_provider(client, "anna", lang="lv")
+    monkeypatch.setitem(oidc_app.config, "OIDC_ISSUER", None)
+    for path in ("/lv/account/delete/", "/lv/account/email/"):
+        page = page_text(client.get(path))
+        assert "Jūsu kontam nav paroles" in page and 'href="/lv/account/reset/"' in page
+        assert f'<form method="post" action="{path}"' not in page
+        # A form sent anyway changes nothing.
+        response = client.post(path, data={"confirm": "y", "email": "anna@example.org",
+                                           "csrf_token": csrf_token_from(page)})
+        assert response.status_code == 200
+    user = the_user(oidc_app)
+    assert user.deleted_at is None and user.email == "anna.berzina@example.lv"
+    assert outbox_messages_count(oidc_app) == 0
+
+
+def outbox_messages_count(app):
+    from .conftest import outbox_messages
+    return len(outbox_messages(app))
+
+
+def test_account_with_a_password_still_needs_it(oidc_app, client, make_user, login):
+    user_id = make_user(email="liga@example.test")
+    login(client, user_id)
+    for path in ("/en/account/delete/", "/en/account/email/"):
+        page = page_text(client.get(path))
+        assert "password" in page and "you will sign in at Test ID again" not in page
+    response = client.post("/en/account/delete/", data={"confirm": "y", "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 200 and "Enter your password." in page_text(response)
