@@ -31,8 +31,9 @@ def new_signing_key(kid: str = KEY_ID) -> RSAKey:
 
 
 @contextlib.contextmanager
-def running_provider(redirect_uris: list[str], key: RSAKey) -> Iterator[str]:
-    """Starts the provider on a free port (installing it first if needed), yields its issuer, stops it."""
+def running_provider(redirect_uris: list[str], key: RSAKey, ask_consent: bool = False) -> Iterator[str]:
+    """Starts the provider on a free port (installing it first if needed), yields its issuer, stops it.
+    With `ask_consent` it shows its consent page after the sign-in form."""
     if shutil.which("node") is None:
         pytest.skip("Node.js is not installed")
     if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
@@ -40,7 +41,8 @@ def running_provider(redirect_uris: list[str], key: RSAKey) -> Iterator[str]:
                        check=True)
     env = {**os.environ, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
            "OIDC_REDIRECT_URIS": " ".join(redirect_uris),
-           "OIDC_JWKS": json.dumps({"keys": [key.as_dict(private=True)]})}
+           "OIDC_JWKS": json.dumps({"keys": [key.as_dict(private=True)]}),
+           "OIDC_ASK_CONSENT": "1" if ask_consent else "0"}
     process = subprocess.Popen(["node", str(PROVIDER_DIR / "server.js")], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     try:

@@ -383,3 +383,16 @@ def test_account_with_a_password_still_needs_it(oidc_app, client, make_user, log
         assert "password" in page and "you will sign in at Test ID again" not in page
     response = client.post("/en/account/delete/", data={"confirm": "y", "csrf_token": csrf_token_from(page)})
     assert response.status_code == 200 and "Enter your password." in page_text(response)
+
+
+def test_account_pages_let_their_forms_lead_to_the_provider_and_no_other_page_does(oidc_app, client, oidc_provider):
+    """Browsers apply the Content-Security-Policy's form-action to the redirect that follows a form, so
+    without the provider's origin there the sign-in button would lead nowhere (the journey in Chromium
+    shows it); the rest of the site keeps form-action 'self'."""
+    policy = client.get("/en/account/login/").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_provider};" in policy
+    assert "form-action 'self';" in client.get("/en/").headers["Content-Security-Policy"]
+
+
+def test_without_settings_the_policy_is_unchanged(client):
+    assert "form-action 'self';" in client.get("/en/account/login/").headers["Content-Security-Policy"]

@@ -12,6 +12,7 @@ CONSULT_OIDC_CLIENT_ID are set.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import LANGUAGES, current_language
 from ..services import identities
+from ..security import CSP, csp_with_form_action
 from ..services.identities import IdentityRefused
 from ..textsize import safe_next
 from . import bp
@@ -364,9 +366,39 @@ def oidc_unlink():
     return redirect(url_for(".activity"), code=303)
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
+
+
+def _origin(url) -> str | None:
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin if _ORIGIN.fullmatch(origin) else None
+
+
+def provider_origins() -> list[str]:
+    """Where the sign-in buttons lead: the issuer's origin and, once the provider's discovery document
+    has been read, its authorization endpoint's. Never fetched here, so a provider that does not
+    answer cannot slow down the pages."""
+    metadata = _client().server_metadata
+    origins = [_origin(issuer()), _origin(metadata.get("authorization_endpoint"))]
+    return sorted({origin for origin in origins if origin})
+
+
 def init_app(app: Flask) -> None:
     app.extensions["consult.oidc"] = {"oauth": OAuth(app), "clients": {}}
     app.register_blueprint(callback_bp)
+
+    @app.after_request
+    def _allow_forms_to_the_provider(response):
+        """The account pages' forms (sign in, connect, confirm) end in a redirect to the provider, which
+        the Content-Security-Policy's form-action must allow; other pages keep the strict policy."""
+        if request.blueprint != "account" or not is_configured() or response.mimetype != "text/html":
+            return response
+        if response.headers.get("Content-Security-Policy", CSP) == CSP:
+            response.headers["Content-Security-Policy"] = csp_with_form_action(provider_origins())
+        return response
 
     @app.context_processor
     def _oidc():
