@@ -4,8 +4,16 @@ from __future__ import annotations
 from flask import Flask, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+CSP_TEMPLATE = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "font-src 'self'; form-action 'self'{form_action}; object-src 'none'; base-uri 'none'; "
+                "frame-ancestors 'none'")
+CSP = CSP_TEMPLATE.format(form_action="")
+
+
+def csp_with_form_action(origins: list[str]) -> str:
+    """The policy with forms also allowed to lead to `origins` (browsers apply form-action to the
+    redirects that follow a form, such as the one to an identity provider's sign-in page)."""
+    return CSP_TEMPLATE.format(form_action="".join(f" {origin}" for origin in origins))
 
 
 def init_app(app: Flask) -> None:

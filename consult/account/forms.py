@@ -140,9 +140,13 @@ class ChangePasswordForm(BaseForm):
         same_as("password", _l("The two passwords are not the same."))])
 
 
-class ChangeEmailForm(BaseForm):
+class NewEmailForm(BaseForm):
+    """The e-mail change of an account without a password: its owner confirms at the identity provider."""
     email = EmailField(_l("New e-mail address"), filters=[_email_filter], validators=[
         DataRequired(_l("Enter the new e-mail address.")), no_nul, valid_email])
+
+
+class ChangeEmailForm(NewEmailForm):
     current_password = PasswordField(_l("Current password"), validators=[
         InputRequired(_l("Enter your current password."))])
 
@@ -165,10 +169,19 @@ class RecoveryCodesForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password."))])
 
 
+def _delete_confirm_field() -> BooleanField:
+    return BooleanField(_l("I understand that my account will be deleted and this cannot be undone."), validators=[
+        DataRequired(_l("Tick the box to confirm that you want to delete your account."))])
+
+
 class DeleteAccountForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password."))])
-    confirm = BooleanField(_l("I understand that my account will be deleted and this cannot be undone."),
-                           validators=[DataRequired(_l("Tick the box to confirm that you want to delete your account."))])
+    confirm = _delete_confirm_field()
+
+
+class DeleteWithoutPasswordForm(BaseForm):
+    """The deletion of an account without a password: its owner confirms at the identity provider."""
+    confirm = _delete_confirm_field()
 
 
 class ButtonForm(BaseForm):

@@ -12,6 +12,7 @@ CONSULT_OIDC_CLIENT_ID are set.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -21,12 +22,14 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from joserfc.errors import BadSignatureError, ExpiredTokenError, InvalidClaimError, JoseError, MissingClaimError
+from joserfc.errors import (BadSignatureError, ExpiredTokenError, InvalidClaimError, InvalidKeyIdError, JoseError,
+                            MissingAlgorithmError, MissingClaimError, UnsupportedAlgorithmError)
 
 from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import LANGUAGES, current_language
 from ..services import identities
+from ..security import CSP, csp_with_form_action
 from ..services.identities import IdentityRefused
 from ..textsize import safe_next
 from . import bp
@@ -81,15 +84,20 @@ def redirect_uri() -> str:
     return current_app.config["BASE_URL"].rstrip("/") + url_for("oidc.callback")
 
 
-def start(intent: str, next_url: str = "", user=None):
-    """Sends the browser to the provider. `intent`: "sign_in", "link" (the signed-in account) or
-    "staff_link" (a staff member whose password was right, linking before their first sign-in)."""
-    flow = {"intent": intent, "lang": current_language(), "next": safe_next(next_url, ""), "at": int(time.time())}
+def start(intent: str, next_url: str = "", user=None, **details):
+    """Sends the browser to the provider. `intent`: "sign_in", "link" (the signed-in account),
+    "staff_link" (a staff member whose password was right, linking before their first sign-in) or
+    "confirm" (the signed-in owner of an account without a password confirms `action`, "delete" or
+    "email" with the new `email`, by signing in at the provider again: it stands in for the password)."""
+    flow = {"intent": intent, "lang": current_language(), "next": safe_next(next_url, ""), "at": int(time.time()),
+            **details}
     if user is not None:
         flow.update(u=user.id, t=user.session_token)
+    # To confirm, the provider must ask for the person's credentials now, not reuse its own session.
+    fresh = {"prompt": "login", "max_age": 0} if intent == "confirm" else {}
     client = _client()
     try:
-        response = client.authorize_redirect(redirect_uri())
+        response = client.authorize_redirect(redirect_uri(), **fresh)
     except (requests.RequestException, ValueError, KeyError, RuntimeError):
         security_log.warning("identity provider unreachable: issuer=%s", issuer())
         flash(_("%(provider)s cannot be reached just now. Please try again later.", provider=provider_name()),
@@ -131,7 +139,9 @@ def _finish() -> dict:
         raise SignInFailed("provider") from None
     except ExpiredTokenError:
         raise SignInFailed("expired") from None
-    except BadSignatureError:
+    except (BadSignatureError, InvalidKeyIdError, UnsupportedAlgorithmError, MissingAlgorithmError):
+        # A wrong signature, a key the provider does not publish, or no signature at all ("alg": "none"
+        # or an algorithm the provider does not announce): not signed by the provider either way.
         raise SignInFailed("signature") from None
     except (InvalidClaimError, MissingClaimError) as error:
         raise SignInFailed("audience" if getattr(error, "claim", "") in ("aud", "azp") else "token") from None
@@ -192,6 +202,10 @@ def failure_message(code: str) -> str:
                             "first.", provider=provider),
         "not_staff_link": _("Sign in through %(provider)s with the identity that belongs to this account.",
                             provider=provider),
+        "not_same_person": _("You signed in at %(provider)s as somebody other than the person connected to "
+                             "this account. Nothing was changed.", provider=provider),
+        "not_fresh": _("%(provider)s did not ask you to sign in again, so it did not confirm that it is you. "
+                       "Nothing was changed.", provider=provider),
     }
     return messages.get(code, messages["token"])
 
@@ -234,6 +248,8 @@ def callback():
         return _refuse(error.code, flow)
     config = current_app.config
     intent = flow.get("intent")
+    if intent == "confirm":
+        return _confirmed(flow, claims)
     try:
         if intent == "link":
             user = current_user._get_current_object() if current_user.is_authenticated else None
@@ -264,11 +280,46 @@ def callback():
     return _signed_in(user, flow.get("next") or "")
 
 
+def _confirmed(flow: dict, claims: dict):
+    """Carries out what the owner of an account without a password confirmed at the provider: only for
+    the same signed-in session that asked, the person linked to it, and a sign-in made just now."""
+    from . import routes
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if user is None or user.id != flow.get("u") or user.session_token != flow.get("t") or user.password_hash:
+        return _refuse("timeout")
+    if not identities.is_linked_person(user, issuer(), claims):
+        security_log.warning("identity confirmation refused: another person, user=%s issuer=%s", user.id, issuer())
+        return _refuse("not_same_person", flow)
+    auth_time = claims.get("auth_time")
+    if isinstance(auth_time, bool) or not isinstance(auth_time, (int, float)) or auth_time < flow["at"] - LEEWAY:
+        security_log.warning("identity confirmation refused: no fresh sign-in, user=%s issuer=%s", user.id,
+                             issuer())
+        return _refuse("not_fresh", flow)
+    if flow.get("action") == "delete":
+        return routes.delete_confirmed(user)
+    if flow.get("action") == "email" and isinstance(flow.get("email"), str):
+        return routes.email_change_confirmed(user, flow["email"])
+    return _refuse("timeout")
+
+
+# After a refusal, the page the person came from.
+RETURN_TO = {"link": "account.activity", ("confirm", "delete"): "account.delete",
+             ("confirm", "email"): "account.change_email"}
+
+
 def _refuse(code: str, flow: dict | None = None):
     flash(failure_message(code), "error")
-    if flow and flow.get("intent") == "link" and current_user.is_authenticated:
-        return redirect(url_for("account.activity", lang=g.lang), code=303)
+    if flow and current_user.is_authenticated:
+        intent = flow.get("intent")
+        page = RETURN_TO.get(intent if intent != "confirm" else (intent, flow.get("action")))
+        if page:
+            return redirect(url_for(page, lang=g.lang), code=303)
     return redirect(url_for("account.login", lang=g.lang), code=303)
+
+
+def can_confirm(user) -> bool:
+    """Whether an account without a password can confirm a change by signing in at the provider again."""
+    return is_configured() and identities.identity_for(user, issuer()) is not None
 
 
 # --- Pages under /<lang>/account/ ----------------------------------------------------------
@@ -315,9 +366,39 @@ def oidc_unlink():
     return redirect(url_for(".activity"), code=303)
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
+
+
+def _origin(url) -> str | None:
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin if _ORIGIN.fullmatch(origin) else None
+
+
+def provider_origins() -> list[str]:
+    """Where the sign-in buttons lead: the issuer's origin and, once the provider's discovery document
+    has been read, its authorization endpoint's. Never fetched here, so a provider that does not
+    answer cannot slow down the pages."""
+    metadata = _client().server_metadata
+    origins = [_origin(issuer()), _origin(metadata.get("authorization_endpoint"))]
+    return sorted({origin for origin in origins if origin})
+
+
 def init_app(app: Flask) -> None:
     app.extensions["consult.oidc"] = {"oauth": OAuth(app), "clients": {}}
     app.register_blueprint(callback_bp)
+
+    @app.after_request
+    def _allow_forms_to_the_provider(response):
+        """The account pages' forms (sign in, connect, confirm) end in a redirect to the provider, which
+        the Content-Security-Policy's form-action must allow; other pages keep the strict policy."""
+        if request.blueprint != "account" or not is_configured() or response.mimetype != "text/html":
+            return response
+        if response.headers.get("Content-Security-Policy", CSP) == CSP:
+            response.headers["Content-Security-Policy"] = csp_with_form_action(provider_origins())
+        return response
 
     @app.context_processor
     def _oidc():

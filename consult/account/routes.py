@@ -18,8 +18,9 @@ from ..services.accounts import AccountError
 from ..textsize import safe_next
 from . import bp, oidc
 from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangeEmailForm, ChangePasswordForm,
-                    DeleteAccountForm, DisableTwoStepForm, EnableTwoStepForm, LoginForm, RecoveryCodesForm, RegisterForm,
-                    ResetPasswordForm, ResetRequestForm, SignInCodeForm, code_message, password_message)
+                    DeleteAccountForm, DeleteWithoutPasswordForm, DisableTwoStepForm, EnableTwoStepForm, LoginForm,
+                    NewEmailForm, RecoveryCodesForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
+                    SignInCodeForm, code_message, password_message)
 
 # Between a right password and a right code the session holds only this: who, their session
 # token then (a password change meanwhile voids it), when, and where to go afterwards.
@@ -265,24 +266,59 @@ def change_password():
 @require_login
 @limiter.limit("10 per hour", key_func=_user_key, methods=["POST"])
 def change_email():
+    user = current_user._get_current_object()
+    if not user.password_hash:
+        return _change_email_without_password(user)
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            new_email = accounts.request_email_change(current_user._get_current_object(), form.email.data,
-                                                      form.current_password.data, current_language())
+            new_email = accounts.request_email_change(user, form.email.data, form.current_password.data,
+                                                      current_language())
         except AccountError as error:
             if error.code == "wrong_password":
                 form.current_password.errors.append(str(WRONG_PASSWORD))
-            elif error.code == "same_email":
-                form.email.errors.append(_("This is already your e-mail address."))
             else:
-                form.email.errors.append(_("Enter an e-mail address in the right format, like name@example.com."))
+                form.email.errors.append(_new_email_message(error.code))
         else:
-            # The same words whether or not another account has the address: the page reveals nothing.
-            flash(_("We have sent a confirmation link to %(email)s. Your address changes when you open that link.",
-                    email=new_email), "success")
-            return _see_other(".activity")
+            return _email_change_sent(new_email)
     return render_template("account/email.html", form=form)
+
+
+def _change_email_without_password(user):
+    """An account made through the identity provider has no password: its owner confirms there instead."""
+    form = NewEmailForm()
+    can_confirm = oidc.can_confirm(user)
+    if can_confirm and form.validate_on_submit():
+        try:
+            new_email = accounts.check_new_email(user, form.email.data)
+        except AccountError as error:
+            form.email.errors.append(_new_email_message(error.code))
+        else:
+            return oidc.start("confirm", user=user, action="email", email=new_email)
+    return render_template("account/email.html", form=form, without_password=True, can_confirm=can_confirm)
+
+
+def email_change_confirmed(user, new_email: str):
+    """The e-mail change of an account without a password, once confirmed at the identity provider."""
+    try:
+        new_email = accounts.send_email_change(user, new_email, current_language())
+    except AccountError as error:  # the address became this account's own meanwhile
+        flash(_new_email_message(error.code), "error")
+        return _see_other("account.change_email")  # full names: the provider's callback calls these too
+    return _email_change_sent(new_email)
+
+
+def _new_email_message(code: str) -> str:
+    if code == "same_email":
+        return _("This is already your e-mail address.")
+    return _("Enter an e-mail address in the right format, like name@example.com.")
+
+
+def _email_change_sent(new_email: str):
+    # The same words whether or not another account has the address: the page reveals nothing.
+    flash(_("We have sent a confirmation link to %(email)s. Your address changes when you open that link.",
+            email=new_email), "success")
+    return _see_other("account.activity")
 
 
 @bp.route("/email/confirm/<token>/", methods=["GET", "POST"])
@@ -459,15 +495,33 @@ def export():
 @require_login
 @limiter.limit("10 per hour", key_func=_user_key, methods=["POST"])
 def delete():
+    user = current_user._get_current_object()
+    if not user.password_hash:
+        # An account made through the identity provider has no password: its owner confirms there instead.
+        form = DeleteWithoutPasswordForm()
+        can_confirm = oidc.can_confirm(user)
+        if can_confirm and form.validate_on_submit():
+            return oidc.start("confirm", user=user, action="delete")
+        return render_template("account/delete.html", form=form, without_password=True, can_confirm=can_confirm)
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(current_user._get_current_object(), form.password.data)
+            accounts.delete_account(user, form.password.data)
         except AccountError:
             form.password.errors.append(str(WRONG_PASSWORD))
         else:
-            logout_user()
-            session.clear()
-            flash(_("Your account has been deleted. Your comments stay on the site without your name."), "success")
-            return _see_other("site.home")
+            return _deleted()
     return render_template("account/delete.html", form=form)
+
+
+def delete_confirmed(user):
+    """The deletion of an account without a password, once confirmed at the identity provider."""
+    accounts.erase_account(user)
+    return _deleted()
+
+
+def _deleted():
+    logout_user()
+    session.clear()
+    flash(_("Your account has been deleted. Your comments stay on the site without your name."), "success")
+    return _see_other("site.home")

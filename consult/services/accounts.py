@@ -606,11 +606,24 @@ def request_email_change(user: User, new_email: str, password: str, lang: str | 
     """
     if not check_password(user, password):
         raise AccountError("wrong_password")
+    return send_email_change(user, new_email, lang)
+
+
+def check_new_email(user: User, new_email: str) -> str:
+    """The normalised new address. Raises AccountError: "invalid_email" or "same_email"."""
     new_email = normalise_email(new_email)
     if not is_valid_email(new_email):
         raise AccountError("invalid_email")
     if new_email == user.email:
         raise AccountError("same_email")
+    return new_email
+
+
+def send_email_change(user: User, new_email: str, lang: str | None = None) -> str:
+    """request_email_change() once the caller has confirmed it is the account's owner: with the password,
+    or, for an account that has none, by a fresh sign-in at its identity provider.
+    Raises AccountError: "invalid_email" or "same_email"."""
+    new_email = check_new_email(user, new_email)
     lang = _language(lang, user)
     if find_user_by_email(new_email) is None:
         send_email(to=new_email, template="email_change", lang=lang, name=user.display_name,
@@ -764,6 +777,12 @@ def delete_account(user: User, password: str) -> None:
     """
     if not check_password(user, password):
         raise AccountError("wrong_password")
+    erase_account(user)
+
+
+def erase_account(user: User) -> None:
+    """delete_account() once the caller has confirmed it is the account's owner: with the password,
+    or, for an account that has none, by a fresh sign-in at its identity provider."""
     user.email = None
     user.display_name = ""
     user.password_hash = ""

@@ -33,6 +33,12 @@ def identity_for(user: User, issuer: str) -> LinkedIdentity | None:
         LinkedIdentity.user_id == user.id, LinkedIdentity.issuer == issuer)).scalar_one_or_none()
 
 
+def is_linked_person(user: User, issuer: str, claims: dict) -> bool:
+    """Whether the provider's answer is about the person this account is linked to."""
+    identity = identity_for(user, issuer)
+    return identity is not None and claims.get("sub") == identity.subject
+
+
 def _find(issuer: str, subject: str) -> LinkedIdentity | None:
     return db.session.execute(select(LinkedIdentity).where(
         LinkedIdentity.issuer == issuer, LinkedIdentity.subject == subject)).scalar_one_or_none()

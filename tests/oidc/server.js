@@ -6,10 +6,13 @@
 //   OIDC_JWKS                           optional: the private signing keys as a JWK Set (JSON), so a test
 //                                       can sign tokens with the provider's own key
 //   OIDC_HOST                           optional: the host to listen on (127.0.0.1)
+//   OIDC_ASK_CONSENT                    optional: 1 shows the consent page after signing in, as a
+//                                       provider does for a client it does not treat as its own
 // It listens on a free port and prints one line of JSON, {"issuer": "http://127.0.0.1:PORT"}, once it answers.
 //
 // Sign-in uses oidc-provider's development interactions (a plain form that takes a login name and any
-// password); consent is given for the test client without asking, so a sign-in is one form.
+// password); unless OIDC_ASK_CONSENT is 1, consent is given for the test client without asking, so a
+// sign-in is one form.
 import http from 'node:http';
 
 import Provider from 'oidc-provider';
@@ -61,7 +64,7 @@ server.listen(0, host, () => {
       return { accountId: sub, claims: async () => ({ sub, ...user }) };
     },
     // The test client is first party: consent for its scopes is given without a second page.
-    async loadExistingGrant(ctx) {
+    loadExistingGrant: env.OIDC_ASK_CONSENT === '1' ? undefined : async (ctx) => {
       const { client, session } = ctx.oidc;
       const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
@@ -75,6 +78,7 @@ server.listen(0, host, () => {
     ttl: { IdToken: 600, AccessToken: 600, AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600 },
   };
   if (env.OIDC_JWKS) configuration.jwks = JSON.parse(env.OIDC_JWKS);
+  if (!configuration.loadExistingGrant) delete configuration.loadExistingGrant;
   const provider = new Provider(issuer, configuration);
   provider.on('server_error', (ctx, error) => console.error('server_error', error));
   server.on('request', provider.callback());
