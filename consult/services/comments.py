@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Comment, Consultation, Section, Status, User
-from . import publication
+from ..models import Comment, Consultation, Paragraph, Section, Status, User
+from . import diffing, publication
 
 MAX_COMMENT_CHARS = 5000
 PUBLIC_STATUSES = (Status.APPROVED, Status.HIDDEN)  # hidden ones show only a placeholder
@@ -231,11 +231,34 @@ def section_counts(consultation: Consultation) -> dict[int, int]:
     return {section_id: count for section_id, count in rows}
 
 
-def paragraph_counts(section: Section) -> dict[int, int]:
-    """Approved comments per paragraph id of one section."""
+@dataclass(frozen=True)
+class ParagraphComments:
+    """Comments per paragraph of the version shown, counting those made on the same text earlier."""
+    counts: dict[int, int]   # current paragraph id → approved comments
+    numbers: dict[int, int]  # commented paragraph id (of any version) → number of the current paragraph
+
+
+def paragraph_comments(section: Section, paragraphs: list[Paragraph]) -> ParagraphComments:
+    """Approved comments per paragraph of one section, following unchanged paragraphs across versions.
+
+    Paragraphs are copied into each new version with new ids; a comment made on version 1 of a
+    paragraph whose text is still the same counts for it and links to it. One query: the counts
+    come with the text of the paragraph each was made on.
+    """
+    per_paragraph = (select(Comment.paragraph_id, func.count().label("n"))
+                     .where(Comment.section_id == section.id, Comment.status == Status.APPROVED,
+                            Comment.paragraph_id.is_not(None))
+                     .group_by(Comment.paragraph_id).subquery())
     rows = db.session.execute(
-        select(Comment.paragraph_id, func.count()).where(Comment.section_id == section.id,
-                                                          Comment.status == Status.APPROVED,
-                                                          Comment.paragraph_id.is_not(None))
-        .group_by(Comment.paragraph_id))
-    return {paragraph_id: count for paragraph_id, count in rows}
+        select(Paragraph.id, Paragraph.number, Paragraph.text_lv, Paragraph.text_en, per_paragraph.c.n)
+        .join(per_paragraph, per_paragraph.c.paragraph_id == Paragraph.id)).all()
+    current = [diffing.ParagraphText(p.id, p.number, p.text_lv, p.text_en) for p in paragraphs]
+    earlier = [diffing.ParagraphText(row.id, row.number, row.text_lv, row.text_en) for row in rows]
+    follows = diffing.follow_unchanged(earlier, current)
+    number_of = {p.id: p.number for p in paragraphs}
+    counts: dict[int, int] = {}
+    for row in rows:
+        target = follows.get(row.id)
+        if target is not None:
+            counts[target] = counts.get(target, 0) + row.n
+    return ParagraphComments(counts, {old: number_of[new] for old, new in follows.items()})

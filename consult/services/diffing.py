@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -166,6 +168,47 @@ def compare_paragraphs(old: dict[int, str], new: dict[int, str]) -> list[Paragra
         else:
             changes.append(ParagraphChange(number, CHANGED, word_diff(old[number], new[number])))
     return changes
+
+
+@dataclass(frozen=True)
+class ParagraphText:
+    """A paragraph of some version, as plain values: enough to tell whether its text changed."""
+    id: int
+    number: int
+    text_lv: str
+    text_en: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        # Line endings and the white space around the text are not a change a reader can see.
+        return (_normal(self.text_lv), _normal(self.text_en))
+
+
+def _normal(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").strip()
+
+
+def follow_unchanged(earlier: Iterable[ParagraphText], current: Iterable[ParagraphText]) -> dict[int, int]:
+    """Which current paragraph each earlier paragraph of the same section lives on as, by id.
+
+    A paragraph follows only when its text did not change in either language, so a comment is
+    never shown against words its author did not read; it may have moved to another number
+    (a paragraph inserted before it). When the same text appears more than once, the one with
+    the same number wins, then the nearest. Current paragraphs map to themselves.
+    """
+    by_text: dict[tuple[str, str], list[ParagraphText]] = {}
+    result: dict[int, int] = {}
+    for paragraph in current:
+        by_text.setdefault(paragraph.key, []).append(paragraph)
+        result[paragraph.id] = paragraph.id
+    for paragraph in earlier:
+        if paragraph.id in result:
+            continue
+        candidates = by_text.get(paragraph.key)
+        if candidates:
+            best = min(candidates, key=lambda c: (abs(c.number - paragraph.number), c.number))
+            result[paragraph.id] = best.id
+    return result
 
 
 def published_version(consultation: Consultation, number: int) -> Version | None:

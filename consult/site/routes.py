@@ -140,7 +140,7 @@ def _section_body(consultation, section, comments_page: int, personal: bool = Tr
     g.content_fallback = False
     context = dict(consultation=consultation, section=section, version=version, paragraphs=paragraphs,
                    threads=thread_page.threads, thread_page=thread_page,
-                   paragraph_counts=comments.paragraph_counts(section),
+                   paragraph_comments=comments.paragraph_comments(section, paragraphs),
                    positions=positions.public_positions(consultation, section),
                    previous=previous, following=following)
     main = render_fragment("site/_section_main.html", viewer_id=ANY_READER if viewer else None, **context)
