@@ -15,7 +15,7 @@ from schemathesis.engine import events, from_schema
 
 from .test_api import API
 
-EXAMPLES_PER_OPERATION = 100
+EXAMPLES_PER_OPERATION = 80
 SEED = 20140620
 
 
