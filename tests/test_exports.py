@@ -59,7 +59,7 @@ def test_csv_has_a_bom_one_row_per_item_and_latvian_text_byte_for_byte(app, runn
     assert result.exit_code == 0, result.output
     rows = _csv_rows(output.read_bytes())
     header = rows[0]
-    assert header[:4] == ["No.", "Type", "ID", "Date"]
+    assert header[:4] == ["No.", "Type", "ID", "Date (Riga time)"]
     for column in ("Section", "Paragraph", "Version", "Stance", "Respondent type", "Moderation status", "Tags",
                    "Subgroup", "Decision", "Justification (Latvian)"):
         assert column in header
@@ -131,7 +131,7 @@ def test_xlsx_has_the_four_sheets_and_one_row_per_item(app, runner, content, tmp
     assert workbook.sheetnames == ["Comments", "Positions", "Polls", "Summary"]
     comments = list(workbook["Comments"].iter_rows(values_only=True))
     header = comments[0]
-    assert header[:3] == ("ID", "Date", "Section") and "Justification (Latvian)" in header
+    assert header[:3] == ("ID", "Date (Riga time)", "Section") and "Justification (Latvian)" in header
     assert len(comments) == 1 + 1 + len(FORMULAS)
     row = next(dict(zip(header, r)) for r in comments[1:] if r[0] == content["latvian"])
     assert row["Proposal"] == LATVIAN and row["Paragraph"] == "2.1" and row["Stance"] == "Proposes a change"
@@ -142,7 +142,7 @@ def test_xlsx_has_the_four_sheets_and_one_row_per_item(app, runner, content, tmp
     anonymous = next(dict(zip(header, r)) for r in positions[1:] if r[0] == content["anonymous_position"])
     assert named["Submitter"] == "Biedrība “Ģimeņu atbalsts”" and named["Section"] == "2"
     assert anonymous["Submitter"] == "Resident" and anonymous["Section"] == "Whole draft"
-    summary = {r[0]: r[1] for r in workbook["Summary"].iter_rows(values_only=True) if r and r[0]}
+    summary = {r[1]: r[2] for r in workbook["Summary"].iter_rows(values_only=True) if not r[0]}
     assert summary["Comments"] == 1 + len(FORMULAS) and summary["Positions"] == 2
     assert list(workbook["Polls"].iter_rows(values_only=True))[0] == ("Poll", "Answer", "Votes", "Share", "Voters")
 
@@ -205,7 +205,8 @@ def test_an_empty_scope_gives_valid_files_with_headers_only(app, runner, content
     assert result.exit_code == 0 and len(_csv_rows(output.read_bytes())) == 1
     result, output = _cli_export(runner, tmp_path, "xlsx", "--since", future)
     workbook = load_workbook(output)
-    assert len(list(workbook["Comments"].iter_rows())) == 1 and len(list(workbook["Positions"].iter_rows())) == 1
+    comments, positions = workbook.worksheets[:2]
+    assert len(list(comments.iter_rows())) == 1 and len(list(positions.iter_rows())) == 1
     result, output = _cli_export(runner, tmp_path, "docx", "--since", future)
     assert len(Document(str(output)).tables[0].rows) == 1
     result, output = _cli_export(runner, tmp_path, "json", "--since", future)
