@@ -33,7 +33,8 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
     for lang in ("lv", "en"):
         base = f"/{lang}/workgroup/{DEMO}/"
         for path in ("/{lang}/workgroup/", base, base + "?status=all&per_page=50", base + "?date_from=bad",
-                     base + "summary/", base + "export/", base + "export/?format=pdf&since=x", base + "publish/",
+                     base + "summary/", base + "export/", base + "export/?format=pdf&since=x",
+                     base + "export/?format=csv&stance=x&decision=y&campaign=9&delimiter=%7C", base + "publish/",
                      f"{base}responses/new/?items=c{first}&items=p{position}", f"{base}responses/{response_id}/",
                      f"/{lang}/admin/workgroups/", f"/{lang}/admin/workgroups/{cid}/"):
             url = path.format(lang=lang)

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
@@ -32,13 +33,18 @@ from ..clock import utcnow
 from ..extensions import db
 from ..labels import RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import (
-    Comment, Consultation, Organisation, Paragraph, Position, Response, Section, Status, Subgroup, Tag, User, Version,
+    Comment, Consultation, Decision, Organisation, Paragraph, Position, Response, Section, Stance, Status, Subgroup, Tag,
+    User, Version,
 )
 from ..models.organisation import position_sections
 from ..models.workgroup import comment_tags, position_tags, response_comments, response_positions
 from . import feedback, polls
 
+if TYPE_CHECKING:
+    from .campaigns import Campaign
+
 FORMATS = ("csv", "xlsx", "docx", "json")
+DELIMITERS = (",", ";")
 MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -68,18 +74,23 @@ class ExportRefused(Exception):
 
 @dataclass
 class Scope:
+    """What an export holds: the consultation, and the same limits the feedback table offers."""
     consultation: Consultation
     section: Section | None = None
     subgroup: Subgroup | None = None
     since: date | None = None
     all_statuses: bool = False
+    stance: str | None = None          # a Stance code
+    decision: str | None = None        # a Decision code, or feedback.NOT_ANSWERED
+    campaign: Campaign | None = None   # one of the consultation's campaigns (services.campaigns)
 
     def filters(self) -> feedback.Filters:
         return feedback.Filters(
             status=feedback.ALL_STATUSES if self.all_statuses else Status.APPROVED,
             section=self.section.number if self.section else None,
             subgroup_id=self.subgroup.id if self.subgroup else None,
-            date_from=self.since)
+            date_from=self.since, stance=self.stance, decision=self.decision,
+            campaign_ids=list(self.campaign.ids) if self.campaign else None)
 
     def slug(self) -> str:
         parts = [self.consultation.slug]
@@ -89,6 +100,12 @@ class Scope:
             parts.append(f"subgroup-{self.subgroup.id}")
         if self.since:
             parts.append(f"since-{self.since.isoformat()}")
+        if self.stance:
+            parts.append(self.stance)
+        if self.decision:
+            parts.append("not-answered" if self.decision == feedback.NOT_ANSWERED else self.decision)
+        if self.campaign:
+            parts.append(f"campaign-{self.campaign.id}")
         return "-".join(parts)
 
 
@@ -116,8 +133,12 @@ def _positive_int(raw, field_name: str) -> int | None:
 
 
 def make_scope(consultation: Consultation, section=None, subgroup=None, since=None,
-               all_statuses: bool = False) -> Scope:
-    """Checks the scope against the consultation; raises ExportRefused naming the bad input."""
+               all_statuses: bool = False, stance=None, decision=None, campaign=None) -> Scope:
+    """Checks the scope against the consultation; raises ExportRefused naming the bad input.
+
+    Unlike the table's filter form, which quietly ignores a value it does not know, an
+    export refuses it: a file that silently holds everything instead of what was asked
+    for would be taken for the asked-for subset."""
     scope = Scope(consultation, all_statuses=bool(all_statuses))
     number = _positive_int(section, "section")
     if number is not None:
@@ -131,7 +152,34 @@ def make_scope(consultation: Consultation, section=None, subgroup=None, since=No
         if scope.subgroup is None:
             raise ExportRefused("subgroup", "unknown")
     scope.since = parse_since(since)
+    scope.stance = _one_of(stance, Stance.ALL, "stance")
+    scope.decision = _one_of(decision, (*Decision.ALL, feedback.NOT_ANSWERED), "decision")
+    campaign_id = _positive_int(campaign, "campaign")
+    if campaign_id is not None:
+        from .summary import analyse_texts
+        scope.campaign = next((c for c in analyse_texts(consultation).campaigns if c.id == campaign_id), None)
+        if scope.campaign is None:
+            raise ExportRefused("campaign", "unknown")
     return scope
+
+
+def _one_of(raw, codes, field_name: str) -> str | None:
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    if text not in codes:
+        raise ExportRefused(field_name, "unknown")
+    return text
+
+
+def check_delimiter(delimiter: str | None) -> str:
+    """The CSV column separator: a comma, or a semicolon for spreadsheet programs with Latvian regional
+    settings (they take the comma for the decimal separator and expect columns split by semicolons)."""
+    if delimiter in (None, ""):
+        return ","
+    if delimiter not in DELIMITERS:
+        raise ExportRefused("delimiter", "unknown")
+    return delimiter
 
 
 def check_format(fmt: str | None) -> str:
@@ -163,6 +211,17 @@ def riga_time(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC).astimezone(RIGA).replace(tzinfo=None)
 
 
+def riga_moment(moment: datetime | None) -> datetime | None:
+    """A stored (naive UTC) moment as an aware datetime in Europe/Riga: its offset says +02:00 or +03:00."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(RIGA)
+
+
+def _local_text(local: datetime) -> str:
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+
+
 def date_text(moment: datetime | None) -> str:
     """2014-03-21 14:05 in Riga time (a text: spreadsheets show it as it is, and it is quick to write)."""
     if moment is None:
@@ -173,23 +232,36 @@ def date_text(moment: datetime | None) -> str:
 
 # Rows ------------------------------------------------------------------------------------------
 
-# Every row is a tuple in this order; each format picks its columns.
-COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
-           "language", "status", "tags", "subgroup", "title", "text", "decision", "justification_lv",
-           "justification_en", "changed_paragraph", "campaign")
+# Every row is a tuple in this order; each format picks its columns. The first columns are words
+# in the export's language (CSV, the spreadsheet, the DOCX table); the last ones hold the same
+# facts as codes and typed values (JSON, and the spreadsheet's date cells).
+LABELLED_COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type",
+                    "submitter", "language", "status", "tags", "subgroup", "title", "text", "decision",
+                    "justification_lv", "justification_en", "changed_paragraph", "campaign")
+TYPED_COLUMNS = ("created_at",       # an aware datetime in Europe/Riga
+                 "stance_code", "respondent_code", "status_code", "decision_code",   # codes, or None
+                 "tag_list",         # the tag names, a tuple
+                 "section_list",     # section numbers, a tuple (a position may name several)
+                 "whole_draft")      # a position on the whole draft: True; comments: None
+COLUMNS = LABELLED_COLUMNS + TYPED_COLUMNS
 COL = {name: index for index, name in enumerate(COLUMNS)}
-# The spreadsheet numbers its rows itself, so the sheets leave out "No." (fewer cells, a faster file).
-COMMENT_SHEET = ("id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
-                 "status", "tags", "subgroup", "text", "decision", "justification_lv", "justification_en",
-                 "changed_paragraph", "campaign")
-POSITION_SHEET = ("id", "date", "section", "version", "respondent_type", "submitter", "status", "tags",
-                  "subgroup", "title", "text", "decision", "justification_lv", "justification_en", "changed_paragraph")
+CSV_COLUMNS = LABELLED_COLUMNS
+# The spreadsheet numbers its rows itself, so the sheets leave out "No."; the text columns come
+# early, so a printed page (fitted to one page wide) shows them at a readable size.
+COMMENT_SHEET = ("id", "created_at", "section", "paragraph", "stance", "respondent_type", "submitter", "text",
+                 "decision", "justification_lv", "justification_en", "changed_paragraph", "campaign", "tags",
+                 "subgroup", "status", "version")
+POSITION_SHEET = ("id", "created_at", "section", "respondent_type", "submitter", "title", "text", "decision",
+                  "justification_lv", "justification_en", "changed_paragraph", "tags", "subgroup", "status",
+                  "version")
+# Not yet in the model, so not yet in the exports: the channel a comment came by (web, e-mail,
+# paper) and its theme (text analysis). Each becomes a column here once the model has it.
 
 
 def column_headers() -> dict[str, str]:
     """Column headers in the current locale."""
-    return {
-        "no": _("No."), "type": _("Type"), "id": _("ID"), "date": _("Date"), "section": _("Section"),
+    headers = {
+        "no": _("No."), "type": _("Type"), "id": _("ID"), "date": _("Date (Riga time)"), "section": _("Section"),
         "paragraph": _("Paragraph"), "version": _("Version"), "stance": _("Stance"),
         "respondent_type": _("Respondent type"), "submitter": _("Submitter"), "language": _("Language"),
         "status": _("Moderation status"), "tags": _("Tags"), "subgroup": _("Subgroup"), "title": _("Title"),
@@ -198,6 +270,8 @@ def column_headers() -> dict[str, str]:
         # i18n: the id of the campaign (the same or nearly the same text from many people) a comment is in
         "campaign": _("Campaign"),
     }
+    headers["created_at"] = headers["date"]
+    return headers
 
 
 def decision_labels() -> dict[str, str]:
@@ -243,6 +317,9 @@ def make_labels(lang: str) -> Labels:
                 "all": _("Everything"), "since": _("Since"), "section_and_paragraph": _("Section and paragraph"),
                 "section_n": _("Section %(number)s"), "subgroup": _("Subgroup"),
                 "justification": _("Justification"),
+                # i18n: names of the sheets of the XLSX export (at most 31 characters)
+                "polls": _("Polls"), "summary": _("Summary"),
+                "group": _("Group"), "time_zone": _("Time zone"),
             })
 
 
@@ -289,13 +366,14 @@ class Exporter:
     def _subgroup(self, name_lv: str | None, name_en: str | None) -> str:
         return self.text((name_en if self.lang == "en" and name_en else name_lv) or "")
 
-    def _tags(self, table, column, ids) -> dict[int, str]:
+    def _tags(self, table, column, ids) -> dict[int, tuple[str, ...]]:
+        """Item id → its tag names, cleaned (a name may hold a comma, so the list is kept as a list)."""
         names: dict[int, list[str]] = {}
         for item_id, name in db.session.execute(
                 select(table.c[column], Tag.name).join(Tag, Tag.id == table.c.tag_id)
                 .where(table.c[column].in_(ids)).order_by(Tag.name)).all():
-            names.setdefault(item_id, []).append(name)
-        return {item_id: self.text(", ".join(values)) for item_id, values in names.items()}
+            names.setdefault(item_id, []).append(self.text(name))
+        return {item_id: tuple(values) for item_id, values in names.items()}
 
     @staticmethod
     def _stream(statement):
@@ -363,14 +441,17 @@ class Exporter:
                     submitter = text(display_name)
                 else:
                     submitter = respondent_label
-                yield (number, kind, comment_id, date_text(created), section,
+                local = created.replace(tzinfo=UTC).astimezone(RIGA)
+                tag_list = tags.get(comment_id, ())
+                yield (number, kind, comment_id, _local_text(local), section,
                        f"{section}.{paragraph}" if paragraph is not None else "", version,
                        stances.get(stance, stance), respondent_label, submitter, language,
-                       statuses.get(status, status), tags.get(comment_id, ""),
+                       statuses.get(status, status), ", ".join(tag_list),
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", "", text(body),
                        decisions.get(decision, "") if decision else "", text(justification_lv),
                        text(justification_en), _changed_label(changed_s, changed_p, changed_v),
-                       campaign_of.get(comment_id, ""))
+                       campaign_of.get(comment_id, ""),
+                       local, stance, respondent, status, decision, tag_list, (section,), None)
             if progress:
                 progress(len(batch))
 
@@ -409,21 +490,25 @@ class Exporter:
                     select(position_sections.c.position_id, Section.number)
                     .join(Section, Section.id == position_sections.c.section_id)
                     .where(position_sections.c.position_id.in_(ids)).order_by(Section.number)).all():
-                section_numbers.setdefault(position_id, []).append(str(section_number))
+                section_numbers.setdefault(position_id, []).append(section_number)
             for (position_id, created, title, body, status, publish_name, whole_draft, language, organisation,
                  version, respondent, subgroup_lv, subgroup_en, decision, justification_lv, justification_en,
                  changed_s, changed_p, changed_v) in batch:
                 number += 1
-                sections = ", ".join(section_numbers.get(position_id, ()))
+                numbers = tuple(section_numbers.get(position_id, ()))
+                sections = ", ".join(str(n) for n in numbers)
                 section = labels.whole_draft if whole_draft or not sections else sections
                 self._count("position", status, respondent, None, section, decision)
                 respondent_label = labels.respondents.get(respondent, respondent)
-                yield (number, labels.position, position_id, date_text(created), section, "", version, "",
+                local = created.replace(tzinfo=UTC).astimezone(RIGA)
+                tag_list = tags.get(position_id, ())
+                yield (number, labels.position, position_id, _local_text(local), section, "", version, "",
                        respondent_label, text(organisation) if publish_name else respondent_label, language,
-                       labels.statuses.get(status, status), tags.get(position_id, ""),
+                       labels.statuses.get(status, status), ", ".join(tag_list),
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", text(title), text(body),
                        labels.decisions.get(decision, "") if decision else "", text(justification_lv),
-                       text(justification_en), _changed_label(changed_s, changed_p, changed_v), "")
+                       text(justification_en), _changed_label(changed_s, changed_p, changed_v), "",
+                       local, None, respondent, status, decision, tag_list, numbers, bool(whole_draft))
             if progress:
                 progress(len(batch))
 
@@ -471,6 +556,14 @@ class Exporter:
             parts.append(f"{words['subgroup']}: {self.localised(self.scope.subgroup, 'name')}")
         if self.scope.since:
             parts.append(f"{words['since']} {self.scope.since.isoformat()}")
+        headers = self.labels.headers
+        if self.scope.stance:
+            parts.append(f"{headers['stance']}: {self.labels.stances[self.scope.stance]}")
+        if self.scope.decision:
+            parts.append(f"{headers['decision']}: "
+                         f"{self.labels.decisions.get(self.scope.decision, words['not_answered'])}")
+        if self.scope.campaign:
+            parts.append(f"{headers['campaign']}: {self.scope.campaign.id}")
         return "; ".join(parts) or words["all"]
 
 
@@ -480,16 +573,20 @@ def _natural(text: str):
 
 # Writers ---------------------------------------------------------------------------------------
 
-def csv_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]:
-    """UTF-8 with a BOM (so Excel reads the Latvian letters), one row per item, formulas neutralised."""
+def csv_chunks(exporter: Exporter, progress: Progress = None, delimiter: str = ",") -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel reads the Latvian letters), one row per item, formulas neutralised.
+
+    `delimiter` is "," or ";": spreadsheet programs set up for Latvian (decimal comma) split
+    a CSV file's columns at semicolons."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=check_delimiter(delimiter))
     buffer.write("\ufeff")
-    writer.writerow([neutralise(exporter.labels.headers[c]) for c in COLUMNS])
+    writer.writerow([neutralise(exporter.labels.headers[c]) for c in CSV_COLUMNS])
     pending = 0
     starts = FORMULA_STARTS
+    width = len(CSV_COLUMNS)
     for row in exporter.rows(progress):
-        writer.writerow([("'" + v) if v.__class__ is str and v.startswith(starts) else v for v in row])
+        writer.writerow([("'" + v) if v.__class__ is str and v.startswith(starts) else v for v in row[:width]])
         pending += 1
         if pending >= 1000:
             yield buffer.getvalue().encode("utf-8")
@@ -499,30 +596,50 @@ def csv_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]
     yield buffer.getvalue().encode("utf-8")
 
 
+# The JSON export's fields are listed in README.md ("Export JSON"); raise this when one changes meaning.
+JSON_FORMAT_VERSION = 2
+
+
+def iso_time(moment: datetime | None) -> str | None:
+    """ISO 8601 with the Riga offset, e.g. 2014-03-21T14:05:00+02:00 (None stays None)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC).astimezone(RIGA)
+    return moment.isoformat(timespec="seconds")
+
+
 def json_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes]:
     """One JSON document, written piece by piece: consultation, scope, comments, positions, polls, summary.
 
-    Texts are as people wrote them: JSON is data, not a spreadsheet, so nothing is prefixed."""
+    Stance, status, respondent type and decision are stable codes with the label in the
+    export's language beside them; times are ISO 8601 with their offset; a missing value is
+    null. Texts are as people wrote them: JSON is data, not a spreadsheet, so nothing is prefixed."""
     consultation = exporter.scope.consultation
+    scope = exporter.scope
     head = {
+        "format_version": JSON_FORMAT_VERSION,
         "consultation": {"slug": consultation.slug, "title": exporter.localised(consultation, "title"),
                          "status": consultation.status},
         "language": exporter.lang,
-        "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
-        "scope": {"section": exporter.scope.section.number if exporter.scope.section else None,
-                  "subgroup": exporter.scope.subgroup.id if exporter.scope.subgroup else None,
-                  "since": exporter.scope.since.isoformat() if exporter.scope.since else None,
-                  "all_statuses": exporter.scope.all_statuses},
-        "columns": {c: exporter.labels.headers[c] for c in COLUMNS if c != "no"},
+        "generated_at": iso_time(utcnow()),
+        "time_zone": "Europe/Riga",
+        "scope": {"section": scope.section.number if scope.section else None,
+                  "subgroup": scope.subgroup.id if scope.subgroup else None,
+                  "since": scope.since.isoformat() if scope.since else None,
+                  "all_statuses": scope.all_statuses,
+                  "stance": scope.stance, "decision": scope.decision,
+                  "campaign": scope.campaign.id if scope.campaign else None},
     }
     yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "comments": [').encode("utf-8")
-    for name, rows in (("comments", exporter.comment_rows(progress)), ("positions", exporter.position_rows(progress))):
+    for name, rows, item in (("comments", exporter.comment_rows(progress), _json_comment),
+                             ("positions", exporter.position_rows(progress), _json_position)):
         if name == "positions":
             yield b'], "positions": ['
         parts = []
         first = True
         for row in rows:
-            parts.append(("" if first else ",") + json.dumps(_json_row(row), ensure_ascii=False))
+            parts.append(("" if first else ",") + json.dumps(item(row), ensure_ascii=False))
             first = False
             if len(parts) >= 500:
                 yield "".join(parts).encode("utf-8")
@@ -530,75 +647,238 @@ def json_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes
         if parts:
             yield "".join(parts).encode("utf-8")
     poll_rows = list(exporter.poll_rows())
-    summary = [{"group": g, "label": label, "count": count} for g, label, count in exporter.summary_rows()]
+    summary = [{"group": g or None, "label": label, "count": count} for g, label, count in exporter.summary_rows()]
     yield ('], "polls": ' + json.dumps(poll_rows, ensure_ascii=False) + ', "summary": '
            + json.dumps(summary, ensure_ascii=False) + "}").encode("utf-8")
 
 
-def _json_row(row: tuple) -> dict:
-    return dict(zip(COLUMNS[1:], row[1:]))
+def _or_none(value):
+    """An empty text or a missing number is null in JSON."""
+    return None if value is None or value == "" else value
 
 
-XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "section": 9, "paragraph": 10, "version": 8, "stance": 18,
-               "respondent_type": 20, "submitter": 24, "language": 8, "status": 18, "tags": 20, "subgroup": 24,
-               "title": 30, "text": 70, "decision": 18, "justification_lv": 50, "justification_en": 50,
-               "changed_paragraph": 12, "campaign": 10}
+def _json_common(row: tuple) -> dict:
+    decision = row[COL["decision_code"]]
+    return {
+        "id": row[COL["id"]],
+        "created_at": iso_time(row[COL["created_at"]]),
+        "version": _or_none(row[COL["version"]]),
+        "respondent_type": row[COL["respondent_code"]],
+        "respondent_type_label": _or_none(row[COL["respondent_type"]]),
+        "submitter": _or_none(row[COL["submitter"]]),
+        "language": _or_none(row[COL["language"]]),
+        "status": row[COL["status_code"]],
+        "status_label": _or_none(row[COL["status"]]),
+        "tags": list(row[COL["tag_list"]]),
+        "subgroup": _or_none(row[COL["subgroup"]]),
+        "text": _or_none(row[COL["text"]]),
+        "decision": decision,
+        "decision_label": _or_none(row[COL["decision"]]) if decision else None,
+        "justification_lv": _or_none(row[COL["justification_lv"]]),
+        "justification_en": _or_none(row[COL["justification_en"]]),
+        "changed_paragraph": _or_none(row[COL["changed_paragraph"]]),
+    }
+
+
+def _json_comment(row: tuple) -> dict:
+    item = _json_common(row)
+    item.update({
+        "section": row[COL["section"]],
+        "paragraph": _or_none(row[COL["paragraph"]]),
+        "stance": row[COL["stance_code"]],
+        "stance_label": _or_none(row[COL["stance"]]),
+        "campaign": _or_none(row[COL["campaign"]]),
+    })
+    return item
+
+
+def _json_position(row: tuple) -> dict:
+    item = _json_common(row)
+    item.update({
+        "sections": list(row[COL["section_list"]]),
+        "whole_draft": row[COL["whole_draft"]],
+        "title": _or_none(row[COL["title"]]),
+    })
+    return item
+
+
+# Column widths in characters of the default font: numbers and codes narrow, texts wide. Every
+# cell wraps, so a long label takes a second line instead of being cut off.
+XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "created_at": 17, "section": 9, "paragraph": 9,
+               "version": 8, "stance": 13, "respondent_type": 15, "submitter": 18, "language": 8, "status": 13,
+               "tags": 14, "subgroup": 16, "title": 28, "text": 60, "decision": 14, "justification_lv": 42,
+               "justification_en": 42, "changed_paragraph": 12, "campaign": 11}
+XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(text: str) -> str:
+    """A word usable as a sheet name: none of [ ] : * ? / \\ and at most 31 characters."""
+    return _SHEET_NAME_FORBIDDEN.sub(" ", text).strip()[:31] or "Sheet"
+
+
+def _print_setup(sheet) -> None:
+    """A4 landscape, as wide as one page (as many pages down as it takes), the header row on every
+    page, grid lines, and the sheet's name and page number in the footer.
+
+    In a write-only sheet the sheet properties are written with the first row, so this comes first."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    setup = sheet.page_setup
+    setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0          # 0: as many pages down as needed
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.25, footer=0.3)
+    sheet.oddFooter.center.text = "&A – &P / &N"
+
+
+# Row heights. Neither LibreOffice nor Excel fits a row's height to wrapped text when it opens a
+# file, so each row gets a height for its longest text: lines × the default font's line height.
+# A line is taken to hold a little fewer characters than the column width, so a wider fallback font
+# (where Calibri is missing) still fits.
+LINE_HEIGHT_PT = 15.0
+CHARS_PER_WIDTH = 1.1
+MAX_ROW_HEIGHT_PT = 409.0      # the largest height a spreadsheet row may have
+
+
+def text_lines(text: str, per_line: int) -> int:
+    """Lines a wrapped text takes in a column holding `per_line` characters (words may move whole)."""
+    if len(text) <= per_line and "\n" not in text:
+        return 1
+    return sum(len(part) // per_line + 1 for part in text.split("\n"))
+
+
+class _Book:
+    """A write-only workbook whose sheets are tables: bold wrapped header row, an autofilter over
+    the rows written, a frozen header, a print set-up; texts neutralised and wrapped, datetimes as
+    date cells. Styles are made once and shared among cells (one per cell would cost a lookup each)."""
+
+    def __init__(self):
+        from openpyxl import Workbook
+        from openpyxl.cell import Cell
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.worksheet.dimensions import RowDimension
+
+        self.workbook = Workbook(write_only=True)
+        self.Cell = Cell
+        self.RowDimension = RowDimension
+        probe = self.workbook.create_sheet("styles")   # styles belong to the workbook; a cell makes them
+        top = Alignment(vertical="top")
+
+        def style(**attributes):
+            cell = Cell(probe, row=1, column=1)
+            for name, value in attributes.items():
+                setattr(cell, name, value)
+            return cell._style
+
+        self.header_style = style(font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
+        self.text_style = style(alignment=Alignment(wrap_text=True, vertical="top"))
+        self.number_style = style(alignment=top)
+        self.date_style = style(number_format=XLSX_DATE_FORMAT, alignment=top)
+        self.share_style = style(number_format="0.0%", alignment=top)
+        self.workbook.remove(probe)
+        self.sheet = None
+        self.columns = 0
+        self.rows = 0
+        self.per_line: list[int] = []
+
+    def new_sheet(self, title: str, headers, widths) -> None:
+        from openpyxl.utils import get_column_letter
+        self.close_sheet()
+        sheet = self.sheet = self.workbook.create_sheet(sheet_name(title))
+        sheet.freeze_panes = "A2"
+        _print_setup(sheet)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        self.per_line = [max(1, int(width * CHARS_PER_WIDTH)) for width in widths]
+        self.columns, self.rows = len(headers), 0
+        Cell, array = self.Cell, self.header_style
+        self._set_height(max(text_lines(str(v), n) for v, n in zip(headers, self.per_line)), 1)
+        sheet.append([Cell(sheet, row=1, column=1, value=neutralise(v), style_array=array) for v in headers])
+        sheet.row_dimensions.pop(1, None)
+
+    def append(self, values, share_column: int | None = None) -> None:
+        """One row: empty values are left out, datetimes lose their zone (a spreadsheet's dates have
+        none; the rows carry Riga time)."""
+        Cell, sheet, starts, per_line = self.Cell, self.sheet, FORMULA_STARTS, self.per_line
+        text_style, number_style = self.text_style, self.number_style
+        row = []
+        lines = 1
+        for index, value in enumerate(values):
+            if value is None or value == "":
+                row.append(None)
+            elif value.__class__ is str:
+                if len(value) > per_line[index] or "\n" in value:
+                    lines = max(lines, text_lines(value, per_line[index]))
+                row.append(Cell(sheet, row=1, column=1, value=("'" + value) if value.startswith(starts) else value,
+                                style_array=text_style))
+            elif isinstance(value, datetime):
+                row.append(Cell(sheet, row=1, column=1, value=value.replace(tzinfo=None),
+                                style_array=self.date_style))
+            else:
+                row.append(Cell(sheet, row=1, column=1, value=value,
+                                style_array=self.share_style if index == share_column else number_style))
+        self.rows += 1
+        index = self.rows + 1
+        tall = self._set_height(lines, index)
+        sheet.append(row)
+        if tall:
+            # The row is written at once; dropping its dimension keeps memory flat however many rows.
+            del sheet.row_dimensions[index]
+
+    def _set_height(self, lines: int, index: int) -> bool:
+        if lines <= 1:
+            return False
+        self.sheet.row_dimensions[index] = self.RowDimension(
+            self.sheet, index=index, ht=min(MAX_ROW_HEIGHT_PT, lines * LINE_HEIGHT_PT))
+        return True
+
+    def close_sheet(self) -> None:
+        """The autofilter covers the header and every row written (known only now; it is written at the end)."""
+        from openpyxl.utils import get_column_letter
+        if self.sheet is not None:
+            self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{self.rows + 1}"
+        self.sheet = None
+
+    def save(self, target) -> None:
+        self.close_sheet()
+        self.workbook.save(target)
 
 
 def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:
-    """Sheets Comments, Positions, Polls, Summary, written row by row (openpyxl write-only)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def header(sheet, values):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=neutralise(value))
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-
-    def rows_sheet(title, columns, rows):
-        sheet = workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = XLSX_WIDTHS[column]
-        header(sheet, [exporter.labels.headers[c] for c in columns])
+    """Sheets Comments, Positions, Polls and Summary, named in the export's language, written row by
+    row (openpyxl write-only, so memory stays flat); each sheet is a filterable, printable table."""
+    book = _Book()
+    labels = exporter.labels
+    words = labels.words
+    for title, columns, rows in ((words["comments"], COMMENT_SHEET, exporter.comment_rows(progress)),
+                                 (words["positions"], POSITION_SHEET, exporter.position_rows(progress))):
+        book.new_sheet(title, [labels.headers[c] for c in columns], [XLSX_WIDTHS[c] for c in columns])
         picks = [COL[c] for c in columns]
-        append = sheet.append
-        starts = FORMULA_STARTS
+        append = book.append
         for row in rows:
-            append([("'" + v) if v.__class__ is str and v.startswith(starts) else v
-                    for v in map(row.__getitem__, picks)])
+            append([row[i] for i in picks])
 
-    rows_sheet("Comments", COMMENT_SHEET, exporter.comment_rows(progress))
-    rows_sheet("Positions", POSITION_SHEET, exporter.position_rows(progress))
-    words = exporter.labels.words
-    sheet = workbook.create_sheet("Polls")
-    header(sheet, [words["poll"], words["answer"], words["votes"], words["share"], words["voters"]])
+    book.new_sheet(words["polls"], [words["poll"], words["answer"], words["votes"], words["share"],
+                                    words["voters"]], (60, 40, 10, 10, 10))
     for row in exporter.poll_rows():
-        sheet.append([neutralise(row["question"]), neutralise(row["option"]), row["votes"], row["share"],
-                      row["voters"]])
-    sheet = workbook.create_sheet("Summary")
-    header(sheet, [words["figure"], words["value"]])
+        book.append([row["question"], row["option"], row["votes"], row["share"], row["voters"]], share_column=3)
+
+    book.new_sheet(words["summary"], [words["group"], words["figure"], words["value"]], (24, 40, 60))
     consultation = exporter.scope.consultation
-    sheet.append([words["consultation"], neutralise(exporter.text(exporter.localised(consultation, "title")))])
-    sheet.append([words["scope"], neutralise(exporter.scope_text())])
-    sheet.append([words["generated"], date_text(utcnow())])
-    group_seen = None
+    book.append(["", words["consultation"], exporter.text(exporter.localised(consultation, "title"))])
+    book.append(["", words["scope"], exporter.scope_text()])
+    book.append(["", words["generated"], riga_moment(utcnow())])
+    book.append(["", words["time_zone"], "Europe/Riga"])
     for group, label, count in exporter.summary_rows():
-        if group and group != group_seen:
-            cell = WriteOnlyCell(sheet, value=neutralise(group))
-            cell.font = bold
-            sheet.append([cell])
-            group_seen = group
-        sheet.append([neutralise(label), count])
-    workbook.save(target)
+        book.append([group, label, count])
+    book.save(target)
 
 
 def write_docx(exporter: Exporter, target, progress: Progress = None) -> None:
@@ -663,13 +943,17 @@ def _repeat_header(row) -> None:
 
 # Entry points ----------------------------------------------------------------------------------
 
-def write_export(scope: Scope, fmt: str, lang: str, target, progress: Progress = None) -> None:
-    """Writes the export to a binary file object (the CLI and the benchmark use this)."""
+def write_export(scope: Scope, fmt: str, lang: str, target, progress: Progress = None,
+                 delimiter: str = ",") -> None:
+    """Writes the export to a binary file object (the CLI and the benchmark use this).
+
+    `delimiter` is the CSV column separator (see check_delimiter); other formats ignore it."""
     check_format(fmt)
+    delimiter = check_delimiter(delimiter)
     exporter = Exporter(scope, lang)
     with force_locale(exporter.lang):
         if fmt == "csv":
-            for chunk in csv_chunks(exporter, progress):
+            for chunk in csv_chunks(exporter, progress, delimiter):
                 target.write(chunk)
         elif fmt == "json":
             for chunk in json_chunks(exporter, progress):
@@ -680,13 +964,14 @@ def write_export(scope: Scope, fmt: str, lang: str, target, progress: Progress =
             write_docx(exporter, target, progress)
 
 
-def stream_export(scope: Scope, fmt: str, lang: str) -> Iterator[bytes]:
+def stream_export(scope: Scope, fmt: str, lang: str, delimiter: str = ",") -> Iterator[bytes]:
     """The export as chunks for a streamed HTTP response: CSV and JSON row by row; XLSX and DOCX
     are built in a spooled temporary file (memory first, disk when large) and then sent in chunks."""
     check_format(fmt)
+    delimiter = check_delimiter(delimiter)
     exporter = Exporter(scope, lang)
     if fmt in ("csv", "json"):
-        chunks = csv_chunks(exporter) if fmt == "csv" else json_chunks(exporter)
+        chunks = csv_chunks(exporter, delimiter=delimiter) if fmt == "csv" else json_chunks(exporter)
         while True:
             with force_locale(exporter.lang):
                 chunk = next(chunks, None)
@@ -704,7 +989,9 @@ def stream_export(scope: Scope, fmt: str, lang: str) -> Iterator[bytes]:
             yield chunk
 
 
-def filename(scope: Scope, fmt: str) -> str:
-    """An ASCII file name for Content-Disposition: letters, digits, dots and hyphens only."""
+def filename(scope: Scope, fmt: str, lang: str) -> str:
+    """An ASCII file name for Content-Disposition: letters, digits, dots and hyphens only. It ends in
+    the export's language (…-2014-03-21-lv.xlsx), so the Latvian and English files can sit side by side."""
+    lang = lang if lang in ("lv", "en") else "lv"
     name = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{scope.slug()}-{utcnow().date().isoformat()}")
-    return f"{name.strip('-')[:150] or 'export'}.{fmt}"
+    return f"{name.strip('-')[:150] or 'export'}-{lang}.{fmt}"

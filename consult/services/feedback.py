@@ -243,12 +243,14 @@ def comment_conditions(consultation: Consultation, f: Filters) -> list:
         conditions.append(or_(Comment.subgroup_id == f.subgroup_id,
                               and_(Comment.subgroup_id.is_(None),
                                    Comment.section_id.in_(_covered_by_subgroup(f.subgroup_id)))))
+    # The response subqueries correlate with the comment alone: a query that also joins the
+    # responses (the exports do) would otherwise leave them with no table of their own.
     if f.decision == NOT_ANSWERED:
-        conditions.append(~exists().where(response_comments.c.comment_id == Comment.id))
+        conditions.append(~exists().where(response_comments.c.comment_id == Comment.id).correlate(Comment))
     elif f.decision:
         conditions.append(exists().where(response_comments.c.comment_id == Comment.id,
                                          response_comments.c.response_id == Response.id,
-                                         Response.decision == f.decision))
+                                         Response.decision == f.decision).correlate(Comment))
     if f.date_from:
         conditions.append(Comment.created_at >= riga_start(f.date_from))
     if f.date_to:
@@ -282,11 +284,11 @@ def position_conditions(consultation: Consultation, f: Filters) -> list | None:
         conditions.append(or_(Position.subgroup_id == f.subgroup_id,
                               and_(Position.subgroup_id.is_(None), or_(Position.whole_draft.is_(True), covered))))
     if f.decision == NOT_ANSWERED:
-        conditions.append(~exists().where(response_positions.c.position_id == Position.id))
+        conditions.append(~exists().where(response_positions.c.position_id == Position.id).correlate(Position))
     elif f.decision:
         conditions.append(exists().where(response_positions.c.position_id == Position.id,
                                          response_positions.c.response_id == Response.id,
-                                         Response.decision == f.decision))
+                                         Response.decision == f.decision).correlate(Position))
     if f.date_from:
         conditions.append(Position.created_at >= riga_start(f.date_from))
     if f.date_to:

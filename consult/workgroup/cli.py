@@ -10,6 +10,7 @@ import click
 from flask import Flask
 
 from ..i18n import LANGUAGES
+from ..models import Decision, Stance
 from ..services import exports, feedback
 
 MESSAGES = {
@@ -17,21 +18,32 @@ MESSAGES = {
     ("subgroup", "unknown"): "There is no subgroup with id {value} in this consultation.",
     ("since", "format"): "--since must be a date as YYYY-MM-DD, for example 2014-03-21 (got {value!r}).",
     ("format", "unknown"): "The format must be one of: csv, xlsx, docx, json.",
+    ("stance", "unknown"): "--stance must be one of: " + ", ".join(Stance.ALL) + " (got {value!r}).",
+    ("decision", "unknown"): "--decision must be one of: " + ", ".join((*Decision.ALL, feedback.NOT_ANSWERED))
+                             + " (none: not answered; got {value!r}).",
+    ("campaign", "unknown"): "There is no campaign {value} in this consultation (a campaign's id is the id of its "
+                             "oldest comment; `flask --app consult analyse` lists them).",
+    ("delimiter", "unknown"): "--delimiter must be ',' or ';' (got {value!r}).",
 }
 
 
-def run_export(slug: str, fmt: str, output: str, section, subgroup, since, lang: str, all_statuses: bool) -> int:
-    """Writes the export to `output` (via a temporary file, so a failure leaves no file); returns the row count."""
+def run_export(slug: str, fmt: str, output: str | None, section, subgroup, since, lang: str, all_statuses: bool,
+               stance=None, decision=None, campaign=None, delimiter: str = ",") -> tuple[int, str]:
+    """Writes the export to `output` (via a temporary file, so a failure leaves no file); returns the row
+    count and the path written. Without `output`, the file gets the web download's name (with its language)."""
     consultation = feedback.consultation_by_slug(slug)
     if consultation is None:
         raise click.UsageError(f"There is no consultation with the slug {slug!r}.")
+    given = {"section": section, "subgroup": subgroup, "since": since, "format": fmt, "stance": stance,
+             "decision": decision, "campaign": campaign, "delimiter": delimiter}
     try:
         exports.check_format(fmt)
+        delimiter = exports.check_delimiter(delimiter)
         scope = exports.make_scope(consultation, section=section, subgroup=subgroup, since=since,
-                                   all_statuses=all_statuses)
+                                   all_statuses=all_statuses, stance=stance, decision=decision, campaign=campaign)
     except exports.ExportRefused as refused:
-        value = {"section": section, "subgroup": subgroup, "since": since, "format": fmt}[refused.field]
-        raise click.UsageError(MESSAGES[(refused.field, refused.code)].format(value=value)) from None
+        raise click.UsageError(MESSAGES[(refused.field, refused.code)].format(value=given[refused.field])) from None
+    output = output or exports.filename(scope, fmt, lang)
     exporter = exports.Exporter(scope, lang)
     total = exporter.count()
     directory = os.path.dirname(os.path.abspath(output))
@@ -41,31 +53,42 @@ def run_export(slug: str, fmt: str, output: str, section, subgroup, since, lang:
     try:
         with os.fdopen(handle, "wb") as target, click.progressbar(length=total, label=f"Exporting {fmt.upper()}",
                                                                   file=sys.stderr) as bar:
-            exports.write_export(scope, fmt, lang, target, progress=bar.update)
+            exports.write_export(scope, fmt, lang, target, progress=bar.update, delimiter=delimiter)
         os.replace(temporary, output)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
-    return total
+    return total, output
 
 
 def register_workgroup_commands(app: Flask) -> None:
     @app.cli.command("export")
     @click.option("--consultation", "slug", required=True, help="The consultation's slug.")
     @click.option("--format", "fmt", required=True, type=click.Choice(exports.FORMATS), help="File format.")
-    @click.option("--output", required=True, type=click.Path(dir_okay=False), help="Where to write the file.")
+    @click.option("--output", type=click.Path(dir_okay=False),
+                  help="Where to write the file (default: the download's name, with the language, here).")
     @click.option("--section", type=int, default=None, help="Only this section (its number).")
     @click.option("--subgroup", type=int, default=None, help="Only this subgroup (its id).")
     @click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only items from this date on (Riga time).")
+    @click.option("--stance", default=None, metavar="CODE", help="Only comments with this stance: "
+                  + ", ".join(Stance.ALL) + " (positions have none).")
+    @click.option("--decision", default=None, metavar="CODE", help="Only items with this response: "
+                  + ", ".join(Decision.ALL) + ", or none for those not answered.")
+    @click.option("--campaign", default=None, metavar="ID",
+                  help="Only the comments of this campaign (its id: the id of its oldest comment).")
+    @click.option("--delimiter", default=",", show_default=True, metavar="',' or ';'",
+                  help="CSV column separator: ';' for spreadsheet programs with Latvian regional settings.")
     @click.option("--lang", type=click.Choice(LANGUAGES), default="lv", show_default=True,
                   help="Language of the headers and labels.")
     @click.option("--all-statuses", is_flag=True, help="Also items that are not published (pending, rejected …).")
-    def export_command(slug, fmt, output, section, subgroup, since, lang, all_statuses):
+    def export_command(slug, fmt, output, section, subgroup, since, stance, decision, campaign, delimiter, lang,
+                       all_statuses):
         """Export a consultation's feedback as CSV, XLSX, DOCX (response table) or JSON."""
         started = time.perf_counter()
-        rows = run_export(slug, fmt, output, section, subgroup, since, lang, all_statuses)
-        click.echo(f"Wrote {rows} item(s) to {output} in {time.perf_counter() - started:.1f} s.")
+        rows, written = run_export(slug, fmt, output, section, subgroup, since, lang, all_statuses, stance=stance,
+                                   decision=decision, campaign=campaign, delimiter=delimiter)
+        click.echo(f"Wrote {rows} item(s) to {written} in {time.perf_counter() - started:.1f} s.")
 
     @app.cli.command("analyse")
     @click.option("--consultation", "slug", required=True, help="The consultation's slug.")

@@ -8,6 +8,7 @@ from ..auth import require_role
 from ..i18n import current_language, localized
 from ..models import Role
 from ..services import exports, feedback
+from ..services.summary import analyse_texts
 from . import bp, member_view
 from .forms import ExportForm
 
@@ -16,7 +17,18 @@ REFUSALS = {
     ("section", "unknown"): _l("Choose a section of this consultation."),
     ("subgroup", "unknown"): _l("Choose a subgroup of this consultation."),
     ("since", "format"): _l("Enter a date as year-month-day, for example 2014-03-21."),
+    ("stance", "unknown"): _l("Choose a stance from the list."),
+    ("decision", "unknown"): _l("Choose a response from the list."),
+    ("campaign", "unknown"): _l("Choose a campaign of this consultation from the list."),
+    ("delimiter", "unknown"): _l("Choose a comma or a semicolon."),
 }
+
+
+def _form(consultation, formdata=None, **defaults) -> ExportForm:
+    form = ExportForm(formdata, **defaults)
+    form.set_choices(feedback.sections(consultation), feedback.subgroups(consultation), localized,
+                     analyse_texts(consultation).campaigns)
+    return form
 
 
 @bp.get("/<slug>/export/")
@@ -24,26 +36,30 @@ REFUSALS = {
 @member_view
 def export(consultation, member):
     """Without parameters: the form. With them: the file, or the form with a message beside the bad field."""
-    form = ExportForm(request.args)
-    form.set_choices(feedback.sections(consultation), feedback.subgroups(consultation), localized)
     if not request.args:
-        form = ExportForm(formdata=None, format="xlsx")
-        form.set_choices(feedback.sections(consultation), feedback.subgroups(consultation), localized)
+        form = _form(consultation, format="xlsx", delimiter=",")
         return render_template("workgroup/export.html", consultation=consultation, form=form)
+    form = _form(consultation, request.args)
+    if not form.delimiter.data:
+        form.delimiter.data = ","       # links made before the choice existed
     if not form.validate():
         return render_template("workgroup/export.html", consultation=consultation, form=form), 400
     try:
         fmt = exports.check_format(form.format.data)
+        delimiter = exports.check_delimiter(form.delimiter.data)
         scope = exports.make_scope(consultation, section=form.section.data, subgroup=form.subgroup.data,
-                                   since=form.since.data, all_statuses=form.all_statuses.data)
+                                   since=form.since.data, all_statuses=form.all_statuses.data,
+                                   stance=form.stance.data, decision=form.decision.data,
+                                   campaign=form.campaign.data)
     except exports.ExportRefused as refused:
         field = getattr(form, refused.field, form.format)
         field.errors = list(field.errors) + [str(REFUSALS.get((refused.field, refused.code),
                                                               REFUSALS[("format", "unknown")]))]
         form._errors = None
         return render_template("workgroup/export.html", consultation=consultation, form=form), 400
-    body = stream_with_context(exports.stream_export(scope, fmt, current_language()))
+    lang = current_language()
+    body = stream_with_context(exports.stream_export(scope, fmt, lang, delimiter=delimiter))
     response = Response(body, mimetype=exports.MIMETYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(scope, fmt)}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(scope, fmt, lang)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -44,6 +44,18 @@ def _shorten(text: str, size: int = 80) -> str:
     return line[:cut if cut > size // 2 else size] + "…"
 
 
+def campaign_choices(campaigns) -> list:
+    """"Any campaign", then each campaign by its size and the start of its model text."""
+    return choices([("", _l("Any campaign"))] + [
+        (str(c.id), ngettext("%(num)d copy: %(text)s", "%(num)d copies: %(text)s", c.size,
+                             text=_shorten(c.text))) for c in campaigns])
+
+
+STANCE_CHOICES = [("", _l("Any stance"))] + [(code, STANCES[code]) for code in Stance.ALL]
+DECISION_CHOICES = ([("", _l("Answered or not")), (feedback.NOT_ANSWERED, _l("Not answered"))]
+                    + [(code, DECISION_LABELS[code]) for code in Decision.ALL])
+
+
 def _digits(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
@@ -60,8 +72,7 @@ class FilterForm(BaseForm):
         ("all", _l("Comments and positions")), ("comments", _l("Comments")), ("positions", _l("Positions"))]))
     section = SelectField(_l("Section"), validate_choice=False)
     paragraph = SelectField(_l("Paragraph"), validate_choice=False)
-    stance = SelectField(_l("Stance"), validate_choice=False, choices=choices(
-        [("", _l("Any stance"))] + [(code, STANCES[code]) for code in Stance.ALL]))
+    stance = SelectField(_l("Stance"), validate_choice=False, choices=choices(STANCE_CHOICES))
     respondent = SelectField(_l("Respondent type"), validate_choice=False, choices=choices(
         [("", _l("Any respondent type"))] + [(code, RESPONDENT_TYPES[code]) for code in RespondentType.ALL]))
     status = SelectField(_l("Moderation status"), validate_choice=False, default=Status.APPROVED, choices=choices(
@@ -69,9 +80,7 @@ class FilterForm(BaseForm):
     tag = SelectField(_l("Tag"), validate_choice=False)
     subgroup = SelectField(_l("Subgroup"), validate_choice=False)
     campaign = SelectField(_l("Campaign"), validate_choice=False)
-    decision = SelectField(_l("Response"), validate_choice=False, choices=choices(
-        [("", _l("Answered or not")), (feedback.NOT_ANSWERED, _l("Not answered"))]
-        + [(code, DECISION_LABELS[code]) for code in Decision.ALL]))
+    decision = SelectField(_l("Response"), validate_choice=False, choices=choices(DECISION_CHOICES))
     date_from = StringField(_l("From"), filters=[normalise_text], validators=[Optional(), _date_check])
     date_to = StringField(_l("To"), filters=[normalise_text], validators=[Optional(), _date_check])
     per_page = SelectField(_l("Per page"), validate_choice=False, default="25",
@@ -84,9 +93,7 @@ class FilterForm(BaseForm):
         self.tag.choices = choices([("", _l("Any tag"))] + [(str(t.id), t.name) for t in tags])
         self.subgroup.choices = choices([("", _l("Any subgroup"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
-        self.campaign.choices = choices([("", _l("Any campaign"))] + [
-            (str(c.id), ngettext("%(num)d copy: %(text)s", "%(num)d copies: %(text)s", c.size,
-                                 text=_shorten(c.text))) for c in campaigns])
+        self.campaign.choices = campaign_choices(campaigns)
 
     def to_filters(self, known_tags, known_subgroups, known_campaigns=()) -> feedback.Filters:
         """What the form asks for; values that are not among the choices count as "any"."""
@@ -209,17 +216,26 @@ class ExportForm(BaseForm):
     section = SelectField(_l("Section"), validate_choice=False)
     subgroup = SelectField(_l("Subgroup"), validate_choice=False)
     since = StringField(_l("Only items since"), filters=[normalise_text], validators=[Optional(), _date_check])
+    # The same names and choices as the feedback table's filters. An unknown value is refused
+    # by services.exports.make_scope (the message goes beside the field), not quietly ignored.
+    stance = SelectField(_l("Stance"), validate_choice=False, choices=choices(STANCE_CHOICES))
+    decision = SelectField(_l("Response"), validate_choice=False, choices=choices(DECISION_CHOICES))
+    campaign = SelectField(_l("Campaign"), validate_choice=False)
     all_statuses = BooleanField(_l("Also items that are not published (waiting, rejected, hidden, withdrawn)"))
+    delimiter = RadioField(_l("Column separator in CSV"), validate_choice=False, default=",", choices=choices([
+        (",", _l("Comma (,)")),
+        (";", _l("Semicolon (;), for spreadsheet programs with Latvian regional settings"))]))
 
     def validate_format(self, field):
         if field.data not in exports.FORMATS:
             raise ValidationError(_l("Choose one of the formats in the list."))
 
-    def set_choices(self, sections, subgroups, localized) -> None:
+    def set_choices(self, sections, subgroups, localized, campaigns=()) -> None:
         self.section.choices = choices([("", _l("All sections"))] + [
             (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
         self.subgroup.choices = choices([("", _l("All subgroups"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
+        self.campaign.choices = campaign_choices(campaigns)
 
 
 OUTCOME_INTRO_MAX_CHARS = 5000

@@ -83,13 +83,14 @@ def test_member_filters_tags_answers_and_exports(page, live_server, app, demo, m
     page.locator(".sub-nav a", has_text=re.compile("Export|Eksports")).click()
     check_accessibility(page)
     page.check("input[name=format][value=csv]")
+    page.check("input[name=delimiter][value=';']")
     with page.expect_download() as download_info:
         page.locator("main form button[type=submit]").click()
     download = download_info.value
-    assert download.suggested_filename.endswith(".csv")
+    assert download.suggested_filename.endswith("-lv.csv")
     data = Path(download.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 4
     assert any("Prasām vairāk dienas centru laukos!" in row for row in rows)
     assert any("Dienas centri" in row for row in rows)
@@ -98,4 +99,7 @@ def test_member_filters_tags_answers_and_exports(page, live_server, app, demo, m
     # A bad option gets a message beside the field and no file.
     page.goto(f"{live_server}/lv/workgroup/{DEMO}/export/?format=pdf")
     expect(page.locator("#format-error")).to_be_visible()
+    check_accessibility(page)
+    page.goto(f"{live_server}/lv/workgroup/{DEMO}/export/?format=csv&stance=laimīgs")
+    expect(page.locator("#stance-error")).to_contain_text("Izvēlieties nostāju sarakstā.")
     check_accessibility(page)
