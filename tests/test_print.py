@@ -52,7 +52,7 @@ def test_every_page_carries_the_site_name_and_its_own_address_for_print(client, 
         header = html.split('<div class="print-header">', 1)[1].split("</div>", 1)[0]
         canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1)
         assert f'<p class="print-address">{canonical}</p>' in header
-        assert ("Public consultations" if path.startswith("/en/") else "Sabiedriskā apspriešana") in header
+        assert ("Public consultations" if path.startswith("/en/") else "Sabiedriskās konsultācijas") in header
 
 
 def test_the_style_sheet_and_script_have_content_hashed_names(client, demo):

@@ -35,5 +35,5 @@ def test_a_printed_overview_shows_the_answers_and_no_buttons(page, live_server, 
     expect(answer).to_be_visible()
     for index in range(buttons.count()):
         expect(buttons.nth(index)).to_be_hidden()
-    expect(page.locator(".print-site")).to_have_text("Sabiedriskā apspriešana")
+    expect(page.locator(".print-site")).to_have_text("Sabiedriskās konsultācijas")
 
