@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 
 from ..clock import utcnow
 from ..extensions import db
-from ..labels import RESPONDENT_TYPES, STANCES, STATUSES
+from ..labels import CHANNELS, RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import (
     Comment, Consultation, Organisation, Paragraph, Position, Response, Section, Status, Subgroup, Tag, User, Version,
 )
@@ -175,12 +175,12 @@ def date_text(moment: datetime | None) -> str:
 
 # Every row is a tuple in this order; each format picks its columns.
 COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
-           "language", "status", "tags", "subgroup", "title", "text", "decision", "justification_lv",
+           "channel", "language", "status", "tags", "subgroup", "title", "text", "decision", "justification_lv",
            "justification_en", "changed_paragraph", "campaign")
 COL = {name: index for index, name in enumerate(COLUMNS)}
 # The spreadsheet numbers its rows itself, so the sheets leave out "No." (fewer cells, a faster file).
 COMMENT_SHEET = ("id", "date", "section", "paragraph", "version", "stance", "respondent_type", "submitter",
-                 "status", "tags", "subgroup", "text", "decision", "justification_lv", "justification_en",
+                 "channel", "status", "tags", "subgroup", "text", "decision", "justification_lv", "justification_en",
                  "changed_paragraph", "campaign")
 POSITION_SHEET = ("id", "date", "section", "version", "respondent_type", "submitter", "status", "tags",
                   "subgroup", "title", "text", "decision", "justification_lv", "justification_en", "changed_paragraph")
@@ -191,7 +191,8 @@ def column_headers() -> dict[str, str]:
     return {
         "no": _("No."), "type": _("Type"), "id": _("ID"), "date": _("Date"), "section": _("Section"),
         "paragraph": _("Paragraph"), "version": _("Version"), "stance": _("Stance"),
-        "respondent_type": _("Respondent type"), "submitter": _("Submitter"), "language": _("Language"),
+        "respondent_type": _("Respondent type"), "submitter": _("Submitter"), "channel": _("Channel"),
+        "language": _("Language"),
         "status": _("Moderation status"), "tags": _("Tags"), "subgroup": _("Subgroup"), "title": _("Title"),
         "text": _("Proposal"), "decision": _("Decision"), "justification_lv": _("Justification (Latvian)"),
         "justification_en": _("Justification (English)"), "changed_paragraph": _("Changed paragraph"),
@@ -220,6 +221,7 @@ class Labels:
     email_mask: str
     sheet_title: str = ""
     words: dict[str, str] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
 
 
 def make_labels(lang: str) -> Labels:
@@ -229,6 +231,7 @@ def make_labels(lang: str) -> Labels:
             stances={k: str(v) for k, v in STANCES.items()},
             statuses={k: str(v) for k, v in STATUSES.items()},
             respondents={k: str(v) for k, v in RESPONDENT_TYPES.items()},
+            channels={k: str(v) for k, v in CHANNELS.items()},
             decisions=decision_labels(),
             comment=_("Comment"), position=_("Position"), whole_draft=_("Whole draft"),
             email_mask=_("[e-mail address removed]"),
@@ -327,10 +330,11 @@ class Exporter:
         changed_version = aliased(Version)
         statement = (
             select(Comment.id, Comment.created_at, Comment.body, Comment.stance, Comment.status, Comment.show_name,
-                   Comment.language, Section.number, Paragraph.number, Version.number, User.display_name,
-                   User.respondent_type, User.deleted_at, Subgroup.name_lv, Subgroup.name_en, Response.decision,
-                   Response.justification_lv, Response.justification_en, changed_section.number,
-                   changed_paragraph.number, changed_version.number)
+                   Comment.language, Section.number, Paragraph.number, Version.number,
+                   func.coalesce(Comment.sender_organisation, User.display_name),   # offline: the sender's own
+                   func.coalesce(Comment.sender_type, User.respondent_type), User.deleted_at, Subgroup.name_lv,
+                   Subgroup.name_en, Response.decision, Response.justification_lv, Response.justification_en,
+                   changed_section.number, changed_paragraph.number, changed_version.number, Comment.channel)
             .join(Section, Section.id == Comment.section_id)
             .outerjoin(Paragraph, Paragraph.id == Comment.paragraph_id)
             .outerjoin(Version, Version.id == Comment.version_id)
@@ -355,7 +359,7 @@ class Exporter:
             tags = self._tags(comment_tags, "comment_id", [row[0] for row in batch])
             for (comment_id, created, body, stance, status, show_name, language, section, paragraph, version,
                  display_name, respondent, deleted, subgroup_lv, subgroup_en, decision, justification_lv,
-                 justification_en, changed_s, changed_p, changed_v) in batch:
+                 justification_en, changed_s, changed_p, changed_v, channel) in batch:
                 number += 1
                 self._count("comment", status, respondent, stance, section, decision)
                 respondent_label = respondents.get(respondent, respondent)
@@ -365,7 +369,8 @@ class Exporter:
                     submitter = respondent_label
                 yield (number, kind, comment_id, date_text(created), section,
                        f"{section}.{paragraph}" if paragraph is not None else "", version,
-                       stances.get(stance, stance), respondent_label, submitter, language,
+                       stances.get(stance, stance), respondent_label, submitter, labels.channels.get(channel, channel),
+                       language,
                        statuses.get(status, status), tags.get(comment_id, ""),
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", "", text(body),
                        decisions.get(decision, "") if decision else "", text(justification_lv),
@@ -419,7 +424,8 @@ class Exporter:
                 self._count("position", status, respondent, None, section, decision)
                 respondent_label = labels.respondents.get(respondent, respondent)
                 yield (number, labels.position, position_id, date_text(created), section, "", version, "",
-                       respondent_label, text(organisation) if publish_name else respondent_label, language,
+                       respondent_label, text(organisation) if publish_name else respondent_label,
+                       labels.channels["web"], language,
                        labels.statuses.get(status, status), tags.get(position_id, ""),
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", text(title), text(body),
                        labels.decisions.get(decision, "") if decision else "", text(justification_lv),
@@ -540,7 +546,7 @@ def _json_row(row: tuple) -> dict:
 
 
 XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "section": 9, "paragraph": 10, "version": 8, "stance": 18,
-               "respondent_type": 20, "submitter": 24, "language": 8, "status": 18, "tags": 20, "subgroup": 24,
+               "respondent_type": 20, "submitter": 24, "channel": 12, "language": 8, "status": 18, "tags": 20, "subgroup": 24,
                "title": 30, "text": 70, "decision": 18, "justification_lv": 50, "justification_en": 50,
                "changed_paragraph": 12, "campaign": 10}
 

@@ -11,8 +11,8 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm, choices, max_chars, no_nul, normalise_text
-from ..labels import RESPONDENT_TYPES, STANCES, STATUSES
-from ..models import Decision, RespondentType, Stance, Status
+from ..labels import CHANNELS, RESPONDENT_TYPES, STANCES, STATUSES
+from ..models import Channel, Decision, RespondentType, Stance, Status
 from ..services import exports, feedback
 from ..services.responses import DECISION_LABELS, JUSTIFICATION_MAX_CHARS
 
@@ -64,6 +64,8 @@ class FilterForm(BaseForm):
         [("", _l("Any stance"))] + [(code, STANCES[code]) for code in Stance.ALL]))
     respondent = SelectField(_l("Respondent type"), validate_choice=False, choices=choices(
         [("", _l("Any respondent type"))] + [(code, RESPONDENT_TYPES[code]) for code in RespondentType.ALL]))
+    channel = SelectField(_l("Channel"), validate_choice=False, choices=choices(
+        [("", _l("Any channel"))] + [(code, CHANNELS[code]) for code in Channel.ALL]))
     status = SelectField(_l("Moderation status"), validate_choice=False, default=Status.APPROVED, choices=choices(
         [(code, STATUSES[code]) for code in Status.ALL] + [(feedback.ALL_STATUSES, _l("Any status"))]))
     tag = SelectField(_l("Tag"), validate_choice=False)
@@ -98,6 +100,7 @@ class FilterForm(BaseForm):
             f.paragraph = (int(s), int(p))
         f.stance = self.stance.data if self.stance.data in Stance.ALL else None
         f.respondent_type = self.respondent.data if self.respondent.data in RespondentType.ALL else None
+        f.channel = self.channel.data if self.channel.data in Channel.ALL else None
         f.status = self.status.data if self.status.data in (*Status.ALL, feedback.ALL_STATUSES) else Status.APPROVED
         tag_id = _digits(self.tag.data)
         f.tag_id = tag_id if tag_id in {t.id for t in known_tags} else None
