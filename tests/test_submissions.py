@@ -386,3 +386,63 @@ def test_the_placeholder_sender_cannot_sign_in_and_gets_no_mail(app, demo, make_
     assert outbox_messages(app) == []
     response = app.test_client().post("/en/account/login/", data={"email": "", "password": ""})
     assert response.status_code in (200, 400)
+
+
+# --- The command line ---------------------------------------------------------------------------
+
+def test_the_command_imports_a_file_and_says_how_many(app, demo, runner, make_user, tmp_path):
+    from consult.extensions import db
+    from consult.models import Comment
+    staff = make_user(role="workgroup", email="darba.grupa@example.test")
+    path = tmp_path / "vēstules.csv"
+    path.write_bytes(csv_bytes(*GOOD))
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--entered-by",
+                                 "Darba.Grupa@example.test", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"Imported 3 submission(s) into {DEMO}, waiting for moderation." in result.output
+    with app.app_context():
+        assert {c.entered_by_id for c in db.session.query(Comment)} == {staff}
+
+
+def test_the_command_names_every_refused_line_and_imports_nothing(app, demo, runner, tmp_path):
+    path = tmp_path / "letters.csv"
+    path.write_bytes(csv_bytes(GOOD[0], "70,,supports,Teksts.,,,2026-03-02,letter", "1,,supports,,,,2026-03-02,fax"))
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Line 3, column “section”: this consultation has no published section 70.",
+        "Line 4, column “text”: the text is empty.",
+        "Line 4, column “channel”: “fax” is not a channel. Use letter, e-mail or meeting.",
+        f"Nothing was imported: 3 problem(s) in {path}.",
+    ]
+    assert comment_count(app) == 0
+
+
+def test_the_command_gives_its_messages_in_latvian_on_request(app, demo, runner, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes("1,,supports,=1+1,,,2026-03-02,letter"))
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--lang", "lv", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith("2. rinda, sleja „text”:")
+
+
+def test_the_command_refuses_a_50_megabyte_file_without_reading_it(app, demo, runner, tmp_path):
+    path = tmp_path / "big.csv"
+    with path.open("wb") as target:
+        target.write(csv_bytes(*GOOD))
+        target.truncate(50 * 1024 * 1024)   # a sparse file: 50 MB long, hardly any disk used
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, str(path)])
+    assert result.exit_code == 1 and "The file is larger than 10 MB" in result.stderr
+    assert comment_count(app) == 0
+
+
+def test_the_command_refuses_an_unknown_consultation_or_account(app, demo, runner, make_user, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes(*GOOD))
+    result = runner.invoke(args=["import-submissions", "--consultation", "nav-tadas", str(path)])
+    assert result.exit_code == 2 and "There is no consultation with the slug 'nav-tadas'." in result.output
+    make_user(role="citizen", email="iedzivotajs@example.test")
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--entered-by",
+                                 "iedzivotajs@example.test", str(path)])
+    assert result.exit_code == 2 and "no working-group or admin account" in result.output
+    assert comment_count(app) == 0
