@@ -274,7 +274,7 @@ def test_messages_name_the_column_as_the_file_writes_it_and_come_in_latvian(app,
     with app.app_context():
         with pytest.raises(submissions.SubmissionsRefused) as refused:
             submissions.import_file(consultation(), data, "a.csv")
-        assert refused.value.messages("lv") == ["2. rinda, sleja „Teksts”: teksts ir tukšs."]
+        assert refused.value.messages("lv") == ["2. rinda, kolonna „Teksts”: teksts ir tukšs."]
 
 
 def test_a_text_too_long_an_organisation_too_long_and_extra_cells_are_refused(app, demo):
@@ -423,7 +423,7 @@ def test_the_command_gives_its_messages_in_latvian_on_request(app, demo, runner,
     path.write_bytes(csv_bytes("1,,supports,=1+1,,,2026-03-02,letter"))
     result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--lang", "lv", str(path)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0].startswith("2. rinda, sleja „text”:")
+    assert result.stderr.splitlines()[0].startswith("2. rinda, kolonna „text”:")
 
 
 def test_the_command_refuses_a_50_megabyte_file_without_reading_it(app, demo, runner, tmp_path):
@@ -446,3 +446,199 @@ def test_the_command_refuses_an_unknown_consultation_or_account(app, demo, runne
                                  "iedzivotajs@example.test", str(path)])
     assert result.exit_code == 2 and "no working-group or admin account" in result.output
     assert comment_count(app) == 0
+
+
+# --- The working group's page -------------------------------------------------------------------
+
+PAGE = f"/lv/workgroup/{DEMO}/submissions/"
+ONE = {"channel": "letter", "received_date": "2026-03-02", "section": "2", "paragraph": "1", "stance": "objects",
+       "text": "Iebilstam: termiņš „2026. gada marts” ir par īsu.", "language": "lv", "respondent_type": "business",
+       "organisation": "SIA Piemērs"}
+
+
+@pytest.fixture
+def member(app, demo, make_user, login):
+    from .test_workgroup import add_member
+    user_id = make_user(role="workgroup", display_name="Darba grupas locekle")
+    add_member(app, user_id)
+    client = app.test_client()
+    login(client, user_id)
+    client.user_id = user_id
+    return client
+
+
+def _post(client, url, data, **kwargs):
+    from .conftest import csrf_token_from
+    html = client.get(PAGE.replace("/lv/", url[:4], 1)).get_data(as_text=True)
+    key = __import__("re").search(r'name="idempotency_key" type="hidden" value="([^"]*)"', html)
+    extra = {"idempotency_key": key.group(1)} if key and "idempotency_key" not in data else {}
+    return client.post(url, data={"csrf_token": csrf_token_from(html), **extra, **data}, **kwargs)
+
+
+@pytest.mark.parametrize("role", ["citizen", "organisation", "moderator", "editor"])
+def test_other_roles_get_403_on_the_page_and_nothing_is_stored(app, demo, make_user, login, role):
+    from .conftest import csrf_token_from
+    client = app.test_client()
+    login(client, make_user(role=role))
+    token = csrf_token_from(client.get("/lv/").get_data(as_text=True))
+    assert client.get(PAGE).status_code == 403
+    assert client.post(PAGE, data={**ONE, "csrf_token": token}).status_code == 403
+    upload = {"csrf_token": token, "file": (io.BytesIO(csv_bytes(*GOOD)), "a.csv")}
+    assert client.post(PAGE + "import/", data=upload, content_type="multipart/form-data").status_code == 403
+    assert comment_count(app) == 0
+
+
+def test_a_visitor_is_sent_to_sign_in(app, demo):
+    response = app.test_client().get(PAGE)
+    assert response.status_code == 302 and "/login/" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_the_page_has_both_forms_in_each_language(member, lang):
+    response = member.get(f"/{lang}/workgroup/{DEMO}/submissions/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    heading = "Iesniegumi ārpus vietnes" if lang == "lv" else "Offline submissions"
+    assert f"<h1>{heading}</h1>" in html
+    assert 'name="text"' in html and 'type="file"' in html and 'enctype="multipart/form-data"' in html
+
+
+def test_a_member_enters_a_letter_and_it_waits_for_moderation(app, member):
+    from consult.extensions import db
+    from consult.models import Comment
+    response = _post(member, PAGE, ONE)
+    assert response.status_code == 303 and response.headers["Location"].endswith(PAGE)
+    with app.app_context():
+        comment = db.session.query(Comment).one()
+        assert (comment.channel, comment.received_on, comment.section.number, comment.paragraph.number) == (
+            "letter", date(2026, 3, 2), 2, 1)
+        assert (comment.sender_type, comment.sender_organisation, comment.entered_by_id, comment.status) == (
+            "business", "SIA Piemērs", member.user_id, "pending")
+        assert comment.body == ONE["text"]
+    page = member.get(PAGE).get_data(as_text=True)
+    assert f"komentārs nr. {comment.id}" in page.lower() or str(comment.id) in page
+    assert "Vēstule: 1" in page
+
+
+def test_the_same_form_sent_twice_stores_one_submission(app, member):
+    from .conftest import csrf_token_from
+    html = member.get(PAGE).get_data(as_text=True)
+    key = __import__("re").search(r'name="idempotency_key" type="hidden" value="([^"]+)"', html).group(1)
+    data = {**ONE, "csrf_token": csrf_token_from(html), "idempotency_key": key}
+    assert member.post(PAGE, data=data).status_code == 303
+    assert member.post(PAGE, data=data).status_code == 303
+    assert comment_count(app) == 1
+
+
+def test_a_bad_submission_gets_messages_beside_the_fields_and_keeps_what_was_typed(app, member):
+    bad = {**ONE, "section": "99", "paragraph": "x", "received_date": "rīt", "channel": "", "text": ONE["text"]}
+    response = _post(member, PAGE, bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "<title>Kļūda:" in html
+    assert 'id="section-error"' in html and 'id="received_date-error"' in html and 'id="channel-error"' in html
+    assert "„rīt” nav datums" in html
+    assert "Iebilstam: termiņš „2026. gada marts” ir par īsu." in html   # what was typed stays
+    assert 'value="SIA Piemērs"' in html
+    assert comment_count(app) == 0
+
+
+def test_a_missing_csrf_token_is_400_and_stores_nothing(app, member):
+    assert member.post(PAGE, data=ONE).status_code == 400
+    upload = {"file": (io.BytesIO(csv_bytes(*GOOD)), "a.csv")}
+    assert member.post(PAGE + "import/", data=upload, content_type="multipart/form-data").status_code == 400
+    assert comment_count(app) == 0
+
+
+def test_a_member_uploads_a_file(app, member):
+    response = _post(member, PAGE + "import/", {"file": (io.BytesIO(csv_bytes(*GOOD)), "vēstules.csv")},
+                     content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert comment_count(app) == 3
+    assert "Importēti 3 iesniegumi no vēstules.csv." in member.get(PAGE).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_a_bad_file_lists_every_refused_line_beside_the_field(app, member, lang):
+    data = csv_bytes(GOOD[0], "70,,supports,Teksts.,,,2026-03-02,letter", "1,,supports,@SUM(1),,,2026-03-02,letter")
+    response = _post(member, f"/{lang}/workgroup/{DEMO}/submissions/import/", {"file": (io.BytesIO(data), "a.csv")},
+                     content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="file-error"' in html and 'aria-invalid="true"' in html
+    if lang == "en":
+        assert "<title>Error:" in html
+        assert "Line 3, column “section”: this consultation has no published section 70." in html
+        assert "Line 4, column “text”: the cell starts with “@”" in html
+    else:
+        assert "<title>Kļūda:" in html and "3. rinda, kolonna „section”" in html and "4. rinda, kolonna „text”" in html
+    assert comment_count(app) == 0
+
+
+def test_a_50_megabyte_upload_gets_the_limit_beside_the_field(app, member):
+    big = io.BytesIO(csv_bytes(*GOOD) + b"x" * (50 * 1024 * 1024))
+    response = _post(member, f"/en/workgroup/{DEMO}/submissions/import/", {"file": (big, "big.csv")},
+                     content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The file is larger than 10 MB, the most that can be imported at once." in html
+    assert comment_count(app) == 0
+
+
+def test_an_upload_without_a_file_says_so(app, member):
+    response = _post(member, f"/en/workgroup/{DEMO}/submissions/import/", {}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Choose the CSV or Excel file to import." in response.get_data(as_text=True)
+
+
+# --- Marked with their channel everywhere ---------------------------------------------------------
+
+def test_offline_submissions_are_marked_everywhere_and_counted_apart(app, member, make_user, login, tmp_path,
+                                                                     runner):
+    from consult.extensions import db
+    from consult.models import Comment, User
+    from consult.services import moderation
+    from .test_workgroup import add_comment
+    add_comment(app, make_user(), body="Komentārs no vietnes.", section=1)
+    assert run_import(app, csv_bytes(*GOOD)) == (3, None)
+    moderator_id = make_user(role="moderator")
+    queue_client = app.test_client()
+    login(queue_client, moderator_id)
+    queue = queue_client.get("/en/moderation/").get_data(as_text=True)
+    assert "Sender: Biedrība „Saules stari”" in queue and "received on 3 March 2026" in queue
+    assert queue.count("Suspend the author") == 0
+    with app.app_context():
+        moderator = db.session.get(User, moderator_id)
+        for comment in db.session.query(Comment).filter(Comment.channel != "web"):
+            moderation.approve(comment, moderator)
+        sender = db.session.query(Comment).filter(Comment.channel == "letter").one().author
+        with pytest.raises(moderation.ModerationRefused):
+            moderation.suspend(sender, moderator)
+    # the public section page
+    page = app.test_client().get(f"/en/consultations/{DEMO}/sections/2/").get_data(as_text=True)
+    assert "Biedrība „Saules stari” (E-mail)" in page and "received on 3 March 2026" in page
+    # the feedback table, with its channel filter
+    table = member.get(f"/en/workgroup/{DEMO}/?channel=meeting").get_data(as_text=True)
+    assert "Kā tas tiks finansēts?" in table and "Atbalstām šo punktu." not in table and "Meeting" in table
+    assert "1 item" in table
+    by_type = member.get(f"/en/workgroup/{DEMO}/?respondent=municipality").get_data(as_text=True)
+    assert "Kā tas tiks finansēts?" in by_type and "Komentārs no vietnes." not in by_type
+    # the summary counts them apart
+    summary = member.get(f"/en/workgroup/{DEMO}/summary/").get_data(as_text=True)
+    assert "Offline submissions</dt><dd>3</dd>" in summary and "Participants</dt><dd>1</dd>" in summary
+    assert "Comments by channel" in summary
+    # the API
+    api = app.test_client().get(f"/api/v1/consultations/{DEMO}/comments").get_json()
+    channels = {item["body"]: (item["channel"], item["received_on"], item["author"]) for item in api["items"]}
+    assert channels["Iebilstam pret termiņiem."] == (
+        "email", "2026-03-03", {"name": "Biedrība „Saules stari”", "respondent_type": None})
+    assert channels["Atbalstām šo punktu."] == ("letter", "2026-03-02", {"name": None, "respondent_type": "citizen"})
+    # the exports
+    output = tmp_path / "export.csv"
+    result = runner.invoke(args=["export", "--consultation", DEMO, "--format", "csv", "--output", str(output),
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    import csv as csv_module
+    rows = list(csv_module.DictReader(io.StringIO(output.read_text("utf-8-sig"))))
+    by_text = {row["Proposal"]: row for row in rows}
+    assert by_text["Kā tas tiks finansēts?"]["Channel"] == "Meeting"
+    assert by_text["Kā tas tiks finansēts?"]["Submitter"] == "Ogres novada pašvaldība"
+    assert by_text["Kā tas tiks finansēts?"]["Respondent type"] == "Municipality"
+    assert by_text["Komentārs no vietnes."]["Channel"] == "This site"

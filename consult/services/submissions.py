@@ -81,7 +81,7 @@ HEADINGS = {
     "respondent_type": ("respondent type", "respondenta veids"),
     "organisation": ("organisation", "organization", "organizācija"),
     "received_date": ("received date", "date received", "received", "saņemšanas datums", "saņemts"),
-    "channel": ("channel", "kanāls"),
+    "channel": ("channel", "kanāls", "saņemšanas veids"),
     "language": ("language", "valoda"),
 }
 # i18n: the names of the import file's columns, as the README and the messages give them
@@ -141,6 +141,10 @@ REASONS = {
     "channel_unknown": _l("“%(value)s” is not a channel. Use letter, e-mail or meeting."),
     "language_unknown": _l("“%(value)s” is not a language. Use lv (Latvian) or en (English)."),
 }
+# i18n: the values a stance cell may hold (the codes; either language's labels work too)
+_STANCE_WORDS = _l("supports, objects, proposes, asks")
+# i18n: the values a respondent type cell may hold (the codes; either language's labels work too)
+_RESPONDENT_WORDS = _l("citizen, organisation, municipality, business, academic, other")
 _AT_LINE_COLUMN = _l("Line %(line)s, column “%(column)s”: %(reason)s")
 _AT_LINE = _l("Line %(line)s: %(reason)s")
 
@@ -163,7 +167,7 @@ class Problem:
 
     def _text(self) -> str:
         text = str(REASONS[self.code])
-        return text % {name: _param(value) for name, value in self.params} if self.params else text
+        return text % {name: _param(name, value) for name, value in self.params} if self.params else text
 
     def reason(self) -> str:
         """The reason alone, in the current language (the form shows it beside its field)."""
@@ -182,12 +186,14 @@ class Problem:
         return str(_AT_LINE) % {"line": self.line, "reason": reason}
 
 
-def _param(value) -> str:
-    """A parameter as the message shows it: lazy strings translated, lists joined, long values cut."""
+def _param(name: str, value) -> str:
+    """A parameter as the message shows it: lazy strings translated, lists joined, a long cell cut short."""
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     text = str(value)
-    return text if len(text) <= _SHOWN_VALUE_CHARS else text[:_SHOWN_VALUE_CHARS - 1] + "…"
+    if name != "value" or len(text) <= _SHOWN_VALUE_CHARS:
+        return text
+    return text[:_SHOWN_VALUE_CHARS - 1] + "…"
 
 
 def _problem(code: str, line: int | None = None, column: str | None = None, heading: str | None = None,
@@ -509,7 +515,7 @@ def check_values(context: _Context, values: dict, line: int | None = None,
     if text["stance"]:
         stance = context.values["stance"].get(textlayer.fold(text["stance"]))
         if stance is None:
-            refuse("stance", "stance_unknown", value=text["stance"], allowed=list(Stance.ALL))
+            refuse("stance", "stance_unknown", value=text["stance"], allowed=_STANCE_WORDS)
 
     body = _text(_cell_text(raw["text"]))
     if not body:
@@ -531,7 +537,7 @@ def check_values(context: _Context, values: dict, line: int | None = None,
         sender_type = context.values["respondent_type"].get(textlayer.fold(text["respondent_type"]))
         if sender_type is None:
             refuse("respondent_type", "respondent_unknown", value=text["respondent_type"],
-                   allowed=list(RespondentType.ALL))
+                   allowed=_RESPONDENT_WORDS)
 
     received = None
     if not text["received_date"]:

@@ -1,4 +1,4 @@
-"""Forms of the working-group pages: the table's filters and bulk actions, responses, exports."""
+"""Forms of the working-group pages: the table's filters and bulk actions, responses, exports, offline submissions."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -223,3 +224,36 @@ class ExportForm(BaseForm):
             (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
         self.subgroup.choices = choices([("", _l("All subgroups"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
+
+
+class SubmissionForm(BaseForm):
+    """One offline submission, typed in by a member. The fields are named as the import file's columns:
+    services.submissions checks both alike and its messages go beside the field they name."""
+    section = SelectField(_l("Section"), validate_choice=False)
+    paragraph = StringField(_l("Paragraph (optional)"), filters=[normalise_text])
+    stance = RadioField(_l("Stance"), choices=choices([(code, STANCES[code]) for code in Stance.ALL]),
+                        default=Stance.PROPOSES, validate_choice=False)
+    text = TextAreaField(_l("Text of the submission"), filters=[normalise_text])
+    respondent_type = RadioField(_l("Who sent it"), default=RespondentType.CITIZEN, validate_choice=False,
+                                 choices=choices([(code, RESPONDENT_TYPES[code]) for code in RespondentType.ALL]))
+    organisation = StringField(_l("Organisation (optional)"), filters=[normalise_text])
+    received_date = StringField(_l("Received on"), filters=[normalise_text])
+    channel = RadioField(_l("How it came"), validate_choice=False,
+                         choices=choices([(code, CHANNELS[code]) for code in Channel.OFFLINE]))
+    language = RadioField(_l("Language of the text"), default="lv", validate_choice=False,
+                          choices=choices([("lv", _l("Latvian")), ("en", _l("English"))]))
+    idempotency_key = HiddenField()
+
+    COLUMNS = ("section", "paragraph", "stance", "text", "respondent_type", "organisation", "received_date",
+               "channel", "language")
+
+    def set_choices(self, sections, localized) -> None:
+        self.section.choices = choices([("", _l("Choose a section"))] + [
+            (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
+
+    def values(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in self.COLUMNS}
+
+
+class SubmissionsFileForm(BaseForm):
+    file = FileField(_l("CSV or Excel file"))
