@@ -642,3 +642,22 @@ def test_offline_submissions_are_marked_everywhere_and_counted_apart(app, member
     assert by_text["Kā tas tiks finansēts?"]["Submitter"] == "Ogres novada pašvaldība"
     assert by_text["Kā tas tiks finansēts?"]["Respondent type"] == "Municipality"
     assert by_text["Komentārs no vietnes."]["Channel"] == "This site"
+
+
+def test_pages_showing_offline_submissions_are_valid_html(app, member, make_user, login, tmp_path):
+    from .test_html_valid import check_html
+    assert run_import(app, csv_bytes(*GOOD), slug=CLOSED) == (3, None)   # post-moderated: public at once
+    assert run_import(app, csv_bytes(*GOOD)) == (3, None)
+    moderator = app.test_client()
+    login(moderator, make_user(role="moderator"))
+    pages = {}
+    for lang in ("lv", "en"):
+        pages[f"/{lang}/moderation/"] = moderator.get(f"/{lang}/moderation/").get_data(as_text=True)
+        for number in (1, 2, 3):
+            url = f"/{lang}/consultations/{CLOSED}/sections/{number}/"
+            pages[url] = app.test_client().get(url).get_data(as_text=True)
+        pages[f"/{lang}/workgroup/{DEMO}/?status=all"] = member.get(
+            f"/{lang}/workgroup/{DEMO}/?status=all").get_data(as_text=True)
+    assert "(E-mail)" in pages[f"/en/consultations/{CLOSED}/sections/2/"]
+    assert "tag-channel" in pages[f"/lv/workgroup/{DEMO}/?status=all"]
+    assert check_html(pages, tmp_path) == []
