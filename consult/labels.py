@@ -38,6 +38,13 @@ RESPONDENT_TYPES = {
     "academic": _l("Academic"),
     "other": _l("Other"),
 }
+# How a comment reached the consultation (models.Channel): staff enter the offline ones.
+CHANNELS = {
+    "web": _l("This site"),
+    "letter": _l("Letter"),
+    "email": _l("E-mail"),
+    "meeting": _l("Meeting"),
+}
 ORGANISATION_KINDS = {
     "ngo": _l("Non-governmental organisation"),
     "municipality": _l("Municipality"),
@@ -96,6 +103,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         STANCE_LABELS=LabelTable(STANCES), STATUS_LABELS=LabelTable(STATUSES), REASON_LABELS=LabelTable(REASONS),
         RESPONDENT_LABELS=LabelTable(RESPONDENT_TYPES), ROLE_LABELS=LabelTable(ROLES),
+        CHANNEL_LABELS=LabelTable(CHANNELS),
         NAMELESS_ORGANISATION_LABELS=LabelTable(NAMELESS_ORGANISATIONS),
         SIGNATURE_STATUS_LABELS=LabelTable(SIGNATURE_STATUSES),
         SIGNATURE_STATUS_EXPLANATIONS=LabelTable(SIGNATURE_EXPLANATIONS),

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.wrappers import Request
 from flask_babel import format_decimal
 
-from .services import importing, positions, uploads
+from .services import importing, positions, submissions, uploads
 
 MEGABYTE = 1024 * 1024
 # What each upload field accepts; the forms check their own limit and say it beside the field.
@@ -24,6 +24,7 @@ LIMITS = {
     "import": importing.MAX_FILE_BYTES,
     "position_pdf": positions.MAX_ATTACHMENT_BYTES,
     "document": uploads.MAX_UPLOAD_BYTES,
+    "submissions": submissions.MAX_FILE_BYTES,
 }
 FILE_CAP = max(LIMITS.values()) + 1     # one byte more than the largest limit, so every form sees "too large"
 _IN_MEMORY = 500 * 1024

@@ -111,6 +111,8 @@ def _workgroup_urls(app, response_id=1, slug=DEMO):
         ("POST", f"/lv/workgroup/{slug}/responses/{response_id}/delete/"),
         ("GET", f"/lv/workgroup/{slug}/publish/"), ("POST", f"/lv/workgroup/{slug}/publish/"),
         ("GET", f"/lv/workgroup/{slug}/campaigns/1/"),
+        ("GET", f"/lv/workgroup/{slug}/submissions/"), ("POST", f"/lv/workgroup/{slug}/submissions/"),
+        ("POST", f"/lv/workgroup/{slug}/submissions/import/"),
     ]
 
 

@@ -1,6 +1,8 @@
 """Every working-group, admin-workgroup and outcome page is valid HTML (Nu Html Checker), in both languages."""
 from __future__ import annotations
 
+import io
+
 from .conftest import csrf_token_from, form_post
 from .pages import DEMO, PUBLISH
 from .test_html_valid import check_html
@@ -21,6 +23,12 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
     add_comment(app, author, body="prasām vairāk dienas centru tūlīt", section=1)
     add_comment(app, author, body="=HYPERLINK(\"http://evil.example\")", section=2)
     position = add_position(app, make_user(role="organisation"), sections=(1, 2))
+    with app.app_context():   # offline submissions, as the working group enters them
+        from consult.services.submissions import import_file
+        import_file(db.session.query(Consultation).filter_by(slug=DEMO).one(), (
+            "section,paragraph,text,organisation,received date,channel\n"
+            "1,1,Vēstule par termiņiem.,Biedrība „Ābele”,2026-03-02,letter\n"
+            "2,,Sanāksmē teiktais.,,2026-03-03,meeting\n").encode(), "a.csv")
     table = f"/lv/workgroup/{DEMO}/"
     form_post(client, table + "bulk/", {"items": [f"c{first}", f"p{position}"], "action": "tag", "tag": "Ātri"},
               page_url=table)
@@ -33,7 +41,7 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
     for lang in ("lv", "en"):
         base = f"/{lang}/workgroup/{DEMO}/"
         for path in ("/{lang}/workgroup/", base, base + "?status=all&per_page=50", base + "?date_from=bad",
-                     base + "summary/", base + "export/", base + "export/?format=pdf&since=x",
+                     base + "summary/", base + "export/", base + "submissions/", base + "export/?format=pdf&since=x",
                      base + "export/?format=csv&stance=x&decision=y&campaign=9&delimiter=%7C", base + "publish/",
                      f"{base}responses/new/?items=c{first}&items=p{position}", f"{base}responses/{response_id}/",
                      f"/{lang}/admin/workgroups/", f"/{lang}/admin/workgroups/{cid}/"):
@@ -47,6 +55,12 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
         pages[f"{base}responses/new/ (errors)"] = client.post(
             f"{base}responses/new/?items=c{first}",
             data={"csrf_token": token, "items": [f"c{first}"], "decision": "", "justification_lv": ""},
+        ).get_data(as_text=True)
+        pages[f"{base}submissions/ (errors)"] = client.post(base + "submissions/", data={
+            "csrf_token": token, "section": "99", "received_date": "x", "text": "<b>vēstule</b>"}).get_data(as_text=True)
+        pages[f"{base}submissions/import/ (errors)"] = client.post(
+            base + "submissions/import/", content_type="multipart/form-data", data={
+                "csrf_token": token, "file": (io.BytesIO(b"section,text,received date,channel\n1,=1,x,fax\n"), "a.csv")},
         ).get_data(as_text=True)
         pages[f"/{lang}/admin/workgroups/{cid}/ (errors)"] = client.post(
             f"/{lang}/admin/workgroups/{cid}/", data={"csrf_token": token, "email": "nav@example.test"}

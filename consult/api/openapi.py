@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 
-from ..models import ConsultationStatus, OrganisationKind, RespondentType, Stance
+from ..models import Channel, ConsultationStatus, OrganisationKind, RespondentType, Stance
 from ..services.publication import MAX_ID
 from ..services.signatures import STATUSES as SIGNATURE_STATUSES
 
@@ -83,6 +83,12 @@ SCHEMAS = {
         "body": {"type": "string", "description": "Plain text, as written."},
         "language": LANGUAGE, "author": _ref("Author"), "created_at": DATE_TIME,
         "version": {"type": ["integer", "null"], "description": "The version of the draft it was made on."},
+        "channel": {"type": "string", "enum": list(Channel.ALL),
+                    "description": "web: written on this site; letter, email, meeting: an offline submission that "
+                                   "the working group entered (its author is then the sender, an organisation's "
+                                   "name or the respondent type)."},
+        "received_on": {"type": ["string", "null"], "format": "date",
+                        "description": "The day an offline submission was received (Riga); null for web comments."},
         "links": _object({"html": HTML_LINKS}),
     }),
     "Position": _object({

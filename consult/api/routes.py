@@ -143,11 +143,12 @@ def _section(section: Section, consultation: Consultation, paragraphs: list[Para
 
 
 def _author(comment: Comment) -> dict:
-    """Only what the author chose to show: the name, or else the respondent type."""
-    author = comment.author
-    if comment.show_name and author.deleted_at is None and author.display_name:
-        return {"name": author.display_name, "respondent_type": None}
-    return {"name": None, "respondent_type": author.respondent_type}
+    """Only what the author chose to show: the name, or else the respondent type (an offline
+    submission's sender: the organisation that sent it, or else its respondent type)."""
+    name = comment.public_name
+    if name:
+        return {"name": name, "respondent_type": None}
+    return {"name": None, "respondent_type": comment.respondent_kind}
 
 
 def _comment(comment: Comment, consultation: Consultation) -> dict:
@@ -158,6 +159,7 @@ def _comment(comment: Comment, consultation: Consultation) -> dict:
         "parent_id": comment.parent_id, "stance": comment.stance, "body": comment.body,
         "language": comment.language, "author": _author(comment), "created_at": _iso(comment.created_at),
         "version": comment.version.number if comment.version else None,
+        "channel": comment.channel, "received_on": comment.received_on.isoformat() if comment.received_on else None,
         "links": {"html": _html_links("site.section", slug=consultation.slug, number=section.number,
                                       _anchor=f"comment-{comment.id}")},
     }

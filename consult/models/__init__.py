@@ -2,7 +2,7 @@
 from .consultation import Consultation, ConsultationStatus, Paragraph, Section, Subgroup, Version
 from .content import Document, FaqItem, NewsItem
 from .user import RecoveryCode, RespondentType, Role, User
-from .comment import Comment, Reason, Report, Stance, Status
+from .comment import Channel, Comment, Reason, Report, Stance, Status
 from .audit import ModerationEvent
 from .poll import Poll, PollOption, PollResults, PollVoters, Vote
 from .organisation import Organisation, OrganisationKind, Position, PositionSignature
@@ -16,7 +16,7 @@ from .identity import LinkedIdentity
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
     "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType", "RecoveryCode",
-    "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
+    "Channel", "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position", "PositionSignature",
     "Decision", "Response", "Tag", "WorkgroupMember",
     "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind", "Setting",

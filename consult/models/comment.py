@@ -1,7 +1,7 @@
 """Comments on sections and paragraphs, and reports of abusive ones."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +18,17 @@ class Stance:
     PROPOSES = "proposes"
     ASKS = "asks"
     ALL = (SUPPORTS, OBJECTS, PROPOSES, ASKS)
+
+
+class Channel:
+    """How a comment reached the consultation: typed on this site, or entered by staff from a letter,
+    an e-mail or what was said at a meeting (an offline submission)."""
+    WEB = "web"
+    LETTER = "letter"
+    EMAIL = "email"
+    MEETING = "meeting"
+    ALL = (WEB, LETTER, EMAIL, MEETING)
+    OFFLINE = (LETTER, EMAIL, MEETING)
 
 
 class Status:
@@ -48,6 +59,7 @@ class Comment(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected', 'hidden', 'withdrawn')", name="status"),
         CheckConstraint("stance IN ('supports', 'objects', 'proposes', 'asks')", name="stance"),
+        CheckConstraint("channel IN ('web', 'letter', 'email', 'meeting')", name="channel"),
         UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_comments_section_status", "section_id", "status"),
         Index("ix_comments_author_fingerprint", "author_id", "fingerprint"),
@@ -77,6 +89,14 @@ class Comment(db.Model):
     moderation_note: Mapped[str | None] = mapped_column(Text)
     # The working-group subgroup this comment is assigned to (set in the feedback table).
     subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroups.id", ondelete="SET NULL"), index=True)
+    # Offline submissions (consult.services.submissions): the channel it came by, the day it was
+    # received, who sent it (respondent type, organisation) and which staff member entered it. Their
+    # author is the one placeholder account of offline senders, so these say who the sender was.
+    channel: Mapped[str] = mapped_column(String(10), default=Channel.WEB, server_default=Channel.WEB)
+    received_on: Mapped[date | None]
+    sender_type: Mapped[str | None] = mapped_column(String(20))
+    sender_organisation: Mapped[str | None] = mapped_column(String(200))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     consultation: Mapped[Consultation] = relationship()
     section: Mapped[Section] = relationship()
@@ -87,6 +107,29 @@ class Comment(db.Model):
     replies: Mapped[list[Comment]] = relationship(back_populates="parent", order_by="Comment.created_at")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     moderated_by: Mapped[User | None] = relationship(foreign_keys=[moderated_by_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+
+    @property
+    def is_offline(self) -> bool:
+        return self.channel != Channel.WEB
+
+    @property
+    def respondent_kind(self) -> str:
+        """The respondent type shown: the sender's for an offline submission, else the author's."""
+        return self.sender_type or self.author.respondent_type
+
+    @property
+    def public_name(self) -> str | None:
+        """The name shown with the comment, or None: then the respondent type stands for it.
+
+        An offline submission shows the organisation that sent it, when it names one; a comment
+        from the site shows its author's name only when they chose so and still have an account.
+        """
+        if self.is_offline:
+            return self.sender_organisation or None
+        if self.show_name and self.author.deleted_at is None and self.author.display_name:
+            return self.author.display_name
+        return None
 
     @property
     def paragraph_label(self) -> str | None:

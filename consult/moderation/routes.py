@@ -17,6 +17,7 @@ REFUSALS = {
     "own": _l("You cannot moderate your own comment or account."),
     "state": _l("This item has changed in the meantime; nothing was done."),
     "staff": _l("Only an administrator can suspend a staff account."),
+    "offline_sender": _l("Offline submissions have no account of their own, so there is nobody to suspend."),
 }
 # What a decision on a position is refused for, where it differs from a comment.
 POSITION_REFUSALS = {

@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 
 from ..clock import utcnow
 from ..extensions import db
-from ..labels import RESPONDENT_TYPES, STANCES, STATUSES
+from ..labels import CHANNELS, RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import (
     Comment, Consultation, Decision, Organisation, Paragraph, Position, Response, Section, Stance, Status, Subgroup, Tag,
     User, Version,
@@ -237,25 +237,25 @@ def date_text(moment: datetime | None) -> str:
 # facts as codes and typed values (JSON, and the spreadsheet's date cells).
 LABELLED_COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type",
                     "submitter", "language", "status", "tags", "subgroup", "title", "text", "decision",
-                    "justification_lv", "justification_en", "changed_paragraph", "campaign")
+                    "justification_lv", "justification_en", "changed_paragraph", "campaign", "channel")
 TYPED_COLUMNS = ("created_at",       # an aware datetime in Europe/Riga
                  "stance_code", "respondent_code", "status_code", "decision_code",   # codes, or None
                  "tag_list",         # the tag names, a tuple
                  "section_list",     # section numbers, a tuple (a position may name several)
-                 "whole_draft")      # a position on the whole draft: True; comments: None
+                 "whole_draft",      # a position on the whole draft: True; comments: None
+                 "channel_code")     # web, letter, email or meeting
 COLUMNS = LABELLED_COLUMNS + TYPED_COLUMNS
 COL = {name: index for index, name in enumerate(COLUMNS)}
 CSV_COLUMNS = LABELLED_COLUMNS
 # The spreadsheet numbers its rows itself, so the sheets leave out "No."; the text columns come
 # early, so a printed page (fitted to one page wide) shows them at a readable size.
-COMMENT_SHEET = ("id", "created_at", "section", "paragraph", "stance", "respondent_type", "submitter", "text",
+COMMENT_SHEET = ("id", "created_at", "section", "paragraph", "stance", "respondent_type", "submitter", "channel", "text",
                  "decision", "justification_lv", "justification_en", "changed_paragraph", "campaign", "tags",
                  "subgroup", "status", "version")
 POSITION_SHEET = ("id", "created_at", "section", "respondent_type", "submitter", "title", "text", "decision",
                   "justification_lv", "justification_en", "changed_paragraph", "tags", "subgroup", "status",
                   "version")
-# Not yet in the model, so not yet in the exports: the channel a comment came by (web, e-mail,
-# paper) and its theme (text analysis). Each becomes a column here once the model has it.
+# Not yet in the exports: a comment's theme (text analysis).
 
 
 def column_headers() -> dict[str, str]:
@@ -263,7 +263,8 @@ def column_headers() -> dict[str, str]:
     headers = {
         "no": _("No."), "type": _("Type"), "id": _("ID"), "date": _("Date (Riga time)"), "section": _("Section"),
         "paragraph": _("Paragraph"), "version": _("Version"), "stance": _("Stance"),
-        "respondent_type": _("Respondent type"), "submitter": _("Submitter"), "language": _("Language"),
+        "respondent_type": _("Respondent type"), "submitter": _("Submitter"), "channel": _("Channel"),
+        "language": _("Language"),
         "status": _("Moderation status"), "tags": _("Tags"), "subgroup": _("Subgroup"), "title": _("Title"),
         "text": _("Proposal"), "decision": _("Decision"), "justification_lv": _("Justification (Latvian)"),
         "justification_en": _("Justification (English)"), "changed_paragraph": _("Changed paragraph"),
@@ -294,6 +295,7 @@ class Labels:
     email_mask: str
     sheet_title: str = ""
     words: dict[str, str] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
 
 
 def make_labels(lang: str) -> Labels:
@@ -303,6 +305,7 @@ def make_labels(lang: str) -> Labels:
             stances={k: str(v) for k, v in STANCES.items()},
             statuses={k: str(v) for k, v in STATUSES.items()},
             respondents={k: str(v) for k, v in RESPONDENT_TYPES.items()},
+            channels={k: str(v) for k, v in CHANNELS.items()},
             decisions=decision_labels(),
             comment=_("Comment"), position=_("Position"), whole_draft=_("Whole draft"),
             email_mask=_("[e-mail address removed]"),
@@ -405,10 +408,11 @@ class Exporter:
         changed_version = aliased(Version)
         statement = (
             select(Comment.id, Comment.created_at, Comment.body, Comment.stance, Comment.status, Comment.show_name,
-                   Comment.language, Section.number, Paragraph.number, Version.number, User.display_name,
-                   User.respondent_type, User.deleted_at, Subgroup.name_lv, Subgroup.name_en, Response.decision,
-                   Response.justification_lv, Response.justification_en, changed_section.number,
-                   changed_paragraph.number, changed_version.number)
+                   Comment.language, Section.number, Paragraph.number, Version.number,
+                   func.coalesce(Comment.sender_organisation, User.display_name),   # offline: the sender's own
+                   func.coalesce(Comment.sender_type, User.respondent_type), User.deleted_at, Subgroup.name_lv,
+                   Subgroup.name_en, Response.decision, Response.justification_lv, Response.justification_en,
+                   changed_section.number, changed_paragraph.number, changed_version.number, Comment.channel)
             .join(Section, Section.id == Comment.section_id)
             .outerjoin(Paragraph, Paragraph.id == Comment.paragraph_id)
             .outerjoin(Version, Version.id == Comment.version_id)
@@ -433,7 +437,7 @@ class Exporter:
             tags = self._tags(comment_tags, "comment_id", [row[0] for row in batch])
             for (comment_id, created, body, stance, status, show_name, language, section, paragraph, version,
                  display_name, respondent, deleted, subgroup_lv, subgroup_en, decision, justification_lv,
-                 justification_en, changed_s, changed_p, changed_v) in batch:
+                 justification_en, changed_s, changed_p, changed_v, channel) in batch:
                 number += 1
                 self._count("comment", status, respondent, stance, section, decision)
                 respondent_label = respondents.get(respondent, respondent)
@@ -450,8 +454,8 @@ class Exporter:
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", "", text(body),
                        decisions.get(decision, "") if decision else "", text(justification_lv),
                        text(justification_en), _changed_label(changed_s, changed_p, changed_v),
-                       campaign_of.get(comment_id, ""),
-                       local, stance, respondent, status, decision, tag_list, (section,), None)
+                       campaign_of.get(comment_id, ""), labels.channels.get(channel, channel),
+                       local, stance, respondent, status, decision, tag_list, (section,), None, channel)
             if progress:
                 progress(len(batch))
 
@@ -508,7 +512,8 @@ class Exporter:
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", text(title), text(body),
                        labels.decisions.get(decision, "") if decision else "", text(justification_lv),
                        text(justification_en), _changed_label(changed_s, changed_p, changed_v), "",
-                       local, None, respondent, status, decision, tag_list, numbers, bool(whole_draft))
+                       labels.channels["web"],
+                       local, None, respondent, status, decision, tag_list, numbers, bool(whole_draft), "web")
             if progress:
                 progress(len(batch))
 
@@ -677,6 +682,8 @@ def _json_common(row: tuple) -> dict:
         "justification_lv": _or_none(row[COL["justification_lv"]]),
         "justification_en": _or_none(row[COL["justification_en"]]),
         "changed_paragraph": _or_none(row[COL["changed_paragraph"]]),
+        "channel": row[COL["channel_code"]],
+        "channel_label": _or_none(row[COL["channel"]]),
     }
 
 
@@ -707,7 +714,7 @@ def _json_position(row: tuple) -> dict:
 XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "created_at": 17, "section": 9, "paragraph": 9,
                "version": 8, "stance": 13, "respondent_type": 15, "submitter": 18, "language": 8, "status": 13,
                "tags": 14, "subgroup": 16, "title": 28, "text": 60, "decision": 14, "justification_lv": 42,
-               "justification_en": 42, "changed_paragraph": 12, "campaign": 11}
+               "justification_en": 42, "changed_paragraph": 12, "campaign": 11, "channel": 11}
 XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, Paragraph, Position, Response, Role, Section, Status, Subgroup, Tag,
+    Channel, Comment, Consultation, Paragraph, Position, Response, Role, Section, Status, Subgroup, Tag,
     User, WorkgroupMember,
 )
 from ..models.consultation import subgroup_sections
@@ -169,6 +169,7 @@ class Filters:
     date_to: date | None = None
     text: str = ""
     campaign_ids: list | None = None  # the members of one campaign (consult.services.campaigns), or None for any
+    channel: str | None = None        # a Channel: web, or how an offline submission came
 
 
 def riga_start(day: date) -> datetime:
@@ -236,7 +237,12 @@ def comment_conditions(consultation: Consultation, f: Filters) -> list:
     if f.stance:
         conditions.append(Comment.stance == f.stance)
     if f.respondent_type:
-        conditions.append(Comment.author_id.in_(select(User.id).where(User.respondent_type == f.respondent_type)))
+        # An offline submission's sender has a respondent type of its own; others have their author's.
+        conditions.append(or_(Comment.sender_type == f.respondent_type, and_(
+            Comment.sender_type.is_(None),
+            Comment.author_id.in_(select(User.id).where(User.respondent_type == f.respondent_type)))))
+    if f.channel:
+        conditions.append(Comment.channel == f.channel)
     if f.tag_id is not None:
         conditions.append(exists().where(comment_tags.c.comment_id == Comment.id, comment_tags.c.tag_id == f.tag_id))
     if f.subgroup_id is not None:
@@ -263,8 +269,9 @@ def comment_conditions(consultation: Consultation, f: Filters) -> list:
 
 
 def position_conditions(consultation: Consultation, f: Filters) -> list | None:
-    """None when the filters cannot match a position (positions have no paragraph, stance or campaign)."""
-    if f.paragraph is not None or f.stance or f.campaign_ids is not None:
+    """None when the filters cannot match a position (positions have no paragraph, stance or campaign,
+    and come only through the site)."""
+    if f.paragraph is not None or f.stance or f.campaign_ids is not None or f.channel not in (None, Channel.WEB):
         return None
     conditions = [Position.consultation_id == consultation.id]
     if f.status != ALL_STATUSES:
@@ -358,7 +365,7 @@ def load_items(comment_ids: list[int], position_ids: list[int]) -> dict[str, Fee
     """Comments and positions by id with their tags, responses and sections: seven queries whatever the count."""
     comments = db.session.scalars(select(Comment).where(Comment.id.in_(comment_ids)).options(
         joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
-        joinedload(Comment.version), joinedload(Comment.subgroup))).unique().all()
+        joinedload(Comment.version), joinedload(Comment.subgroup), joinedload(Comment.entered_by))).unique().all()
     positions = db.session.scalars(select(Position).where(Position.id.in_(position_ids)).options(
         joinedload(Position.author), joinedload(Position.organisation), joinedload(Position.subgroup),
         joinedload(Position.version), selectinload(Position.signatures))).unique().all()

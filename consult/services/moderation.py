@@ -141,8 +141,11 @@ def report_comment(comment: Comment, reporter: User, reason: str, note: str = ""
 
 
 def suspend(user: User, moderator: User, note: str = "") -> None:
+    from .submissions import is_offline_sender
     if user.id == moderator.id:
         raise ModerationRefused("own")
+    if is_offline_sender(user):
+        raise ModerationRefused("offline_sender")   # the placeholder author of offline submissions
     if user.is_staff and not moderator.has_role("admin"):
         raise ModerationRefused("staff")
     user.suspended_at = utcnow()
@@ -242,7 +245,7 @@ def queue(filter_: str, consultation: Consultation | None, page: int, per_page: 
         ordering = _age_order(Comment, order)
     items = list(db.session.scalars(
         query.options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
-                      joinedload(Comment.consultation))
+                      joinedload(Comment.consultation), joinedload(Comment.entered_by))
         .order_by(*ordering).limit(per_page).offset((page - 1) * per_page)))
     reports: dict[int, list[Report]] = {}
     if items:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
+    Channel, Comment, Consultation, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
     Status, User,
 )
 from . import campaigns as campaign_service
@@ -48,6 +48,7 @@ class Summary:
     by_paragraph: list[tuple[str, int]]
     by_stance: list[tuple[str, int]]
     by_respondent: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]                   # web and each offline channel, counted apart
     positions_by_kind: list[tuple[str, int]]
     polls: list[tuple[Poll, polls.PollResult]]
     moderation: dict[str, int]
@@ -58,6 +59,11 @@ class Summary:
     campaign_count: int
     answers: responses.AnswerCounts
     sections: list[Section] = field(default_factory=list)
+
+    @property
+    def offline_comments(self) -> int:
+        """Published comments that came by letter, e-mail or at a meeting."""
+        return sum(count for channel, count in self.by_channel if channel != Channel.WEB)
 
 
 def _dialect() -> str:
@@ -158,7 +164,8 @@ def build_summary(consultation: Consultation) -> Summary:
     approved_position = (Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
     comments = db.session.scalar(select(func.count(Comment.id)).where(*approved_comment)) or 0
     positions = db.session.scalar(select(func.count(Position.id)).where(*approved_position)) or 0
-    authors = select(Comment.author_id).where(*approved_comment).union(
+    # People with an account; offline submissions share one placeholder author and count in by_channel.
+    authors = select(Comment.author_id).where(*approved_comment, Comment.channel == Channel.WEB).union(
         select(Position.author_id).where(*approved_position)).subquery()
     participants = db.session.scalar(select(func.count()).select_from(authors)) or 0
     sections = list(db.session.scalars(select(Section).where(Section.consultation_id == consultation.id)
@@ -172,9 +179,12 @@ def build_summary(consultation: Consultation) -> Summary:
         .order_by(Section.number, Paragraph.number)).all()
     by_stance = _ordered(db.session.execute(select(Comment.stance, func.count()).where(*approved_comment)
                                             .group_by(Comment.stance)).all(), Stance.ALL)
+    respondent = func.coalesce(Comment.sender_type, User.respondent_type)   # an offline sender's own type
     by_respondent = _ordered(db.session.execute(
-        select(User.respondent_type, func.count(Comment.id)).join(User, User.id == Comment.author_id)
-        .where(*approved_comment).group_by(User.respondent_type)).all(), RespondentType.ALL)
+        select(respondent, func.count(Comment.id)).join(User, User.id == Comment.author_id)
+        .where(*approved_comment).group_by(respondent)).all(), RespondentType.ALL)
+    by_channel = _ordered(db.session.execute(select(Comment.channel, func.count()).where(*approved_comment)
+                                             .group_by(Comment.channel)).all(), Channel.ALL)
     positions_by_kind = db.session.execute(
         select(Organisation.kind, func.count(Position.id))
         .join(Organisation, Organisation.id == Position.organisation_id)
@@ -202,7 +212,7 @@ def build_summary(consultation: Consultation) -> Summary:
         participants=participants, per_day=_per_day(consultation),
         by_section=[(s, section_counts.get(s.id, 0), analysis.distinct_by_section.get(s.id, 0)) for s in sections],
         by_paragraph=[(f"{s}.{p}", count) for s, p, count in paragraph_rows],
-        by_stance=by_stance, by_respondent=by_respondent,
+        by_stance=by_stance, by_respondent=by_respondent, by_channel=by_channel,
         positions_by_kind=[(kind, count) for kind, count in positions_by_kind],
         polls=poll_list, moderation=dict(moderation),
         rejected_by_reason=sorted(reasons[Status.REJECTED].items(), key=lambda r: (-r[1], r[0])),

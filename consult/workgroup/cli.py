@@ -1,4 +1,4 @@
-"""`flask --app consult export …`, `analyse …` and `send-digests`."""
+"""`flask --app consult export …`, `analyse …`, `send-digests` and `import-submissions …`."""
 from __future__ import annotations
 
 import os
@@ -126,3 +126,51 @@ def register_workgroup_commands(app: Flask) -> None:
         from ..services.digests import send_digests
         sent, checked = send_digests()
         click.echo(f"Digests: {sent} sent, {checked} membership(s) checked.")
+
+    @app.cli.command("import-submissions")
+    @click.option("--consultation", "slug", required=True, help="The consultation's slug.")
+    @click.option("--entered-by", "entered_by", default=None, metavar="EMAIL",
+                  help="The working-group or admin account that entered them (kept with each and in the audit log).")
+    @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+                  help="Language of the messages about refused lines.")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    def import_submissions_command(slug, entered_by, lang, file):
+        """Import offline submissions (letters, e-mails, meetings) from a CSV or XLSX file: all of it or nothing.
+
+        Columns: section, paragraph, stance, text, respondent type, organisation, received date, channel
+        (and language); see the README, "Offline submissions".
+        """
+        from flask_babel import force_locale
+
+        from ..services import submissions
+        consultation = feedback.consultation_by_slug(slug)
+        if consultation is None:
+            raise click.UsageError(f"There is no consultation with the slug {slug!r}.")
+        staff = _staff_account(entered_by) if entered_by else None
+        try:
+            # The size first: a file far over the limit is never read into memory.
+            if os.path.getsize(file) > submissions.MAX_FILE_BYTES:
+                raise submissions.SubmissionsRefused([submissions.too_large()])
+            with open(file, "rb") as source:
+                data = source.read(submissions.MAX_FILE_BYTES + 1)
+            stored = submissions.import_file(consultation, data, os.path.basename(file), entered_by=staff)
+        except submissions.SubmissionsRefused as refused:
+            with force_locale(lang):
+                for message in refused.messages():
+                    click.echo(message, err=True)
+            click.echo(f"Nothing was imported: {len(refused.problems)} problem(s) in {file}.", err=True)
+            sys.exit(1)
+        waiting = "published at once (post-moderation), to be reviewed" if consultation.moderation_mode == "post" \
+            else "waiting for moderation"
+        click.echo(f"Imported {stored} submission(s) into {slug}, {waiting}.")
+
+
+def _staff_account(email: str):
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..models import Role, User
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or user.deleted_at is not None or user.role not in (Role.WORKGROUP, Role.ADMIN):
+        raise click.UsageError(f"There is no working-group or admin account with the address {email!r}.")
+    return user

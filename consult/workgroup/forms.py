@@ -1,4 +1,4 @@
-"""Forms of the working-group pages: the table's filters and bulk actions, responses, exports."""
+"""Forms of the working-group pages: the table's filters and bulk actions, responses, exports, offline submissions."""
 from __future__ import annotations
 
 import re
@@ -6,13 +6,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm, choices, max_chars, no_nul, normalise_text
-from ..labels import RESPONDENT_TYPES, STANCES, STATUSES
-from ..models import Decision, RespondentType, Stance, Status
+from ..labels import CHANNELS, RESPONDENT_TYPES, STANCES, STATUSES
+from ..models import Channel, Decision, RespondentType, Stance, Status
 from ..services import exports, feedback
 from ..services.responses import DECISION_LABELS, JUSTIFICATION_MAX_CHARS
 
@@ -75,6 +76,8 @@ class FilterForm(BaseForm):
     stance = SelectField(_l("Stance"), validate_choice=False, choices=choices(STANCE_CHOICES))
     respondent = SelectField(_l("Respondent type"), validate_choice=False, choices=choices(
         [("", _l("Any respondent type"))] + [(code, RESPONDENT_TYPES[code]) for code in RespondentType.ALL]))
+    channel = SelectField(_l("Channel"), validate_choice=False, choices=choices(
+        [("", _l("Any channel"))] + [(code, CHANNELS[code]) for code in Channel.ALL]))
     status = SelectField(_l("Moderation status"), validate_choice=False, default=Status.APPROVED, choices=choices(
         [(code, STATUSES[code]) for code in Status.ALL] + [(feedback.ALL_STATUSES, _l("Any status"))]))
     tag = SelectField(_l("Tag"), validate_choice=False)
@@ -105,6 +108,7 @@ class FilterForm(BaseForm):
             f.paragraph = (int(s), int(p))
         f.stance = self.stance.data if self.stance.data in Stance.ALL else None
         f.respondent_type = self.respondent.data if self.respondent.data in RespondentType.ALL else None
+        f.channel = self.channel.data if self.channel.data in Channel.ALL else None
         f.status = self.status.data if self.status.data in (*Status.ALL, feedback.ALL_STATUSES) else Status.APPROVED
         tag_id = _digits(self.tag.data)
         f.tag_id = tag_id if tag_id in {t.id for t in known_tags} else None
@@ -263,3 +267,36 @@ class PublishForm(BaseForm):
                 "%(num)d proposal has no answer. Answer it first, or tick the box to publish without its answer.",
                 "%(num)d proposals have no answer. Answer them first, or tick the box to publish without their "
                 "answers.", self.unanswered))
+
+
+class SubmissionForm(BaseForm):
+    """One offline submission, typed in by a member. The fields are named as the import file's columns:
+    services.submissions checks both alike and its messages go beside the field they name."""
+    section = SelectField(_l("Section"), validate_choice=False)
+    paragraph = StringField(_l("Paragraph (optional)"), filters=[normalise_text])
+    stance = RadioField(_l("Stance"), choices=choices([(code, STANCES[code]) for code in Stance.ALL]),
+                        default=Stance.PROPOSES, validate_choice=False)
+    text = TextAreaField(_l("Text of the submission"), filters=[normalise_text])
+    respondent_type = RadioField(_l("Who sent it"), default=RespondentType.CITIZEN, validate_choice=False,
+                                 choices=choices([(code, RESPONDENT_TYPES[code]) for code in RespondentType.ALL]))
+    organisation = StringField(_l("Organisation (optional)"), filters=[normalise_text])
+    received_date = StringField(_l("Received on"), filters=[normalise_text])
+    channel = RadioField(_l("How it came"), validate_choice=False,
+                         choices=choices([(code, CHANNELS[code]) for code in Channel.OFFLINE]))
+    language = RadioField(_l("Language of the text"), default="lv", validate_choice=False,
+                          choices=choices([("lv", _l("Latvian")), ("en", _l("English"))]))
+    idempotency_key = HiddenField()
+
+    COLUMNS = ("section", "paragraph", "stance", "text", "respondent_type", "organisation", "received_date",
+               "channel", "language")
+
+    def set_choices(self, sections, localized) -> None:
+        self.section.choices = choices([("", _l("Choose a section"))] + [
+            (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
+
+    def values(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in self.COLUMNS}
+
+
+class SubmissionsFileForm(BaseForm):
+    file = FileField(_l("CSV or Excel file"))

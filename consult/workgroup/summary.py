@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth import require_role
 from ..i18n import localized
-from ..labels import ORGANISATION_KINDS, REASONS, RESPONDENT_TYPES, STANCES, STATUSES
+from ..labels import CHANNELS, ORGANISATION_KINDS, REASONS, RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import Role, Status
 from ..services.responses import DECISION_LABELS
 from ..services.summary import analyse_texts, build_summary
@@ -22,6 +22,7 @@ def chart_rows(summary) -> dict[str, list[tuple[str, int]]]:
         "paragraphs": [(_("Paragraph %(label)s", label=label), count) for label, count in summary.by_paragraph],
         "stances": [(str(STANCES.get(code, code)), count) for code, count in summary.by_stance],
         "respondents": [(str(RESPONDENT_TYPES.get(code, code)), count) for code, count in summary.by_respondent],
+        "channels": [(str(CHANNELS.get(code, code)), count) for code, count in summary.by_channel],
         "positions": [(str(ORGANISATION_KINDS.get(kind, kind)), count) for kind, count in summary.positions_by_kind],
         "moderation": [(str(STATUSES[status]), summary.moderation.get(status, 0)) for status in Status.ALL],
         "rejected": [(str(REASONS.get(reason, reason)), count) for reason, count in summary.rejected_by_reason],

@@ -31,7 +31,7 @@ def _page() -> int:
 
 
 FILTER_KEYS = ("q", "kind", "section", "paragraph", "stance", "respondent", "status", "tag", "subgroup", "campaign",
-               "decision", "date_from", "date_to", "per_page")
+               "decision", "date_from", "date_to", "per_page", "channel")
 
 
 def _filter_args() -> dict[str, str]:
