@@ -297,7 +297,7 @@ def test_exports_carry_each_comments_campaign(app, runner, demo, make_user, tmp_
     assert result.exit_code == 0, result.output
     rows = _csv_rows(output.read_bytes())
     header = rows[0]
-    assert header[-1] == "Campaign"
+    assert header[-2:] == ["Campaign", "Channel"]
     by_id = {row[2]: dict(zip(header, row)) for row in rows[1:]}
     assert all(by_id[str(i)]["Campaign"] == str(copies[0]) for i in copies)
     assert by_id[str(alone)]["Campaign"] == ""
