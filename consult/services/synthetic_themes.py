@@ -60,7 +60,8 @@ CLOSINGS = ["Ceru, ka to ņemsiet vērā.", "Paldies par iespēju izteikties.", 
 JUNK = [
     "👍", "Piekrītu", "+1", "😀😀😀", "Labi!", "???", "", "OK",
     "Согласен с предложением, нужно больше денег на социальные услуги в деревнях.",
-    "Ich finde, dass die Regierung viel mehr Geld für soziale Dienste auf dem Land ausgeben sollte.",
+    "Ich finde, dass die Regierung viel mehr Geld für soziale Dienste auf dem Land ausgeben sollte, weil viele "
+    "ältere Menschen dort allein leben und keine Hilfe bekommen.",
 ]
 _SLOT = re.compile(r"\{([^{}]+)\}")
 

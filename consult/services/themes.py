@@ -42,7 +42,7 @@ from .campaigns import normalise
 
 MIN_TERMS = 2          # fewer different meaningful words: "other"
 MIN_WORD = 3           # letters a word needs to count (drops "a", "un"-like leftovers)
-FOREIGN_CHECK_WORDS = 12  # words from which a text without Latvian or English stop words is another language
+FOREIGN_CHECK_WORDS = 20  # words from which a text without Latvian or English stop words is another language
 MIN_THEME_SIZE = 2     # members (copies included) a theme needs; smaller ones join "other"
 MAX_THEMES = 12
 MIN_AVERAGE = 8        # texts per theme on average, at least, when choosing how many themes
@@ -207,7 +207,8 @@ def _distinctive(matrix, total, rows: list[int]):
 
 
 def _phrases(centroid, terms: np.ndarray, reader: _Reader) -> list[str]:
-    """The strongest terms of a theme as phrases; a pair of words replaces its single words."""
+    """The strongest terms of a theme as phrases; a pair of words replaces its single words, and
+    pairs that share a word are not both shown."""
     chosen: list[str] = []
     for index in np.argsort(-centroid, kind="stable")[:PHRASES * 4]:
         if centroid[index] <= 0 or len(chosen) >= PHRASES:
@@ -219,6 +220,8 @@ def _phrases(centroid, terms: np.ndarray, reader: _Reader) -> list[str]:
                 continue
             chosen.append(term)
         else:
+            if any(part in c.split(" ") for c in chosen if " " in c for part in parts):
+                continue   # overlaps a chosen pair ("dienas centrs", "centrs bērniem")
             singles = [c for c in chosen if c in parts]
             if singles:
                 chosen[chosen.index(singles[0])] = term
