@@ -181,6 +181,11 @@ def test_a_name_stays_when_the_themes_are_worked_out_again_with_new_comments(app
     found = themes_by_subject(app, {"children": ids["children"] + more["children"]})
     assert found["children"][0] == children_id and found["children"][1] == "Bērni ar invaliditāti"
     assert found["children"][2] == set(ids["children"] + more["children"])
+    from consult.services import stored_themes
+    with app.app_context():   # what an export column would show
+        labels = stored_themes.labels_by_item(_consultation())
+    assert {labels[f"c{i}"] for i in ids["children"]} == {"Bērni ar invaliditāti"}
+    assert labels[f"c{ids['transport'][0]}"] not in ("", "Bērni ar invaliditāti")
 
 
 def test_a_merge_stays_when_the_themes_are_worked_out_again(app, member, make_user):
