@@ -12,6 +12,7 @@ from .follow import ConsultationEvent, EventKind, Follow
 from .outbox import OutboxMessage
 from .setting import Setting
 from .identity import LinkedIdentity
+from .theme import Theme, ThemeMember, ThemeSet
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
@@ -20,5 +21,5 @@ __all__ = [
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position", "PositionSignature",
     "Decision", "Response", "Tag", "WorkgroupMember",
     "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind", "Setting",
-    "LinkedIdentity",
+    "LinkedIdentity", "Theme", "ThemeMember", "ThemeSet",
 ]

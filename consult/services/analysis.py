@@ -1,8 +1,7 @@
 """`flask --app consult analyse`: what people said in a consultation, as JSON for other tools.
 
-The result is one dict, built part by part: each analysis (today the campaigns; themes
-are meant to be added beside them as another key made by its own function in PARTS)
-reads the same approved comments and adds its own key. The fields are documented in
+The result is one dict, built part by part: each analysis (the campaigns, the themes)
+is made by its own function in PARTS from the same scope and adds its own key. The fields are documented in
 README.md ("Analysis JSON").
 """
 from __future__ import annotations
@@ -17,6 +16,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Comment, Consultation, Section, Status
 from . import campaigns as campaign_service
+from . import stored_themes
 
 FORMAT_VERSION = 1
 
@@ -41,8 +41,22 @@ def _campaigns(material: Material) -> list[dict]:
              "member_ids": list(campaign.ids)} for campaign in found]
 
 
+def _themes(material: Material) -> list[dict]:
+    """The scope's themes, worked out again as the summary page's button does (people's names, merges
+    and moves are kept), so the ids and names are those the working group sees."""
+    recomputed = stored_themes.recompute(material.consultation, material.section)
+    result = []
+    for view in stored_themes.views(stored_themes.set_themes(recomputed.theme_set)):
+        comment_ids, position_ids = stored_themes.member_ids(view.theme)
+        result.append({"id": view.theme.id, "label": stored_themes.default_label(view.theme) or "Other",
+                       "key_phrases": view.theme.phrase_list, "other": view.theme.is_other,
+                       "size": len(comment_ids) + len(position_ids), "member_ids": comment_ids,
+                       "position_ids": position_ids})
+    return result
+
+
 # The parts of the result, in order: key → the function that makes it.
-PARTS: dict[str, Callable[[Material], object]] = {"campaigns": _campaigns}
+PARTS: dict[str, Callable[[Material], object]] = {"campaigns": _campaigns, "themes": _themes}
 
 
 def load_material(consultation: Consultation, section_number: int | None = None) -> Material:

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..models.consultation import subgroup_sections
 from ..models.organisation import position_sections
+from ..models.theme import ThemeMember
 from ..models.workgroup import comment_tags, position_tags, response_comments, response_positions
 from . import publication
 
@@ -170,6 +171,7 @@ class Filters:
     text: str = ""
     campaign_ids: list | None = None  # the members of one campaign (consult.services.campaigns), or None for any
     channel: str | None = None        # a Channel: web, or how an offline submission came
+    theme_id: int | None = None       # a theme of this consultation (consult.services.stored_themes)
 
 
 def riga_start(day: date) -> datetime:
@@ -265,6 +267,8 @@ def comment_conditions(consultation: Consultation, f: Filters) -> list:
         conditions.append(text_contains(Comment.body, f.text))
     if f.campaign_ids is not None:
         conditions.append(Comment.id.in_(f.campaign_ids))
+    if f.theme_id is not None:
+        conditions.append(Comment.id.in_(select(ThemeMember.comment_id).where(ThemeMember.theme_id == f.theme_id)))
     return conditions
 
 
@@ -302,6 +306,8 @@ def position_conditions(consultation: Consultation, f: Filters) -> list | None:
         conditions.append(Position.created_at < riga_start(f.date_to + timedelta(days=1)))
     if f.text:
         conditions.append(or_(text_contains(Position.body, f.text), text_contains(Position.title, f.text)))
+    if f.theme_id is not None:
+        conditions.append(Position.id.in_(select(ThemeMember.position_id).where(ThemeMember.theme_id == f.theme_id)))
     return conditions
 
 

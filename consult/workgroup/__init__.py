@@ -56,4 +56,4 @@ def member_view(view):
     return wrapped
 
 
-from . import exports, offline, responses, summary, table  # noqa: E402,F401
+from . import exports, offline, responses, summary, table, themes  # noqa: E402,F401

@@ -11,9 +11,10 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, choices, max_chars, no_nul, normalise_text
+from ..forms import BaseForm, choices, max_chars, no_nul, normalise_name, normalise_text
 from ..labels import CHANNELS, RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import Channel, Decision, RespondentType, Stance, Status
+from ..models import theme as theme_model
 from ..services import exports, feedback
 from ..services.responses import DECISION_LABELS, JUSTIFICATION_MAX_CHARS
 
@@ -83,13 +84,15 @@ class FilterForm(BaseForm):
     tag = SelectField(_l("Tag"), validate_choice=False)
     subgroup = SelectField(_l("Subgroup"), validate_choice=False)
     campaign = SelectField(_l("Campaign"), validate_choice=False)
+    theme = SelectField(_l("Theme"), validate_choice=False)
     decision = SelectField(_l("Response"), validate_choice=False, choices=choices(DECISION_CHOICES))
     date_from = StringField(_l("From"), filters=[normalise_text], validators=[Optional(), _date_check])
     date_to = StringField(_l("To"), filters=[normalise_text], validators=[Optional(), _date_check])
     per_page = SelectField(_l("Per page"), validate_choice=False, default="25",
                            choices=choices([(str(n), str(n)) for n in feedback.PER_PAGE_CHOICES]))
 
-    def set_choices(self, sections, paragraph_labels, tags, subgroups, localized, campaigns=()) -> None:
+    def set_choices(self, sections, paragraph_labels, tags, subgroups, localized, campaigns=(), themes=()) -> None:
+        """themes: (theme, its label, the section its set is for or None) triples."""
         self.section.choices = choices([("", _l("All sections"))] + [
             (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
         self.paragraph.choices = choices([("", _l("Any paragraph"))] + [(label, label) for label in paragraph_labels])
@@ -97,8 +100,11 @@ class FilterForm(BaseForm):
         self.subgroup.choices = choices([("", _l("Any subgroup"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
         self.campaign.choices = campaign_choices(campaigns)
+        self.theme.choices = choices([("", _l("Any theme"))] + [
+            (str(t.id), _l("Section %(number)d: %(theme)s", number=section.number, theme=label) if section else label)
+            for t, label, section in themes])
 
-    def to_filters(self, known_tags, known_subgroups, known_campaigns=()) -> feedback.Filters:
+    def to_filters(self, known_tags, known_subgroups, known_campaigns=(), known_themes=()) -> feedback.Filters:
         """What the form asks for; values that are not among the choices count as "any"."""
         f = feedback.Filters()
         f.kind = self.kind.data if self.kind.data in ("all", "comments", "positions") else "all"
@@ -120,6 +126,8 @@ class FilterForm(BaseForm):
         f.text = (self.q.data or "")[:200] if not self.q.errors else ""
         campaign = next((c for c in known_campaigns if str(c.id) == (self.campaign.data or "")), None)
         f.campaign_ids = list(campaign.ids) if campaign else None
+        theme_id = _digits(self.theme.data)
+        f.theme_id = theme_id if theme_id in {t.id for t, _label, _section in known_themes} else None
         return f
 
     def per_page_value(self) -> int:
@@ -300,3 +308,48 @@ class SubmissionForm(BaseForm):
 
 class SubmissionsFileForm(BaseForm):
     file = FileField(_l("CSV or Excel file"))
+
+
+# Themes ----------------------------------------------------------------------------------------
+
+class RecomputeThemesForm(BaseForm):
+    """The button that works the themes out again, for the whole consultation or one section."""
+    section = StringField(filters=[normalise_text], validators=[Optional(), max_chars(10)])
+
+
+class RenameThemeForm(BaseForm):
+    name = StringField(_l("New name"), filters=[normalise_name], validators=[
+        InputRequired(message=_l("Enter a name for the theme.")), no_nul, max_chars(theme_model.NAME_MAX_CHARS)])
+
+    def validate_name(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Enter a name for the theme."))
+
+
+class MergeThemeForm(BaseForm):
+    into = SelectField(_l("Merge it into"), validate_choice=False)
+
+    def set_choices(self, others, label) -> None:
+        self.into.choices = choices([("", _l("Choose a theme"))] + [(str(t.id), label(t)) for t in others])
+
+    def validate_into(self, field):
+        if field.data not in {c.value for c in field.choices} - {""}:
+            raise ValidationError(_l("Choose the theme to merge this one into."))
+
+
+class MoveThemeForm(BaseForm):
+    """Checked members of a theme, and the theme they move to."""
+    items = SelectMultipleField(_l("Selected items"), validate_choice=False)
+    into = SelectField(_l("Move them to"), id="move-into", validate_choice=False)
+
+    def set_choices(self, others, label) -> None:
+        self.into.choices = choices([("", _l("Choose a theme"))] + [(str(t.id), label(t)) for t in others])
+
+    def validate_items(self, field):
+        field.data = [value for value in (field.data or []) if feedback.parse_ref(value)]
+        if not field.data:
+            raise ValidationError(_l("Select at least one comment or position to move."))
+
+    def validate_into(self, field):
+        if field.data not in {c.value for c in field.choices} - {""}:
+            raise ValidationError(_l("Choose the theme to move them to."))

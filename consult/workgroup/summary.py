@@ -1,7 +1,7 @@
 """The summary page: figures and charts of the feedback, usable while the consultation runs."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -9,9 +9,12 @@ from ..auth import require_role
 from ..i18n import localized
 from ..labels import CHANNELS, ORGANISATION_KINDS, REASONS, RESPONDENT_TYPES, STANCES, STATUSES
 from ..models import Role, Status
+from ..services import stored_themes
 from ..services.responses import DECISION_LABELS
 from ..services.summary import analyse_texts, build_summary
 from . import bp, member_view
+from .forms import RecomputeThemesForm
+from .themes import theme_label
 
 
 def chart_rows(summary) -> dict[str, list[tuple[str, int]]]:
@@ -39,8 +42,16 @@ def summary(consultation, member):
     result = build_summary(consultation)
     poll_rows = {poll.id: [(localized(item.option, "label"), item.votes) for item in results.options]
                  for poll, results in result.polls}
+    # The themes of the whole consultation, or of the section chosen with ?themes=N.
+    raw = request.args.get("themes", "")
+    theme_section = next((s for s in result.sections if raw.isdigit() and len(raw) < 7 and s.number == int(raw)),
+                         None)
+    themes = stored_themes.overview(consultation, theme_section)
+    recompute_form = RecomputeThemesForm(formdata=None, section=str(theme_section.number) if theme_section else "")
     return render_template("workgroup/summary.html", consultation=consultation, summary=result,
-                           charts=chart_rows(result), poll_rows=poll_rows)
+                           charts=chart_rows(result), poll_rows=poll_rows, themes=themes,
+                           theme_section=theme_section, recompute_form=recompute_form,
+                           theme_chart=[(theme_label(view.theme), view.size) for view in themes.themes])
 
 
 CAMPAIGN_COPIES_SHOWN = 200

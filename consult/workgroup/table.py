@@ -12,10 +12,11 @@ from flask_login import current_user
 from ..auth import require_role
 from ..i18n import localized
 from ..models import Role
-from ..services import feedback
+from ..services import feedback, stored_themes
 from ..services.summary import analyse_texts
 from . import bp, member_view
 from .forms import BulkForm, FilterForm
+from .themes import theme_label
 
 REFUSALS = {
     "no_items": _l("Select at least one item in the table."),
@@ -31,7 +32,7 @@ def _page() -> int:
 
 
 FILTER_KEYS = ("q", "kind", "section", "paragraph", "stance", "respondent", "status", "tag", "subgroup", "campaign",
-               "decision", "date_from", "date_to", "per_page", "channel")
+               "theme", "decision", "date_from", "date_to", "per_page", "channel")
 
 
 def _filter_args() -> dict[str, str]:
@@ -51,11 +52,12 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
     known_tags = feedback.tags(consultation)
     known_subgroups = feedback.subgroups(consultation)
     known_campaigns = analyse_texts(consultation).campaigns
+    known_themes = [(t, theme_label(t), section) for t, section in stored_themes.consultation_themes(consultation)]
     filter_form.set_choices(sections, feedback.paragraph_labels(consultation), known_tags, known_subgroups, localized,
-                            known_campaigns)
+                            known_campaigns, known_themes)
     if not filter_form.validate() and status == 200:
         status = 400
-    filters = filter_form.to_filters(known_tags, known_subgroups, known_campaigns)
+    filters = filter_form.to_filters(known_tags, known_subgroups, known_campaigns, known_themes)
     per_page = filter_form.per_page_value()
     page = feedback.feedback_page(consultation, filters, _page(), per_page)
     if bulk_form is None:

@@ -1,0 +1,170 @@
+"""Themes on the working group's pages: working them out again, a theme's page, renaming, merging, moving.
+
+The summary page shows the themes (see summary.py); every change here is a POST with a CSRF
+token that redirects back (Post/Redirect/Get), or shows the page again with a message
+beside the field when the input is wrong.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext, pgettext
+from flask_login import current_user
+
+from ..auth import require_role
+from ..models import Role
+from ..services import feedback, stored_themes
+from . import bp, member_view
+from .forms import MergeThemeForm, MoveThemeForm, RecomputeThemesForm, RenameThemeForm
+
+REFUSALS = {
+    "name_empty": _l("Enter a name for the theme."),
+    "name_long": _l("Use at most %(limit)d characters.", limit=120),
+    "merge_target": _l("Choose the theme to merge this one into."),
+    "merge_other": _l("The “other” group cannot be merged into a theme. Move its comments one by one instead."),
+    "move_target": _l("Choose the theme to move them to."),
+    "no_items": _l("Select at least one comment or position to move."),
+}
+
+
+def theme_label(theme) -> str:
+    """A theme's name in the page language: the working group's name, its key phrases, or "Other"."""
+    label = stored_themes.default_label(theme)
+    if theme.is_other and not theme.name:
+        return pgettext("theme", "Other")
+    return label or _("Theme %(id)d", id=theme.id)
+
+
+@bp.record_once
+def _theme_label(state):
+    # A global, not a context variable, so that imported macros see it too.
+    state.app.jinja_env.globals["theme_label"] = theme_label
+
+
+def section_by_number(consultation, raw: str | None):
+    """The consultation's section with this number, None for the whole consultation; 404 for an unknown one."""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 6:
+        abort(404)
+    found = next((s for s in feedback.sections(consultation) if s.number == int(raw)), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _summary_url(consultation, section=None) -> str:
+    return url_for("workgroup.summary", slug=consultation.slug, themes=section.number if section else None,
+                   _anchor="themes")
+
+
+@bp.post("/<slug>/themes/recompute/")
+@require_role(Role.WORKGROUP)
+@member_view
+def recompute_themes(consultation, member):
+    form = RecomputeThemesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    section = section_by_number(consultation, form.section.data)
+    result = stored_themes.recompute(consultation, section, current_user.id)
+    flash(ngettext("The themes were worked out again: %(num)d theme.",
+                   "The themes were worked out again: %(num)d themes.", result.themes), "success")
+    return redirect(_summary_url(consultation, section), code=303)
+
+
+def _theme_or_404(consultation, theme_id: int):
+    found = stored_themes.theme(consultation, theme_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def render_theme(consultation, theme, rename_form=None, merge_form=None, move_form=None, status: int = 200):
+    """The theme's page: its figures and quotes, its members a page at a time, and the three forms."""
+    others = [t for t in stored_themes.set_themes(theme.theme_set) if t.id != theme.id]
+    rename_form = rename_form or RenameThemeForm(formdata=None, name=theme.name or "")
+    merge_form = merge_form or MergeThemeForm(formdata=None)
+    merge_form.set_choices(others, theme_label)
+    move_form = move_form or MoveThemeForm(formdata=None)
+    move_form.set_choices(others, theme_label)
+    raw_page = request.args.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 and int(raw_page) > 0 else 1
+    members = stored_themes.members_page(theme, page)
+    items = feedback.items_of(consultation, members.refs)
+    (view,) = stored_themes.views([theme]) or [stored_themes.ThemeView(theme)]
+    failed = next((f for f in (rename_form, merge_form, move_form) if f.errors), None)
+    return render_template(
+        "workgroup/theme.html", consultation=consultation, theme=theme, view=view, section=theme.theme_set.section,
+        others=others, rename_form=rename_form, merge_form=merge_form, move_form=move_form, form=failed,
+        members=members, items=items, selected=set(move_form.items.data or []),
+        back=_summary_url(consultation, theme.theme_set.section)), status
+
+
+@bp.get("/<slug>/themes/<int:theme_id>/")
+@require_role(Role.WORKGROUP)
+@member_view
+def theme(consultation, member, theme_id: int):
+    return render_theme(consultation, _theme_or_404(consultation, theme_id))
+
+
+def _refused(form, field, code: str) -> None:
+    field.errors = list(field.errors) + [str(REFUSALS.get(code, _("This could not be done.")))]
+
+
+@bp.post("/<slug>/themes/<int:theme_id>/rename/")
+@require_role(Role.WORKGROUP)
+@member_view
+def rename_theme(consultation, member, theme_id: int):
+    found = _theme_or_404(consultation, theme_id)
+    form = RenameThemeForm()
+    if not form.validate_on_submit():
+        return render_theme(consultation, found, rename_form=form, status=400)
+    try:
+        stored_themes.rename(consultation, found.id, form.name.data, current_user.id)
+    except stored_themes.ThemeRefused as refused:
+        _refused(form, form.name, refused.code)
+        return render_theme(consultation, found, rename_form=form, status=400)
+    flash(_("The theme is now called “%(name)s”.", name=found.name), "success")
+    return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=found.id), code=303)
+
+
+@bp.post("/<slug>/themes/<int:theme_id>/merge/")
+@require_role(Role.WORKGROUP)
+@member_view
+def merge_theme(consultation, member, theme_id: int):
+    found = _theme_or_404(consultation, theme_id)
+    form = MergeThemeForm()
+    form.set_choices([t for t in stored_themes.set_themes(found.theme_set) if t.id != found.id], theme_label)
+    if not form.validate_on_submit():
+        return render_theme(consultation, found, merge_form=form, status=400)
+    merged_label = theme_label(found)
+    try:
+        target = stored_themes.merge(consultation, found.id, int(form.into.data))
+    except stored_themes.ThemeRefused as refused:
+        _refused(form, form.into, refused.code)
+        return render_theme(consultation, found, merge_form=form, status=400)
+    flash(_("“%(merged)s” is now part of this theme.", merged=merged_label), "success")
+    return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=target.id), code=303)
+
+
+@bp.post("/<slug>/themes/<int:theme_id>/move/")
+@require_role(Role.WORKGROUP)
+@member_view
+def move_to_theme(consultation, member, theme_id: int):
+    found = _theme_or_404(consultation, theme_id)
+    form = MoveThemeForm()
+    form.set_choices([t for t in stored_themes.set_themes(found.theme_set) if t.id != found.id], theme_label)
+    if not form.validate_on_submit():
+        return render_theme(consultation, found, move_form=form, status=400)
+    try:
+        count = stored_themes.move(consultation, form.items.data, int(form.into.data), current_user.id)
+    except stored_themes.ThemeRefused as refused:
+        _refused(form, form.items if refused.code == "no_items" else form.into, refused.code)
+        return render_theme(consultation, found, move_form=form, status=400)
+    target = stored_themes.theme(consultation, int(form.into.data))
+    flash(ngettext("%(num)d item moved to “%(theme)s”.", "%(num)d items moved to “%(theme)s”.", count,
+                   theme=theme_label(target)), "success")
+    if stored_themes.theme(consultation, found.id) is None:   # it was left empty and is gone
+        return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=target.id), code=303)
+    return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=found.id), code=303)
