@@ -20,7 +20,8 @@ MESSAGES = {
 }
 
 
-def run_export(slug: str, fmt: str, output: str, section, subgroup, since, lang: str, all_statuses: bool) -> int:
+def run_export(slug: str, fmt: str, output: str, section, subgroup, since, lang: str, all_statuses: bool,
+               supports_as_rows: bool = False) -> int:
     """Writes the export to `output` (via a temporary file, so a failure leaves no file); returns the row count."""
     consultation = feedback.consultation_by_slug(slug)
     if consultation is None:
@@ -41,7 +42,7 @@ def run_export(slug: str, fmt: str, output: str, section, subgroup, since, lang:
     try:
         with os.fdopen(handle, "wb") as target, click.progressbar(length=total, label=f"Exporting {fmt.upper()}",
                                                                   file=sys.stderr) as bar:
-            exports.write_export(scope, fmt, lang, target, progress=bar.update)
+            exports.write_export(scope, fmt, lang, target, progress=bar.update, supports_as_rows=supports_as_rows)
         os.replace(temporary, output)
     except BaseException:
         if os.path.exists(temporary):
@@ -61,10 +62,12 @@ def register_workgroup_commands(app: Flask) -> None:
     @click.option("--lang", type=click.Choice(LANGUAGES), default="lv", show_default=True,
                   help="Language of the headers and labels.")
     @click.option("--all-statuses", is_flag=True, help="Also items that are not published (pending, rejected …).")
-    def export_command(slug, fmt, output, section, subgroup, since, lang, all_statuses):
-        """Export a consultation's feedback as CSV, XLSX, DOCX (response table) or JSON."""
+    @click.option("--supports-as-rows", is_flag=True,
+                  help="DOCX: list supporting comments without a proposal as rows (otherwise one count per point).")
+    def export_command(slug, fmt, output, section, subgroup, since, lang, all_statuses, supports_as_rows):
+        """Export a consultation's feedback as CSV, XLSX, DOCX (the izziņa) or JSON."""
         started = time.perf_counter()
-        rows = run_export(slug, fmt, output, section, subgroup, since, lang, all_statuses)
+        rows = run_export(slug, fmt, output, section, subgroup, since, lang, all_statuses, supports_as_rows)
         click.echo(f"Wrote {rows} item(s) to {output} in {time.perf_counter() - started:.1f} s.")
 
     @app.cli.command("analyse")

@@ -42,7 +42,8 @@ def export(consultation, member):
                                                               REFUSALS[("format", "unknown")]))]
         form._errors = None
         return render_template("workgroup/export.html", consultation=consultation, form=form), 400
-    body = stream_with_context(exports.stream_export(scope, fmt, current_language()))
+    body = stream_with_context(exports.stream_export(scope, fmt, current_language(),
+                                                     supports_as_rows=form.supports_as_rows.data))
     response = Response(body, mimetype=exports.MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(scope, fmt)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -210,6 +210,7 @@ class ExportForm(BaseForm):
     subgroup = SelectField(_l("Subgroup"), validate_choice=False)
     since = StringField(_l("Only items since"), filters=[normalise_text], validators=[Optional(), _date_check])
     all_statuses = BooleanField(_l("Also items that are not published (waiting, rejected, hidden, withdrawn)"))
+    supports_as_rows = BooleanField(_l("Word: list supporting comments without a proposal as rows"))
 
     def validate_format(self, field):
         if field.data not in exports.FORMATS:
