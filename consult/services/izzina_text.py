@@ -36,7 +36,7 @@ def markdown_blocks(source: str) -> list[Block]:
     lists: list[list] = []      # [kind, counter] of each open list
     mark: str | None = None     # the list mark waiting for the item's first paragraph
     row: list[Block] | None = None
-    heading = False
+    heading = False             # inside a heading or a table's header cell: bold
     for token in tokens:
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -47,17 +47,17 @@ def markdown_blocks(source: str) -> list[Block]:
             lists[-1][1] += 1
             indent = "  " * (len(lists) - 1)
             mark = indent + ("– " if lists[-1][0] == "bullet_list_open" else f"{lists[-1][1]}. ")
-        elif kind == "heading_open":
+        elif kind in ("heading_open", "th_open"):
             heading = True
-        elif kind == "heading_close":
-            heading = False
+        elif kind in ("heading_close", "th_close"):
+            heading = False             # inside a heading or a table's header cell: bold
         elif kind == "tr_open":
             row = []
         elif kind == "tr_close" and row is not None:
             joined: Block = []
             for index, cell in enumerate(row):
                 joined += ([(" | ", "")] if index else []) + cell
-            blocks.append(joined)
+            blocks.append(_merged(joined))
             row = None
         elif kind in ("fence", "code_block"):
             blocks.append([(token.content.rstrip("\n"), "")])
@@ -66,9 +66,20 @@ def markdown_blocks(source: str) -> list[Block]:
             if row is not None:
                 row.append(spans)
             else:
-                blocks.append(([(mark, "")] if mark else []) + spans)
+                blocks.append(_merged(([(mark, "")] if mark else []) + spans))
                 mark = None
     return blocks or [[("", "")]]
+
+
+def _merged(spans: Block) -> Block:
+    """Neighbouring spans of one style joined (fewer runs in the file)."""
+    out: Block = []
+    for text, style in spans:
+        if out and out[-1][1] == style:
+            out[-1] = (out[-1][0] + text, style)
+        elif text:
+            out.append((text, style))
+    return out
 
 
 def _inline_spans(children, bold: bool = False) -> Block:
