@@ -28,6 +28,9 @@ ANSWER_SHARE = (0.27, 0.45)   # the least and most of the shared width the answe
 FONT = "Times New Roman"      # the font of Latvian official documents
 TEXT_PT = 8                   # the table's text: 3,000 comments stay well under 200 pages
 TITLE_PT = 10                 # the title block
+# A row with no more text than this (proposal, answer) moves to the next page whole rather than
+# leaving a line or two behind; longer rows may break, or they would leave half pages empty.
+KEEP_CHARS = (700, 400)
 HEADER_FILL, SECTION_FILL = "D9D9D9", "F2F2F2"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -143,9 +146,10 @@ def _table_xml(record: Record) -> str:
                 number += 1
                 # The point's label under the number: the merged wording cell is blank on later pages.
                 place = [[(str(number), "")]] + ([[(group.label, "i")]] if group.paragraph is not None else [])
-                lines.append(([_cell(widths[0], place, align="center"), None,
-                               _cell(widths[2], row.text), _cell(widths[3], _answer_blocks(row, group, words)),
-                               None], False))
+                answer = _answer_blocks(row, group, words)
+                short = text_length(row.text) <= KEEP_CHARS[0] and text_length(answer) <= KEEP_CHARS[1]
+                lines.append(([_cell(widths[0], place, align="center"), None, _cell(widths[2], row.text),
+                               _cell(widths[3], answer), None], short))
             if group.supports:
                 text = ngettext("Supported without a proposal: %(count)s comment.",
                                 "Supported without a proposal: %(count)s comments.", group.supports,
