@@ -888,73 +888,15 @@ def write_xlsx(exporter: Exporter, target, progress: Progress = None) -> None:
     book.save(target)
 
 
-def write_docx(exporter: Exporter, target, progress: Progress = None) -> None:
-    """The Latvian response table ("izziņa").
-
-    Columns: no., section and paragraph, proposal, submitter, decision, justification.
-    """
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    page = document.sections[0]
-    page.orientation = WD_ORIENT.LANDSCAPE
-    page.page_width, page.page_height = page.page_height, page.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(page, side, Cm(1.5))
-    document.styles["Normal"].font.size = Pt(9)
-    labels = exporter.labels
-    consultation = exporter.scope.consultation
-    document.add_heading(labels.sheet_title, level=1)
-    document.add_paragraph(exporter.text(exporter.localised(consultation, "title")))
-    document.add_paragraph(f"{labels.words['scope']}: {exporter.scope_text()}. "
-                           f"{labels.words['generated']}: {date_text(utcnow())}")
-    headers = [labels.headers["no"], labels.words["section_and_paragraph"], labels.headers["text"],
-               labels.headers["submitter"], labels.headers["decision"], labels.words["justification"]]
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    widths = [Cm(1.2), Cm(2.6), Cm(8.5), Cm(3.5), Cm(3), Cm(7.5)]
-    for cell, text, width in zip(table.rows[0].cells, headers, widths):
-        cell.width = width
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-    _repeat_header(table.rows[0])
-    number = 0
-    for values in exporter.rows(progress):
-        row = dict(zip(COLUMNS, values))
-        number += 1
-        where = row["paragraph"] or str(row["section"])
-        proposal = f"{row['title']}\n{row['text']}" if row["title"] else row["text"]
-        justification = (row["justification_en"] if exporter.lang == "en" and row["justification_en"]
-                         else row["justification_lv"])
-        if row["changed_paragraph"]:
-            justification = f"{justification}\n→ {row['changed_paragraph']}".strip()
-        cells = table.add_row().cells
-        for cell, text, width in zip(cells, (str(number), where, proposal, row["submitter"], row["decision"],
-                                             justification), widths):
-            cell.width = width
-            cell.text = text
-    document.save(target)
-
-
-def _repeat_header(row) -> None:
-    """Marks a table row as the header repeated on every page."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    properties = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:tblHeader")
-    element.set(qn("w:val"), "true")
-    properties.append(element)
-
-
 # Entry points ----------------------------------------------------------------------------------
 
 def write_export(scope: Scope, fmt: str, lang: str, target, progress: Progress = None,
-                 delimiter: str = ",") -> None:
+                 delimiter: str = ",", supports_as_rows: bool = False) -> None:
     """Writes the export to a binary file object (the CLI and the benchmark use this).
 
-    `delimiter` is the CSV column separator (see check_delimiter); other formats ignore it."""
+    `delimiter` is the CSV column separator (see check_delimiter); other formats ignore it. DOCX is the
+    izziņa (services.izzina); supports_as_rows lists supporting comments there as rows."""
+    from . import izzina
     check_format(fmt)
     delimiter = check_delimiter(delimiter)
     exporter = Exporter(scope, lang)
@@ -968,10 +910,11 @@ def write_export(scope: Scope, fmt: str, lang: str, target, progress: Progress =
         elif fmt == "xlsx":
             write_xlsx(exporter, target, progress)
         else:
-            write_docx(exporter, target, progress)
+            izzina.write_izzina(scope, exporter.lang, target, progress, supports_as_rows=supports_as_rows)
 
 
-def stream_export(scope: Scope, fmt: str, lang: str, delimiter: str = ",") -> Iterator[bytes]:
+def stream_export(scope: Scope, fmt: str, lang: str, delimiter: str = ",",
+                  supports_as_rows: bool = False) -> Iterator[bytes]:
     """The export as chunks for a streamed HTTP response: CSV and JSON row by row; XLSX and DOCX
     are built in a spooled temporary file (memory first, disk when large) and then sent in chunks."""
     check_format(fmt)
@@ -985,9 +928,13 @@ def stream_export(scope: Scope, fmt: str, lang: str, delimiter: str = ",") -> It
             if chunk is None:
                 return
             yield chunk
+    from . import izzina
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
         with force_locale(exporter.lang):
-            (write_xlsx if fmt == "xlsx" else write_docx)(exporter, spool)
+            if fmt == "xlsx":
+                write_xlsx(exporter, spool)
+            else:
+                izzina.write_izzina(scope, exporter.lang, spool, supports_as_rows=supports_as_rows)
         spool.seek(0)
         while True:
             chunk = spool.read(CHUNK)

@@ -28,7 +28,8 @@ MESSAGES = {
 
 
 def run_export(slug: str, fmt: str, output: str | None, section, subgroup, since, lang: str, all_statuses: bool,
-               stance=None, decision=None, campaign=None, delimiter: str = ",") -> tuple[int, str]:
+               stance=None, decision=None, campaign=None, delimiter: str = ",",
+               supports_as_rows: bool = False) -> tuple[int, str]:
     """Writes the export to `output` (via a temporary file, so a failure leaves no file); returns the row
     count and the path written. Without `output`, the file gets the web download's name (with its language)."""
     consultation = feedback.consultation_by_slug(slug)
@@ -53,7 +54,8 @@ def run_export(slug: str, fmt: str, output: str | None, section, subgroup, since
     try:
         with os.fdopen(handle, "wb") as target, click.progressbar(length=total, label=f"Exporting {fmt.upper()}",
                                                                   file=sys.stderr) as bar:
-            exports.write_export(scope, fmt, lang, target, progress=bar.update, delimiter=delimiter)
+            exports.write_export(scope, fmt, lang, target, progress=bar.update, delimiter=delimiter,
+                                 supports_as_rows=supports_as_rows)
         os.replace(temporary, output)
     except BaseException:
         if os.path.exists(temporary):
@@ -82,12 +84,15 @@ def register_workgroup_commands(app: Flask) -> None:
     @click.option("--lang", type=click.Choice(LANGUAGES), default="lv", show_default=True,
                   help="Language of the headers and labels.")
     @click.option("--all-statuses", is_flag=True, help="Also items that are not published (pending, rejected …).")
+    @click.option("--supports-as-rows", is_flag=True,
+                  help="DOCX: list supporting comments without a proposal as rows (otherwise one count per point).")
     def export_command(slug, fmt, output, section, subgroup, since, stance, decision, campaign, delimiter, lang,
-                       all_statuses):
-        """Export a consultation's feedback as CSV, XLSX, DOCX (response table) or JSON."""
+                       all_statuses, supports_as_rows):
+        """Export a consultation's feedback as CSV, XLSX, DOCX (the izziņa) or JSON."""
         started = time.perf_counter()
         rows, written = run_export(slug, fmt, output, section, subgroup, since, lang, all_statuses, stance=stance,
-                                   decision=decision, campaign=campaign, delimiter=delimiter)
+                                   decision=decision, campaign=campaign, delimiter=delimiter,
+                                   supports_as_rows=supports_as_rows)
         click.echo(f"Wrote {rows} item(s) to {written} in {time.perf_counter() - started:.1f} s.")
 
     @app.cli.command("analyse")

@@ -58,7 +58,8 @@ def export(consultation, member):
         form._errors = None
         return render_template("workgroup/export.html", consultation=consultation, form=form), 400
     lang = current_language()
-    body = stream_with_context(exports.stream_export(scope, fmt, lang, delimiter=delimiter))
+    body = stream_with_context(exports.stream_export(scope, fmt, lang, delimiter=delimiter,
+                                                     supports_as_rows=form.supports_as_rows.data))
     response = Response(body, mimetype=exports.MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(scope, fmt, lang)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -237,6 +237,7 @@ class ExportForm(BaseForm):
     delimiter = RadioField(_l("Column separator in CSV"), validate_choice=False, default=",", choices=choices([
         (",", _l("Comma (,)")),
         (";", _l("Semicolon (;), for spreadsheet programs with Latvian regional settings"))]))
+    supports_as_rows = BooleanField(_l("Word: list supporting comments without a proposal as rows"))
 
     def validate_format(self, field):
         if field.data not in exports.FORMATS:
