@@ -35,7 +35,7 @@ def test_editor_publishes_a_news_item_tied_to_a_consultation(app, client, editor
     response = form_post(client, "/en/admin/news/new/", {
         "slug": "draft-is-ready", "title_lv": "Projekts ir gatavs", "title_en": "The draft is ready",
         "body_lv": "Lasiet **šeit**.", "body_en": "", "consultation": str(site["consultation"]),
-        "publish_date": "2020-01-02", "publish_time": "10:00"})
+        "publish_date": "2020-01-02", "publish_time": "10:00", "publish_past": "y"})
     assert response.status_code == 303
     public = app.test_client().get("/en/news/draft-is-ready/")
     assert public.status_code == 200 and "The draft is ready" in public.get_data(as_text=True)
@@ -197,6 +197,92 @@ def test_a_question_needs_latvian_text(app, client, editor, site):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Enter the question in Latvian." in html and "paliek</textarea>" in html
+
+
+# ---------------------------------------------------------------------------
+# Choosing a consultation, and publication times already past
+
+def test_the_consultation_list_of_news_and_questions_is_in_the_page_language(client, editor, site):
+    for url in ("/{lang}/admin/news/new/", "/{lang}/admin/faq/new/"):
+        english = client.get(url.format(lang="en")).get_data(as_text=True)
+        latvian = client.get(url.format(lang="lv")).get_data(as_text=True)
+        option = f'<option value="{site["consultation"]}">'
+        assert f"{option}Test consultation</option>" in english
+        assert f"{option}Testa konsultācija</option>" in latvian
+
+
+def test_the_sections_a_subgroup_covers_are_named_in_the_page_language(client, editor, site):
+    url = f"/{{lang}}/admin/consultations/{site['consultation']}/subgroups/{site['subgroup']}/"
+    assert "1. Introduction" in client.get(url.format(lang="en")).get_data(as_text=True)
+    assert "1. Ievads" in client.get(url.format(lang="lv")).get_data(as_text=True)
+
+
+NEWS = {"slug": "backdated", "title_lv": "Atpakaļ datēta", "title_en": "Backdated", "consultation": "",
+        "publish_date": "2020-01-02", "publish_time": "10:00"}
+
+
+def test_a_news_item_dated_in_the_past_waits_for_a_confirmation(app, client, editor, site):
+    before = snapshot(app)
+    response = form_post(client, "/en/admin/news/new/", NEWS)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "This time has already passed, so saving publishes it at once." in html
+    field = html.split('id="publish_date-error"', 1)[1].split("</p>", 1)[0]
+    assert "This time has already passed" in field
+    assert 'name="publish_past" type="checkbox"' in html
+    assert "Yes, publish the news item now, dated at the time above" in html
+    assert 'value="2020-01-02"' in html and 'value="Atpakaļ datēta"' in html   # what was typed is kept
+    assert snapshot(app) == before
+    assert app.test_client().get("/en/news/backdated/").status_code == 404
+    confirmed = form_post(client, "/en/admin/news/new/", {**NEWS, "publish_past": "y"})
+    assert confirmed.status_code == 303
+    assert app.test_client().get("/en/news/backdated/").status_code == 200
+
+
+def test_the_latvian_form_asks_in_latvian(client, editor, site):
+    html = form_post(client, "/lv/admin/news/new/", NEWS).get_data(as_text=True)
+    assert "Šis laiks jau ir pagājis" in html and "Jā, publicēt ziņu tūlīt" in html
+
+
+def test_a_future_time_or_no_time_needs_no_confirmation(app, client, editor, site):
+    response = form_post(client, "/en/admin/news/new/", {**NEWS, "publish_date": "2099-01-02"})
+    assert response.status_code == 303
+    response = form_post(client, "/en/admin/news/new/", {**NEWS, "slug": "undated", "publish_date": "",
+                                                          "publish_time": ""})
+    assert response.status_code == 303
+    assert "publish_past" not in client.get("/en/admin/news/new/").get_data(as_text=True)
+
+
+def test_keeping_the_time_of_a_published_news_item_needs_no_new_confirmation(app, client, editor, site):
+    form_post(client, "/en/admin/news/new/", {**NEWS, "publish_past": "y"})
+    from consult.extensions import db
+    from consult.models import NewsItem
+    with app.app_context():
+        item_id = db.session.query(NewsItem).filter_by(slug="backdated").one().id
+    response = form_post(client, f"/en/admin/news/{item_id}/", {**NEWS, "title_en": "Backdated, corrected"})
+    assert response.status_code == 303
+    moved = form_post(client, f"/en/admin/news/{item_id}/", {**NEWS, "publish_date": "2019-05-05"})
+    assert moved.status_code == 400 and "This time has already passed" in moved.get_data(as_text=True)
+
+
+def test_a_section_given_a_past_time_is_published_only_after_the_box_is_ticked(app, client, editor, site):
+    cid = site["consultation"]
+    form_post(client, f"/en/admin/consultations/{cid}/status/open/", {})
+    url = f"/en/admin/consultations/{cid}/sections/2/"
+    data = {"number": "2", "title_lv": "Mērķi", "title_en": "Goals", "publish_date": "2020-03-01",
+            "publish_time": "09:00"}
+    before = snapshot(app)
+    response = form_post(client, url, data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "This time has already passed" in html and "Yes, publish the section now" in html
+    assert snapshot(app) == before
+    public = "/en/consultations/test-consultation/sections/2/"
+    assert app.test_client().get(public).status_code == 404
+    assert form_post(client, url, {**data, "publish_past": "y"}).status_code == 303
+    assert app.test_client().get(public).status_code == 200
+    # Saved again with the same time (say, a corrected title), it asks nothing.
+    assert form_post(client, url, {**data, "title_en": "Aims"}).status_code == 303
 
 
 # ---------------------------------------------------------------------------

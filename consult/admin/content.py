@@ -16,7 +16,7 @@ from .forms import FaqForm, NewsForm, choices
 
 def _consultation_choices(field) -> None:
     field.choices = choices([("", _l("None (the whole site)"))] + [
-        (str(c.id), c.title_lv) for c in authoring.all_consultations()])
+        (str(c.id), in_page_language(c, "title")) for c in authoring.all_consultations()])
 
 
 def _consultation_id(field) -> int | None:
@@ -47,7 +47,8 @@ def _save_news(item=None):
     form = _news_form(item)
     valid = form.validate_on_submit()
     published_at = form.read_when("publish")
-    if valid and not form.publish_date.errors and not form.publish_time.errors:
+    if valid and not form.publish_date.errors and not form.publish_time.errors and form.past_time_confirmed(
+            "publish", published_at, item.published_at if item else None):
         if authoring.news_slug_taken(form.slug.data, exclude_id=item.id if item else None):
             form.slug.errors.append(_l("Another news item already uses this web address name. "
                                        "Choose a different one."))

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..clock import utcnow
 from ..forms import BaseForm, max_chars, no_nul, normalise_name, normalise_text
 from ..labels import ROLES
 from ..models import Role
@@ -78,6 +79,8 @@ def _area(label, required_message=None, limit=20_000):
 class WhenMixin:
     """Pairs of date and time fields named <name>_date and <name>_time."""
 
+    past_asked: str | None = None  # the pair whose past time is waiting for its box to be ticked
+
     def read_when(self, name: str, required: bool = False) -> datetime | None:
         """The UTC time typed into the pair, None when both are empty; adds messages beside the fields."""
         date_field, time_field = getattr(self, f"{name}_date"), getattr(self, f"{name}_time")
@@ -99,6 +102,24 @@ class WhenMixin:
 
     def fill_when(self, name: str, value: datetime | None) -> None:
         getattr(self, f"{name}_date").data, getattr(self, f"{name}_time").data = utc_to_riga(value)
+
+    def past_time_confirmed(self, name: str, value: datetime | None, stored: datetime | None) -> bool:
+        """A publication time already past publishes at once: the first time, ask with a box to tick.
+
+        False (with a message beside the date and the box shown) while a past time that differs from the
+        one already stored is not confirmed. A stored time kept as it is needs no new confirmation.
+        """
+        if value is None or value > utcnow():
+            return True
+        if stored is not None and stored.replace(second=0, microsecond=0) == value:
+            return True
+        if getattr(self, f"{name}_past").data:
+            return True
+        getattr(self, f"{name}_date").errors.append(_l(
+            "This time has already passed, so saving publishes it at once. Tick the box below to publish "
+            "it now, or enter a later time."))
+        self.past_asked = name
+        return False
 
 
 def _date_field(label):
@@ -161,6 +182,7 @@ class SectionForm(WhenMixin, BaseForm):
     title_en = _text(_l("Title in English (optional)"))
     publish_date = _date_field(_l("Date"))
     publish_time = _time_field(_l("Time"))
+    publish_past = BooleanField(_l("Yes, publish the section now, dated at the time above"))
 
     def validate_number(self, field):
         if field.data and (not field.data.isdigit() or not 0 < int(field.data) <= 9999):
@@ -221,6 +243,7 @@ class NewsForm(WhenMixin, BaseForm):
     consultation = SelectField(_l("Consultation (optional)"), choices=[], validate_choice=True)
     publish_date = _date_field(_l("Date"))
     publish_time = _time_field(_l("Time"))
+    publish_past = BooleanField(_l("Yes, publish the news item now, dated at the time above"))
 
     validate_slug = ConsultationForm.validate_slug
 

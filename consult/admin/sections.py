@@ -39,11 +39,14 @@ def sections(consultation_id: int):
                            button_form=EmptyForm(formdata=None))
 
 
-def _section_values(form: SectionForm, item, exclude_id=None):
+def _section_values(form: SectionForm, item, found=None):
     """(number, published_at) from a valid form, or None with messages beside the fields."""
+    exclude_id = found.id if found else None
     valid = form.validate_on_submit()
     published_at = form.read_when("publish")
     if not valid or form.publish_date.errors or form.publish_time.errors:
+        return None
+    if not form.past_time_confirmed("publish", published_at, found.published_at if found else None):
         return None
     number = int(form.number.data)
     if authoring.section_number_taken(item, number, exclude_id=exclude_id):
@@ -85,7 +88,7 @@ def section(consultation_id: int, number: int):
     status = 200
     if request.method == "POST":
         form = SectionForm()
-        values = _section_values(form, item, exclude_id=found.id)
+        values = _section_values(form, item, found)
         if values is not None:
             try:
                 text_published = authoring.update_section(found, values[0], form.title_lv.data,
@@ -264,7 +267,7 @@ def subgroups(consultation_id: int):
 def _subgroup_form(item, group=None, formdata=True) -> SubgroupForm:
     form = SubgroupForm() if formdata else SubgroupForm(formdata=None)
     form.sections.choices = choices(
-        (str(s.id), f"{s.number}. {s.title_lv}") for s in authoring.sections(item))
+        (str(s.id), f"{s.number}. {in_page_language(s, 'title')}") for s in authoring.sections(item))
     if group is not None and not formdata:
         for key in ("name_lv", "name_en", "description_lv", "description_en"):
             getattr(form, key).data = getattr(group, key)
