@@ -661,3 +661,15 @@ def test_pages_showing_offline_submissions_are_valid_html(app, member, make_user
     assert "(E-mail)" in pages[f"/en/consultations/{CLOSED}/sections/2/"]
     assert "tag-channel" in pages[f"/lv/workgroup/{DEMO}/?status=all"]
     assert check_html(pages, tmp_path) == []
+
+
+def test_a_line_with_a_formula_has_its_other_problems_named_too(app, demo):
+    _, problems = run_import(app, csv_bytes("70,,supports,=1+1,,,31.02.2026,fax"))
+    assert problems == [
+        "Line 2, column “text”: the cell starts with “=”, which spreadsheet programs run as a formula. Remove that "
+        "character or begin the cell with a word.",
+        "Line 2, column “section”: this consultation has no published section 70.",
+        "Line 2, column “received date”: “31.02.2026” is not a date. Write it as year-month-day (2026-03-21) or "
+        "day.month.year (21.03.2026).",
+        "Line 2, column “channel”: “fax” is not a channel. Use letter, e-mail or meeting.",
+    ]

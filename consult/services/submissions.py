@@ -120,7 +120,7 @@ REASONS = {
     # the cells
     "formula": _l("the cell starts with “%(value)s”, which spreadsheet programs run as a formula. Remove that "
                   "character or begin the cell with a word."),
-    "section_missing": _l("Give the number of the section."),
+    "section_missing": _l("Say which section it is about."),
     "section_number": _l("“%(value)s” is not a section number."),
     "section_unknown": _l("This consultation has no published section %(value)s."),
     "paragraph_number": _l("“%(value)s” is not a paragraph number. Give the paragraph's number in its section "
@@ -462,7 +462,11 @@ def check_values(context: _Context, values: dict, line: int | None = None,
     headings = headings or {}
     problems: list[Problem] = []
 
+    formula_columns: set[str] = set()
+
     def refuse(column: str, code: str, **params) -> None:
+        if column in formula_columns:
+            return  # its formula is the one problem named for this cell
         problems.append(_problem(code, line, column, headings.get(column), **params))
 
     raw = {key: values.get(key) for key in COLUMNS}
@@ -472,8 +476,7 @@ def check_values(context: _Context, values: dict, line: int | None = None,
             if isinstance(cell, str) and cell.lstrip(" ").startswith(FORMULA_STARTS):
                 first = cell.lstrip(" ")[0]
                 refuse(key, "formula", value={"\t": "TAB", "\r": "CR"}.get(first, first))
-        if problems:
-            return None, problems
+                formula_columns.add(key)
     text = {key: _cell_text(raw[key]).strip() for key in COLUMNS}
 
     section = None
@@ -487,29 +490,26 @@ def check_values(context: _Context, values: dict, line: int | None = None,
             refuse("section", "section_unknown", value=text["section"])
 
     paragraph_id = None
-    version_id = None
-    if section is not None:
-        target = context.target(section)
-        version_id = target.version_id
-        wanted = text["paragraph"]
-        if wanted:
-            number = None
-            label = _LABEL.match(wanted)
-            if isinstance(raw["paragraph"], float) and not raw["paragraph"].is_integer():
-                refuse("paragraph", "paragraph_number", value=wanted)   # 2.10 in a number cell reads 2.1
-            elif label:
-                if int(label.group(1)) != section.number:
-                    refuse("paragraph", "paragraph_other_section", value=wanted, section=section.number)
-                else:
-                    number = int(label.group(2))
-            elif wanted.isdigit() and len(wanted) < 6:
-                number = int(wanted)
+    version_id = context.target(section).version_id if section is not None else None
+    wanted = text["paragraph"]
+    if wanted:
+        number = None
+        label = _LABEL.match(wanted)
+        if isinstance(raw["paragraph"], float) and not raw["paragraph"].is_integer():
+            refuse("paragraph", "paragraph_number", value=wanted)   # 2.10 in a number cell reads 2.1
+        elif label:
+            if section is not None and int(label.group(1)) != section.number:
+                refuse("paragraph", "paragraph_other_section", value=wanted, section=section.number)
             else:
-                refuse("paragraph", "paragraph_number", value=wanted)
-            if number is not None:
-                paragraph_id = target.paragraph_ids.get(number)
-                if paragraph_id is None:
-                    refuse("paragraph", "paragraph_unknown", value=wanted, section=section.number)
+                number = int(label.group(2))
+        elif wanted.isdigit() and len(wanted) < 6:
+            number = int(wanted)
+        else:
+            refuse("paragraph", "paragraph_number", value=wanted)
+        if number is not None and section is not None:
+            paragraph_id = context.target(section).paragraph_ids.get(number)
+            if paragraph_id is None:
+                refuse("paragraph", "paragraph_unknown", value=wanted, section=section.number)
 
     stance = Stance.PROPOSES
     if text["stance"]:
