@@ -444,7 +444,7 @@ def test_the_command_refuses_an_unknown_consultation_or_account(app, demo, runne
     make_user(role="citizen", email="iedzivotajs@example.test")
     result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--entered-by",
                                  "iedzivotajs@example.test", str(path)])
-    assert result.exit_code == 2 and "no working-group or admin account" in result.output
+    assert result.exit_code == 2 and "no working-group, moderator or admin account" in result.output
     assert comment_count(app) == 0
 
 
@@ -673,3 +673,28 @@ def test_a_line_with_a_formula_has_its_other_problems_named_too(app, demo):
         "day.month.year (21.03.2026).",
         "Line 2, column “channel”: “fax” is not a channel. Use letter, e-mail or meeting.",
     ]
+
+
+def test_the_command_can_publish_vetted_letters_in_a_moderators_name(app, demo, runner, make_user, tmp_path):
+    from consult.extensions import db
+    from consult.models import Comment, ModerationEvent
+    from consult.services.summary import analyse_texts
+    moderator = make_user(role="moderator", email="moderators@example.test")
+    path = tmp_path / "kampana.csv"
+    letter = "Mēs, iedzīvotāji, lūdzam saglabāt dienas centru mūsu pagastā, jo tas palīdz ģimenēm un vecākiem cilvēkiem."
+    path.write_bytes(csv_bytes(*[f'1,,objects,"{letter}",,,2026-03-0{day},letter' for day in (2, 3, 4)]))
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--publish", str(path)])
+    assert result.exit_code == 2 and "--publish needs --entered-by" in result.output
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--publish", "--entered-by",
+                                 "moderators@example.test", str(path)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "approved by moderators@example.test" in result.output
+    with app.app_context():
+        comments = db.session.query(Comment).all()
+        assert {(c.status, c.needs_review, c.moderated_by_id) for c in comments} == {("approved", False, moderator)}
+        approvals = db.session.query(ModerationEvent).filter_by(action="approve").all()
+        assert sorted(e.target_id for e in approvals) == sorted(c.id for c in comments)
+        # Published, they go into the campaigns like any comment.
+        from consult.models import Consultation
+        found = analyse_texts(db.session.query(Consultation).filter_by(slug=DEMO).one()).campaigns
+        assert [campaign.size for campaign in found] == [3]
