@@ -158,6 +158,8 @@ def test_in_a_post_moderated_consultation_they_are_published_at_once_and_found_b
         assert comment.status == "approved" and comment.needs_review
     page = app.test_client().get(f"/lv/consultations/{CLOSED}/sections/1/").get_data(as_text=True)
     assert "Vēstule par sociālajiem dzīvokļiem." in page and "(Vēstule)" in page
+    found = app.test_client().get("/lv/search?q=dz%C4%ABvok%C4%BCi").get_data(as_text=True)
+    assert "sociālajiem" in found and "(Vēstule)" in found
 
 
 def test_hostile_text_is_stored_exactly(app, demo):
