@@ -158,6 +158,8 @@ def test_in_a_post_moderated_consultation_they_are_published_at_once_and_found_b
         assert comment.status == "approved" and comment.needs_review
     page = app.test_client().get(f"/lv/consultations/{CLOSED}/sections/1/").get_data(as_text=True)
     assert "Vēstule par sociālajiem dzīvokļiem." in page and "(Vēstule)" in page
+    found = app.test_client().get("/lv/search?q=dz%C4%ABvok%C4%BCi").get_data(as_text=True)
+    assert "sociālajiem" in found and "(Vēstule)" in found
 
 
 def test_hostile_text_is_stored_exactly(app, demo):
@@ -444,7 +446,7 @@ def test_the_command_refuses_an_unknown_consultation_or_account(app, demo, runne
     make_user(role="citizen", email="iedzivotajs@example.test")
     result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--entered-by",
                                  "iedzivotajs@example.test", str(path)])
-    assert result.exit_code == 2 and "no working-group or admin account" in result.output
+    assert result.exit_code == 2 and "no working-group, moderator or admin account" in result.output
     assert comment_count(app) == 0
 
 
@@ -661,3 +663,40 @@ def test_pages_showing_offline_submissions_are_valid_html(app, member, make_user
     assert "(E-mail)" in pages[f"/en/consultations/{CLOSED}/sections/2/"]
     assert "tag-channel" in pages[f"/lv/workgroup/{DEMO}/?status=all"]
     assert check_html(pages, tmp_path) == []
+
+
+def test_a_line_with_a_formula_has_its_other_problems_named_too(app, demo):
+    _, problems = run_import(app, csv_bytes("70,,supports,=1+1,,,31.02.2026,fax"))
+    assert problems == [
+        "Line 2, column “text”: the cell starts with “=”, which spreadsheet programs run as a formula. Remove that "
+        "character or begin the cell with a word.",
+        "Line 2, column “section”: this consultation has no published section 70.",
+        "Line 2, column “received date”: “31.02.2026” is not a date. Write it as year-month-day (2026-03-21) or "
+        "day.month.year (21.03.2026).",
+        "Line 2, column “channel”: “fax” is not a channel. Use letter, e-mail or meeting.",
+    ]
+
+
+def test_the_command_can_publish_vetted_letters_in_a_moderators_name(app, demo, runner, make_user, tmp_path):
+    from consult.extensions import db
+    from consult.models import Comment, ModerationEvent
+    from consult.services.summary import analyse_texts
+    moderator = make_user(role="moderator", email="moderators@example.test")
+    path = tmp_path / "kampana.csv"
+    letter = "Mēs, iedzīvotāji, lūdzam saglabāt dienas centru mūsu pagastā, jo tas palīdz ģimenēm un vecākiem cilvēkiem."
+    path.write_bytes(csv_bytes(*[f'1,,objects,"{letter}",,,2026-03-0{day},letter' for day in (2, 3, 4)]))
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--publish", str(path)])
+    assert result.exit_code == 2 and "--publish needs --entered-by" in result.output
+    result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--publish", "--entered-by",
+                                 "moderators@example.test", str(path)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "approved by moderators@example.test" in result.output
+    with app.app_context():
+        comments = db.session.query(Comment).all()
+        assert {(c.status, c.needs_review, c.moderated_by_id) for c in comments} == {("approved", False, moderator)}
+        approvals = db.session.query(ModerationEvent).filter_by(action="approve").all()
+        assert sorted(e.target_id for e in approvals) == sorted(c.id for c in comments)
+        # Published, they go into the campaigns like any comment.
+        from consult.models import Consultation
+        found = analyse_texts(db.session.query(Consultation).filter_by(slug=DEMO).one()).campaigns
+        assert [campaign.size for campaign in found] == [3]

@@ -120,7 +120,7 @@ REASONS = {
     # the cells
     "formula": _l("the cell starts with “%(value)s”, which spreadsheet programs run as a formula. Remove that "
                   "character or begin the cell with a word."),
-    "section_missing": _l("Give the number of the section."),
+    "section_missing": _l("Say which section it is about."),
     "section_number": _l("“%(value)s” is not a section number."),
     "section_unknown": _l("This consultation has no published section %(value)s."),
     "paragraph_number": _l("“%(value)s” is not a paragraph number. Give the paragraph's number in its section "
@@ -462,7 +462,11 @@ def check_values(context: _Context, values: dict, line: int | None = None,
     headings = headings or {}
     problems: list[Problem] = []
 
+    formula_columns: set[str] = set()
+
     def refuse(column: str, code: str, **params) -> None:
+        if column in formula_columns:
+            return  # its formula is the one problem named for this cell
         problems.append(_problem(code, line, column, headings.get(column), **params))
 
     raw = {key: values.get(key) for key in COLUMNS}
@@ -472,8 +476,7 @@ def check_values(context: _Context, values: dict, line: int | None = None,
             if isinstance(cell, str) and cell.lstrip(" ").startswith(FORMULA_STARTS):
                 first = cell.lstrip(" ")[0]
                 refuse(key, "formula", value={"\t": "TAB", "\r": "CR"}.get(first, first))
-        if problems:
-            return None, problems
+                formula_columns.add(key)
     text = {key: _cell_text(raw[key]).strip() for key in COLUMNS}
 
     section = None
@@ -487,29 +490,26 @@ def check_values(context: _Context, values: dict, line: int | None = None,
             refuse("section", "section_unknown", value=text["section"])
 
     paragraph_id = None
-    version_id = None
-    if section is not None:
-        target = context.target(section)
-        version_id = target.version_id
-        wanted = text["paragraph"]
-        if wanted:
-            number = None
-            label = _LABEL.match(wanted)
-            if isinstance(raw["paragraph"], float) and not raw["paragraph"].is_integer():
-                refuse("paragraph", "paragraph_number", value=wanted)   # 2.10 in a number cell reads 2.1
-            elif label:
-                if int(label.group(1)) != section.number:
-                    refuse("paragraph", "paragraph_other_section", value=wanted, section=section.number)
-                else:
-                    number = int(label.group(2))
-            elif wanted.isdigit() and len(wanted) < 6:
-                number = int(wanted)
+    version_id = context.target(section).version_id if section is not None else None
+    wanted = text["paragraph"]
+    if wanted:
+        number = None
+        label = _LABEL.match(wanted)
+        if isinstance(raw["paragraph"], float) and not raw["paragraph"].is_integer():
+            refuse("paragraph", "paragraph_number", value=wanted)   # 2.10 in a number cell reads 2.1
+        elif label:
+            if section is not None and int(label.group(1)) != section.number:
+                refuse("paragraph", "paragraph_other_section", value=wanted, section=section.number)
             else:
-                refuse("paragraph", "paragraph_number", value=wanted)
-            if number is not None:
-                paragraph_id = target.paragraph_ids.get(number)
-                if paragraph_id is None:
-                    refuse("paragraph", "paragraph_unknown", value=wanted, section=section.number)
+                number = int(label.group(2))
+        elif wanted.isdigit() and len(wanted) < 6:
+            number = int(wanted)
+        else:
+            refuse("paragraph", "paragraph_number", value=wanted)
+        if number is not None and section is not None:
+            paragraph_id = context.target(section).paragraph_ids.get(number)
+            if paragraph_id is None:
+                refuse("paragraph", "paragraph_unknown", value=wanted, section=section.number)
 
     stance = Stance.PROPOSES
     if text["stance"]:
@@ -633,27 +633,35 @@ def is_offline_sender(user: User | None) -> bool:
 
 
 def _store(consultation: Consultation, submissions: list[Submission], keys: list[str], entered_by: User | None,
-           note: str) -> list[Comment]:
-    """Adds the comments and one audit row in one transaction: all of them, or (on an error) none."""
+           note: str, publish: bool = False) -> list[Comment]:
+    """Adds the comments and their audit rows in one transaction: all of them, or (on an error) none.
+
+    They wait for moderation like any comment (or are public at once under post-moderation), unless
+    `publish`: then `entered_by`, a moderator, approves each as it is stored, and the log says so.
+    """
     sender = offline_sender()
     post_moderated = consultation.moderation_mode == "post"
     now = utcnow()
+    entered_by_id = entered_by.id if entered_by is not None else None
     comments = []
     for submission, key in zip(submissions, keys):
         comments.append(Comment(
             consultation_id=consultation.id, section_id=submission.section_id, version_id=submission.version_id,
             paragraph_id=submission.paragraph_id, author_id=sender.id, stance=submission.stance,
             body=submission.body, language=submission.language, show_name=bool(submission.sender_organisation),
-            status=Status.APPROVED if post_moderated else Status.PENDING, needs_review=True,
+            status=Status.APPROVED if post_moderated or publish else Status.PENDING, needs_review=not publish,
+            moderated_at=now if publish else None, moderated_by_id=entered_by_id if publish else None,
             fingerprint=fingerprint(submission.body), idempotency_key=key, created_at=now,
             channel=submission.channel, received_on=submission.received_on, sender_type=submission.sender_type,
-            sender_organisation=submission.sender_organisation,
-            entered_by_id=entered_by.id if entered_by is not None else None))
+            sender_organisation=submission.sender_organisation, entered_by_id=entered_by_id))
     db.session.add_all(comments)
-    db.session.add(ModerationEvent(actor_id=entered_by.id if entered_by is not None else None,
-                                   action="enter_submissions", target_type="consultation",
+    db.session.add(ModerationEvent(actor_id=entered_by_id, action="enter_submissions", target_type="consultation",
                                    target_id=consultation.id, note=note))
     try:
+        if publish:
+            db.session.flush()   # the ids, for one audit row per approved comment
+            db.session.add_all([ModerationEvent(actor_id=entered_by_id, action="approve", target_type="comment",
+                                                target_id=comment.id, created_at=now) for comment in comments])
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -667,11 +675,16 @@ def _file_keys(consultation: Consultation, data: bytes, submissions: list[Submis
     return [f"file-{digest}-{submission.line}" for submission in submissions]
 
 
-def import_file(consultation: Consultation, data: bytes, filename: str, entered_by: User | None = None) -> int:
+def import_file(consultation: Consultation, data: bytes, filename: str, entered_by: User | None = None,
+                publish: bool = False) -> int:
     """Imports every line of a CSV or XLSX file, or none; returns how many were stored.
 
-    Raises SubmissionsRefused with every problem found (each naming its line), and then stores nothing.
+    `publish` (for the command line, when the letters were vetted before) approves them at once in
+    the name of `entered_by`, who must be a moderator. Raises SubmissionsRefused with every problem
+    found (each naming its line), and then stores nothing.
     """
+    if publish and (entered_by is None or not entered_by.has_role(Role.MODERATOR)):
+        raise ValueError("publishing at once needs a moderator or an administrator as entered_by")
     table = read_table(data, filename)
     submissions = check_table(consultation, table)
     keys = _file_keys(consultation, data, submissions)
@@ -681,7 +694,8 @@ def import_file(consultation: Consultation, data: bytes, filename: str, entered_
         raise SubmissionsRefused([_problem("imported")])
     name = (filename or "").replace("\n", " ").replace("\r", " ")[-120:]
     try:
-        comments = _store(consultation, submissions, keys, entered_by, f"{len(submissions)} · {name}".strip(" ·"))
+        comments = _store(consultation, submissions, keys, entered_by, f"{len(submissions)} · {name}".strip(" ·"),
+                          publish=publish)
     except IntegrityError:
         raise SubmissionsRefused([_problem("imported")]) from None   # the same file, imported in parallel
     return len(comments)

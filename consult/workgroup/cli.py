@@ -10,7 +10,7 @@ import click
 from flask import Flask
 
 from ..i18n import LANGUAGES
-from ..models import Decision, Stance
+from ..models import Decision, Role, Stance
 from ..services import exports, feedback
 
 MESSAGES = {
@@ -138,8 +138,11 @@ def register_workgroup_commands(app: Flask) -> None:
                   help="The working-group or admin account that entered them (kept with each and in the audit log).")
     @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
                   help="Language of the messages about refused lines.")
+    @click.option("--publish", is_flag=True,
+                  help="Approve them at once, in the name of --entered-by (a moderator or admin account), when "
+                       "the letters were checked before; otherwise they wait for moderation like every comment.")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-    def import_submissions_command(slug, entered_by, lang, file):
+    def import_submissions_command(slug, entered_by, lang, publish, file):
         """Import offline submissions (letters, e-mails, meetings) from a CSV or XLSX file: all of it or nothing.
 
         Columns: section, paragraph, stance, text, respondent type, organisation, received date, channel
@@ -152,30 +155,39 @@ def register_workgroup_commands(app: Flask) -> None:
         if consultation is None:
             raise click.UsageError(f"There is no consultation with the slug {slug!r}.")
         staff = _staff_account(entered_by) if entered_by else None
+        if publish and (staff is None or not staff.has_role(Role.MODERATOR)):
+            raise click.UsageError("--publish needs --entered-by with a moderator or admin account, in whose name "
+                                   "the submissions are approved.")
         try:
             # The size first: a file far over the limit is never read into memory.
             if os.path.getsize(file) > submissions.MAX_FILE_BYTES:
                 raise submissions.SubmissionsRefused([submissions.too_large()])
             with open(file, "rb") as source:
                 data = source.read(submissions.MAX_FILE_BYTES + 1)
-            stored = submissions.import_file(consultation, data, os.path.basename(file), entered_by=staff)
+            stored = submissions.import_file(consultation, data, os.path.basename(file), entered_by=staff,
+                                             publish=publish)
         except submissions.SubmissionsRefused as refused:
             with force_locale(lang):
                 for message in refused.messages():
                     click.echo(message, err=True)
             click.echo(f"Nothing was imported: {len(refused.problems)} problem(s) in {file}.", err=True)
             sys.exit(1)
-        waiting = "published at once (post-moderation), to be reviewed" if consultation.moderation_mode == "post" \
-            else "waiting for moderation"
+        if publish:
+            waiting = f"approved by {staff.email}"
+        elif consultation.moderation_mode == "post":
+            waiting = "published at once (post-moderation), to be reviewed"
+        else:
+            waiting = "waiting for moderation"
         click.echo(f"Imported {stored} submission(s) into {slug}, {waiting}.")
 
 
 def _staff_account(email: str):
+    """The staff account that enters the submissions: working group, moderator or admin."""
     from sqlalchemy import func, select
 
     from ..extensions import db
-    from ..models import Role, User
+    from ..models import User
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or user.deleted_at is not None or user.role not in (Role.WORKGROUP, Role.ADMIN):
-        raise click.UsageError(f"There is no working-group or admin account with the address {email!r}.")
+    if user is None or user.deleted_at is not None or user.role not in (Role.WORKGROUP, Role.MODERATOR, Role.ADMIN):
+        raise click.UsageError(f"There is no working-group, moderator or admin account with the address {email!r}.")
     return user
