@@ -396,3 +396,240 @@ def test_account_pages_let_their_forms_lead_to_the_provider_and_no_other_page_do
 
 def test_without_settings_the_policy_is_unchanged(client):
     assert "form-action 'self';" in client.get("/en/account/login/").headers["Content-Security-Policy"]
+
+
+# --- Setting a first password, and two-step verification, without a password -----------------
+
+NEW_PASSWORD = "kalni upes ezeri"
+
+
+def confirm_at_provider_from(client, browser, page, action, data, login="anna"):
+    """confirm_at_provider() for a form at `action` shown on `page` (a POST-only address)."""
+    token = csrf_token_from(client.get(page).get_data(as_text=True))
+    response = client.post(action, data={**data, "csrf_token": token, "recovery-csrf_token": token})
+    assert response.status_code == 302
+    query = response.headers["Location"]
+    assert "prompt=login" in query and "max_age=0" in query
+    url, asked = at_provider(browser, query, login)
+    assert asked
+    return callback(client, url)
+
+
+def set_password_form(client, data):
+    page = client.get("/en/account/password/").get_data(as_text=True)
+    return client.post("/en/account/password/", data={**data, "csrf_token": csrf_token_from(page)})
+
+
+def can_sign_in_with(app, email, password) -> bool:
+    fresh = app.test_client()
+    page = fresh.get("/en/account/login/").get_data(as_text=True)
+    fresh.post("/en/account/login/", data={"email": email, "password": password, "csrf_token": csrf_token_from(page)})
+    return fresh.get("/en/account/activity/").status_code == 200
+
+
+def test_account_without_password_sets_one_after_signing_in_at_the_provider_again(oidc_app, client):
+    from .conftest import outbox_messages
+    browser = signed_in_through_provider(client, "anna")
+    other_session = oidc_app.test_client()
+    signed_in_through_provider(other_session, "anna")
+    page = page_text(client.get("/en/account/password/"))
+    assert 'name="current_password"' not in page and 'name="password"' not in page
+    assert "you will sign in at Test ID again" in page
+    # Before the confirmation a password sent anyway is not set: the form only leads to the provider.
+    response = set_password_form(client, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"].startswith(oidc_app.config["OIDC_ISSUER"])
+    assert the_user(oidc_app).password_hash == ""
+
+    response = confirm_at_provider(client, browser, "/en/account/password/", {})
+    page = page_text(response)
+    assert response.request.path == "/en/account/password/"
+    assert "Test ID has confirmed that it is you. Now choose a password." in page
+    assert 'name="password"' in page and 'name="current_password"' not in page
+    # Bad input: the message beside the field, nothing set.
+    response = set_password_form(client, {"password": NEW_PASSWORD, "password_again": "citi vārdi"})
+    assert response.status_code == 200 and "The two passwords are not the same." in page_text(response)
+    response = set_password_form(client, {"password": "īsa", "password_again": "īsa"})
+    assert "Use at least 8 characters" in page_text(response)
+    assert the_user(oidc_app).password_hash == ""
+
+    response = set_password_form(client, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/en/account/activity/")
+    assert "Your account now has a password." in page_text(client.get("/en/account/activity/"))
+    assert the_user(oidc_app).password_hash != ""
+    assert can_sign_in_with(oidc_app, "anna.berzina@example.lv", NEW_PASSWORD)
+    assert other_session.get("/en/account/activity/").status_code == 302  # signed out everywhere else
+    assert outbox_messages(oidc_app)[-1]["Subject"] == "Your password has been changed"
+    # From now on the page asks for the password just set.
+    assert 'name="current_password"' in page_text(client.get("/en/account/password/"))
+
+
+def test_setting_a_password_as_another_person_at_the_provider_changes_nothing(oidc_app, client):
+    browser = signed_in_through_provider(client, "anna")
+    response = confirm_at_provider(client, browser, "/en/account/password/", {}, login="janis")
+    assert response.request.path == "/en/account/password/"
+    page = page_text(response)
+    assert "You signed in at Test ID as somebody other than the person connected to this account." in page
+    assert 'name="password"' not in page
+    response = set_password_form(client, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 302  # to the provider again, not set
+    assert the_user(oidc_app).password_hash == ""
+
+
+def test_setting_a_password_without_a_fresh_sign_in_changes_nothing(oidc_app, client, monkeypatch, token_endpoint,
+                                                                   provider_key):
+    browser = signed_in_through_provider(client, "anna")
+    tamper_token_response(monkeypatch, token_endpoint,
+                          lambda body: {**body, "id_token": resign(body["id_token"], provider_key,
+                                                                   auth_time=NOW - 3600)})
+    response = confirm_at_provider(client, browser, "/en/account/password/", {})
+    assert "Test ID did not ask you to sign in again" in page_text(response)
+    response = set_password_form(client, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert the_user(oidc_app).password_hash == ""
+
+
+def test_a_confirmation_to_set_a_password_expires(oidc_app, client):
+    from consult.account.routes import PASSWORD_CONFIRMED, PASSWORD_CONFIRMED_SECONDS
+    browser = signed_in_through_provider(client, "anna")
+    confirm_at_provider(client, browser, "/en/account/password/", {})
+    with client.session_transaction() as session:
+        session[PASSWORD_CONFIRMED] = {**session[PASSWORD_CONFIRMED],
+                                       "at": int(time.time()) - PASSWORD_CONFIRMED_SECONDS - 1}
+    response = set_password_form(client, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert the_user(oidc_app).password_hash == ""
+
+
+def test_without_the_provider_the_password_page_offers_the_link_by_e_mail(oidc_app, client, monkeypatch):
+    signed_in_through_provider(client, "anna", lang="lv")
+    monkeypatch.setitem(oidc_app.config, "OIDC_ISSUER", None)
+    page = page_text(client.get("/lv/account/password/"))
+    assert "Jūsu kontam vēl nav paroles" in page and 'href="/lv/account/reset/"' in page
+    assert '<form method="post" action="/lv/account/password/"' not in page
+    response = client.post("/lv/account/password/", data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD,
+                                                          "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 200
+    assert the_user(oidc_app).password_hash == ""
+
+
+def test_account_with_a_password_still_needs_it_to_change_it(oidc_app, client, make_user, login):
+    from consult.account.routes import PASSWORD_CONFIRMED
+    user_id = make_user(email="liga@example.test")
+    login(client, user_id)
+    before = the_user(oidc_app).password_hash
+    with client.session_transaction() as session:  # even with a confirmation in the session
+        session[PASSWORD_CONFIRMED] = {"u": user_id, "t": the_user(oidc_app).session_token, "at": int(time.time())}
+    page = page_text(client.get("/en/account/password/"))
+    assert 'name="current_password"' in page and "you will sign in at Test ID again" not in page
+    response = set_password_form(client, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    assert response.status_code == 200 and "Enter your current password." in page_text(response)
+    assert the_user(oidc_app).password_hash == before
+
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp(offset=0) -> str:
+    import pyotp
+    return pyotp.TOTP(SECRET).at(time.time() + 30 * offset)
+
+
+def passwordless_staff_with_two_step(app, client, login="anna"):
+    """A staff account made through the provider, with two-step verification on."""
+    from consult.clock import utcnow
+    from consult.extensions import db
+    from consult.models import User
+    browser = signed_in_through_provider(client, login)
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        user.role, user.totp_secret, user.totp_enabled_at = "editor", SECRET, utcnow()
+        db.session.commit()
+    return browser
+
+
+def recovery_code_hashes(app):
+    from consult.extensions import db
+    from consult.models import RecoveryCode
+    with app.app_context():
+        return set(db.session.scalars(select(RecoveryCode.code_hash)))
+
+
+def test_passwordless_staff_turn_two_step_off_after_a_code_and_signing_in_at_the_provider(oidc_app, client):
+    browser = passwordless_staff_with_two_step(oidc_app, client)
+    page = page_text(client.get("/en/account/two-step/"))
+    assert 'name="password"' not in page and 'name="recovery-password"' not in page
+    assert "you will sign in at Test ID again" in page
+    # A wrong or missing code: its message beside the field, and nobody is sent to the provider.
+    for typed, message in [(totp(offset=5), "This code is not right."), ("", "Enter the code")]:
+        response = client.post("/en/account/two-step/disable/",
+                               data={"code": typed, "csrf_token": csrf_token_from(page)})
+        assert response.status_code == 200 and message in page_text(response)
+    assert the_user(oidc_app).has_two_step
+
+    response = confirm_at_provider_from(client, browser, "/en/account/two-step/", "/en/account/two-step/disable/",
+                                        {"code": totp()})
+    assert response.request.path == "/en/account/two-step/"
+    assert "Two-step verification is off." in page_text(response)
+    user = the_user(oidc_app)
+    assert not user.has_two_step and user.totp_secret is None
+    assert client.get("/en/account/activity/").status_code == 200
+
+
+@pytest.mark.parametrize("login, auth_time, message", [
+    ("janis", "as given", "You signed in at Test ID as somebody other than the person connected to this account."),
+    ("anna", NOW - 3600, "Test ID did not ask you to sign in again")])
+def test_two_step_stays_on_for_another_person_or_a_stale_sign_in(oidc_app, client, monkeypatch, token_endpoint,
+                                                                 provider_key, login, auth_time, message):
+    browser = passwordless_staff_with_two_step(oidc_app, client)
+    if auth_time != "as given":
+        tamper_token_response(monkeypatch, token_endpoint,
+                              lambda body: {**body, "id_token": resign(body["id_token"], provider_key,
+                                                                       auth_time=auth_time)})
+    response = confirm_at_provider_from(client, browser, "/en/account/two-step/", "/en/account/two-step/disable/",
+                                        {"code": totp()}, login=login)
+    assert response.request.path == "/en/account/two-step/" and message in page_text(response)
+    assert the_user(oidc_app).has_two_step
+    response = confirm_at_provider_from(client, browser, "/en/account/two-step/",
+                                        "/en/account/two-step/recovery-codes/", {}, login=login)
+    assert message in page_text(response)
+    assert recovery_code_hashes(oidc_app) == set()
+
+
+def test_passwordless_staff_get_new_recovery_codes_after_signing_in_at_the_provider(oidc_app, client):
+    browser = passwordless_staff_with_two_step(oidc_app, client)
+    response = confirm_at_provider_from(client, browser, "/en/account/two-step/",
+                                        "/en/account/two-step/recovery-codes/", {})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "You have new recovery codes." in page_text(response)
+    first = recovery_code_hashes(oidc_app)
+    assert first
+    response = confirm_at_provider_from(client, browser, "/en/account/two-step/",
+                                        "/en/account/two-step/recovery-codes/", {})
+    second = recovery_code_hashes(oidc_app)
+    assert second and not first & second
+    assert the_user(oidc_app).has_two_step
+
+
+def test_without_the_provider_two_step_pages_offer_the_link_by_e_mail(oidc_app, client, monkeypatch):
+    passwordless_staff_with_two_step(oidc_app, client)
+    monkeypatch.setitem(oidc_app.config, "OIDC_ISSUER", None)
+    page = page_text(client.get("/lv/account/two-step/"))
+    assert "Jūsu kontam nav paroles" in page and 'href="/lv/account/reset/"' in page
+    assert "/lv/account/two-step/disable/" not in page
+    token = csrf_token_from(client.get("/lv/account/activity/").get_data(as_text=True))
+    client.post("/lv/account/two-step/disable/", data={"code": totp(), "csrf_token": token})
+    client.post("/lv/account/two-step/recovery-codes/", data={"recovery-csrf_token": token})
+    assert the_user(oidc_app).has_two_step and recovery_code_hashes(oidc_app) == set()
+
+
+def test_staff_with_a_password_still_need_it_for_two_step(oidc_app, client, make_user, login):
+    from consult.clock import utcnow
+    user_id = make_user(email="ed@example.test", role="editor", totp_secret=SECRET, totp_enabled_at=utcnow())
+    login(client, user_id)
+    page = page_text(client.get("/en/account/two-step/"))
+    assert 'name="password"' in page and "you will sign in at Test ID again" not in page
+    response = client.post("/en/account/two-step/disable/", data={"code": totp(), "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 200 and "Enter your password." in page_text(response)
+    response = client.post("/en/account/two-step/recovery-codes/", data={"recovery-csrf_token": csrf_token_from(page)})
+    assert response.status_code == 200 and "Enter your password." in page_text(response)
+    assert the_user(oidc_app).has_two_step and recovery_code_hashes(oidc_app) == set()

@@ -140,6 +140,15 @@ class ChangePasswordForm(BaseForm):
         same_as("password", _l("The two passwords are not the same."))])
 
 
+class SetPasswordForm(BaseForm):
+    """The first password of an account made through the identity provider, once its owner has
+    confirmed there that it is them: it has no current password to ask for."""
+    password = _new_password_field(_l("New password"))
+    password_again = PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Enter the new password again.")),
+        same_as("password", _l("The two passwords are not the same."))])
+
+
 class NewEmailForm(BaseForm):
     """The e-mail change of an account without a password: its owner confirms at the identity provider."""
     email = EmailField(_l("New e-mail address"), filters=[_email_filter], validators=[
@@ -161,6 +170,12 @@ class EnableTwoStepForm(BaseForm):
 
 class DisableTwoStepForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password."))])
+    code = _code_or_recovery_field()
+
+
+class DisableTwoStepWithoutPasswordForm(BaseForm):
+    """Turning two-step verification off for an account without a password: a code here, then a fresh
+    sign-in at the identity provider instead of the password."""
     code = _code_or_recovery_field()
 
 

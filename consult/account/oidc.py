@@ -87,8 +87,9 @@ def redirect_uri() -> str:
 def start(intent: str, next_url: str = "", user=None, **details):
     """Sends the browser to the provider. `intent`: "sign_in", "link" (the signed-in account),
     "staff_link" (a staff member whose password was right, linking before their first sign-in) or
-    "confirm" (the signed-in owner of an account without a password confirms `action`, "delete" or
-    "email" with the new `email`, by signing in at the provider again: it stands in for the password)."""
+    "confirm" (the signed-in owner of an account without a password confirms `action` by signing in at
+    the provider again, which stands in for the password: "delete", "email" with the new `email`,
+    "password" (then they may set one), "two_step_off" (its code was checked before) or "recovery_codes")."""
     flow = {"intent": intent, "lang": current_language(), "next": safe_next(next_url, ""), "at": int(time.time()),
             **details}
     if user is not None:
@@ -299,12 +300,19 @@ def _confirmed(flow: dict, claims: dict):
         return routes.delete_confirmed(user)
     if flow.get("action") == "email" and isinstance(flow.get("email"), str):
         return routes.email_change_confirmed(user, flow["email"])
+    if flow.get("action") == "password":
+        return routes.password_confirmed(user)
+    if flow.get("action") == "two_step_off" and user.has_two_step:
+        return routes.two_step_off_confirmed(user)
+    if flow.get("action") == "recovery_codes" and user.has_two_step:
+        return routes.recovery_codes_confirmed(user)
     return _refuse("timeout")
 
 
 # After a refusal, the page the person came from.
 RETURN_TO = {"link": "account.activity", ("confirm", "delete"): "account.delete",
-             ("confirm", "email"): "account.change_email"}
+             ("confirm", "email"): "account.change_email", ("confirm", "password"): "account.change_password",
+             ("confirm", "two_step_off"): "account.two_step", ("confirm", "recovery_codes"): "account.two_step"}
 
 
 def _refuse(code: str, flow: dict | None = None):

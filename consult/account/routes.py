@@ -18,15 +18,21 @@ from ..services.accounts import AccountError
 from ..textsize import safe_next
 from . import bp, oidc
 from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangeEmailForm, ChangePasswordForm,
-                    DeleteAccountForm, DeleteWithoutPasswordForm, DisableTwoStepForm, EnableTwoStepForm, LoginForm,
-                    NewEmailForm, RecoveryCodesForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
-                    SignInCodeForm, code_message, password_message)
+                    DeleteAccountForm, DeleteWithoutPasswordForm, DisableTwoStepForm,
+                    DisableTwoStepWithoutPasswordForm, EnableTwoStepForm, LoginForm, NewEmailForm, RecoveryCodesForm,
+                    RegisterForm, ResetPasswordForm, ResetRequestForm, SetPasswordForm, SignInCodeForm, code_message,
+                    password_message)
 
 # Between a right password and a right code the session holds only this: who, their session
 # token then (a password change meanwhile voids it), when, and where to go afterwards.
 PENDING_SIGN_IN = "two_step_pending"
 # Long enough to open the app and type a code, short enough that an abandoned half sign-in is gone soon.
 PENDING_SIGN_IN_SECONDS = 5 * 60
+# After the owner of an account without a password has confirmed at the identity provider that it is
+# them, the session may set a first password for a while: who, their session token then, and when.
+# (The password is chosen after the confirmation, so it never waits in the session cookie.)
+PASSWORD_CONFIRMED = "first_password_confirmed"
+PASSWORD_CONFIRMED_SECONDS = 10 * 60
 
 # Read the common-password list now, so a package installed without it fails at start-up,
 # not at somebody's registration.
@@ -243,9 +249,11 @@ def reset(token: str):
 @require_login
 @limiter.limit("10 per hour", key_func=_user_key, methods=["POST"])
 def change_password():
+    user = current_user._get_current_object()
+    if not user.password_hash:
+        return _set_first_password(user)
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         try:
             accounts.change_password(user, form.current_password.data, form.password.data)
         except AccountError as error:
@@ -258,6 +266,46 @@ def change_password():
             flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
             return _see_other(".activity")
     return render_template("account/password.html", form=form)
+
+
+def _set_first_password(user):
+    """An account made through the identity provider has no current password to ask for: its owner first
+    confirms there that it is them, and then chooses a password here."""
+    if _first_password_confirmed(user):
+        form = SetPasswordForm()
+        if form.validate_on_submit():
+            try:
+                accounts.set_first_password(user, form.password.data)
+            except AccountError as error:
+                form.password.errors.append(password_message(error.code))
+            else:
+                session.pop(PASSWORD_CONFIRMED, None)
+                login_user(user)  # the session token changed: this session continues, all others end
+                flash(_("Your account now has a password. You have been signed out everywhere else."), "success")
+                return _see_other(".activity")
+        return render_template("account/password.html", form=form, without_password=True, confirmed=True)
+    form = ButtonForm()
+    can_confirm = oidc.can_confirm(user)
+    if can_confirm and form.validate_on_submit():
+        return oidc.start("confirm", user=user, action="password")
+    return render_template("account/password.html", form=form, without_password=True, can_confirm=can_confirm)
+
+
+def _first_password_confirmed(user) -> bool:
+    confirmed = session.get(PASSWORD_CONFIRMED)
+    if not isinstance(confirmed, dict) or not isinstance(confirmed.get("at"), int):
+        return False
+    if confirmed.get("u") != user.id or confirmed.get("t") != user.session_token:
+        return False
+    return 0 <= time.time() - confirmed["at"] <= PASSWORD_CONFIRMED_SECONDS
+
+
+def password_confirmed(user):
+    """The owner of an account without a password confirmed at the identity provider: now they may set one."""
+    session[PASSWORD_CONFIRMED] = {"u": user.id, "t": user.session_token, "at": int(time.time())}
+    flash(_("%(provider)s has confirmed that it is you. Now choose a password.", provider=oidc.provider_name()),
+          "success")
+    return _see_other("account.change_password")
 
 
 # --- E-mail address ------------------------------------------------------------------------
@@ -358,9 +406,14 @@ def _two_step_user():
 def _two_step_page(user, status=200, enable_form=None, disable_form=None, recovery_form=None):
     required = user.is_staff and settings.two_step_required()
     context = {"user": user, "required": required}
+    if not user.password_hash:
+        # Made through the identity provider: a fresh sign-in there stands in for the password.
+        context.update(without_password=True, can_confirm=oidc.can_confirm(user))
     if user.has_two_step:
-        context["disable_form"] = disable_form or DisableTwoStepForm(formdata=None)
-        context["recovery_form"] = recovery_form or RecoveryCodesForm(formdata=None, prefix="recovery")
+        disable_class = DisableTwoStepWithoutPasswordForm if not user.password_hash else DisableTwoStepForm
+        recovery_class = ButtonForm if not user.password_hash else RecoveryCodesForm
+        context["disable_form"] = disable_form or disable_class(formdata=None)
+        context["recovery_form"] = recovery_form or recovery_class(formdata=None, prefix="recovery")
         context["recovery_left"] = accounts.recovery_codes_left(user)
     elif user.totp_secret:
         uri = accounts.two_step_uri(user)
@@ -424,9 +477,14 @@ def _recovery_codes_page(codes: list[str]):
 @limiter.limit("30 per hour", key_func=_user_key)
 def recovery_codes():
     user = _two_step_user()
-    form = RecoveryCodesForm(prefix="recovery")
     if not user.has_two_step:
         return _see_other(".two_step")
+    if not user.password_hash:
+        form = ButtonForm(prefix="recovery")
+        if oidc.can_confirm(user) and form.validate_on_submit():
+            return oidc.start("confirm", user=user, action="recovery_codes")
+        return _two_step_page(user, recovery_form=form)
+    form = RecoveryCodesForm(prefix="recovery")
     if form.validate_on_submit():
         try:
             codes = accounts.regenerate_recovery_codes(user, form.password.data)
@@ -444,9 +502,11 @@ def recovery_codes():
 @limiter.limit("30 per hour", key_func=_user_key)
 def two_step_disable():
     user = _two_step_user()
-    form = DisableTwoStepForm()
     if not user.has_two_step:
         return _see_other(".two_step")
+    if not user.password_hash:
+        return _two_step_disable_without_password(user)
+    form = DisableTwoStepForm()
     if form.validate_on_submit():
         try:
             accounts.disable_two_step(user, form.password.data, form.code.data,
@@ -455,8 +515,7 @@ def two_step_disable():
             if error.code == "wrong_password":
                 form.password.errors.append(str(WRONG_PASSWORD))
             elif error.code == "required":
-                flash(_("Two-step verification is required for staff accounts, so it cannot be turned off."),
-                      "error")
+                flash(_two_step_required_message(), "error")
                 return _see_other(".two_step")
             else:
                 form.code.errors.append(code_message(error.code))
@@ -466,6 +525,51 @@ def two_step_disable():
             return _see_other(".two_step")
     form.code.data = ""
     return _two_step_page(user, disable_form=form)
+
+
+def _two_step_required_message() -> str:
+    return _("Two-step verification is required for staff accounts, so it cannot be turned off.")
+
+
+def _two_step_disable_without_password(user):
+    """A current code here, then a fresh sign-in at the identity provider instead of the password."""
+    form = DisableTwoStepWithoutPasswordForm()
+    if oidc.can_confirm(user) and form.validate_on_submit():
+        try:
+            accounts.check_code_to_turn_off(user, form.code.data, required=settings.two_step_required())
+        except AccountError as error:
+            if error.code == "required":
+                flash(_two_step_required_message(), "error")
+                return _see_other(".two_step")
+            form.code.errors.append(code_message(error.code))
+        else:
+            return oidc.start("confirm", user=user, action="two_step_off")
+    form.code.data = ""
+    return _two_step_page(user, disable_form=form)
+
+
+def two_step_off_confirmed(user):
+    """Turning two-step verification off for an account without a password: its code was right before
+    the person went to the identity provider, which has now confirmed that it is them."""
+    try:
+        accounts.turn_off_two_step(user, required=settings.two_step_required())
+    except AccountError as error:  # required meanwhile, or already off
+        if error.code == "required":
+            flash(_two_step_required_message(), "error")
+        return _see_other("account.two_step")
+    login_user(user)  # the session token changed: this session continues, all others end
+    flash(_("Two-step verification is off. You have been signed out everywhere else."), "success")
+    return _see_other("account.two_step")
+
+
+def recovery_codes_confirmed(user):
+    """New recovery codes for an account without a password, once confirmed at the identity provider."""
+    try:
+        codes = accounts.replace_recovery_codes(user)
+    except AccountError:  # turned off meanwhile
+        return _see_other("account.two_step")
+    flash(_("You have new recovery codes. The old ones no longer work."), "success")
+    return _recovery_codes_page(codes)
 
 
 # --- Own activity, data, deletion --------------------------------------------------------

@@ -317,6 +317,21 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     _notify_password_changed(user)
 
 
+def set_first_password(user: User, new_password: str) -> None:
+    """The first password of an account made through an identity provider, once the caller has
+    confirmed that it is the owner (by a fresh sign-in at the provider: there is no current password).
+    Ends the user's other sessions and tells them by mail.
+
+    Raises AccountError("has_password") (change_password() is the way then) or a password_problem() code.
+    """
+    if user.password_hash:
+        raise AccountError("has_password")
+    _set_password(user, new_password)
+    db.session.commit()
+    security_log.info("first password set: user=%s", user.id)
+    _notify_password_changed(user)
+
+
 def _password_fingerprint(user: User) -> str:
     """Changes whenever the password does, so a reset link works once.
 
@@ -440,6 +455,17 @@ def regenerate_recovery_codes(user: User, password: str) -> list[str]:
         raise AccountError("not_on")
     if not check_password(user, password):
         raise AccountError("wrong_password")
+    return replace_recovery_codes(user)
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    """regenerate_recovery_codes() once the caller has confirmed that it is the owner: with the password,
+    or, for an account that has none, by a fresh sign-in at its identity provider.
+
+    Raises AccountError("not_on").
+    """
+    if not user.has_two_step:
+        raise AccountError("not_on")
     codes = _new_recovery_codes(user)
     db.session.commit()
     security_log.info("recovery codes replaced: user=%s", user.id)
@@ -543,13 +569,39 @@ def disable_two_step(user: User, password: str, code: str, required: bool = Fals
     Ends the user's other sessions and tells them by mail.
     Raises AccountError: "not_on", "required", "wrong_password", "bad_code" or "used_code".
     """
+    _may_turn_off(user, required)
+    if not check_password(user, password):
+        raise AccountError("wrong_password")
+    _accept_code(user, code, recovery=True)
+    turn_off_two_step(user, required=required)
+
+
+def _may_turn_off(user: User, required: bool) -> None:
     if not user.has_two_step:
         raise AccountError("not_on")
     if required and user.is_staff:
         raise AccountError("required")
-    if not check_password(user, password):
-        raise AccountError("wrong_password")
+
+
+def check_code_to_turn_off(user: User, code: str, required: bool = False) -> None:
+    """The first half of turning two-step verification off for an account without a password: a current
+    code (spent now, so it works once); the caller then has the owner confirm at the identity provider,
+    and only then calls turn_off_two_step().
+
+    Raises AccountError: "not_on", "required", "bad_code" or "used_code".
+    """
+    _may_turn_off(user, required)
     _accept_code(user, code, recovery=True)
+    db.session.commit()
+
+
+def turn_off_two_step(user: User, required: bool = False) -> None:
+    """disable_two_step() once the caller has checked a code and confirmed that it is the owner (the
+    password, or a fresh sign-in at the identity provider). Ends the other sessions, tells them by mail.
+
+    Raises AccountError: "not_on" or "required".
+    """
+    _may_turn_off(user, required)
     _clear_two_step(user)
     _notify_two_step(user, enabled=False)
     db.session.commit()
