@@ -138,7 +138,7 @@ def test_the_title_block_names_the_institution_period_and_counts(app, runner, de
     assert "Institution: Ministry of Welfare" in text
     assert re.search(r"Public consultation period: \d+ \w{3} \d{4}–\d+ \w{3} \d{4}", text), text
     assert "Received: 3 comments and positions; 2 proposals, objections and questions (2 rows in the table" in text
-    assert ("Answers: taken into account 0; partly taken into account 1; not taken into account 0; noted 0; "
+    assert ("Answers (rows of the table): taken into account 0; partly taken into account 1; not taken into account 0; noted 0; "
             "not answered yet 1") in text
     assert "Supporting comments without a proposal: 1 comment, counted for each point" in text
     assert "Campaigns: 0 campaigns" in text

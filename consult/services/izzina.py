@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..models.organisation import position_sections
 from ..models.workgroup import Decision, response_comments, response_positions
-from . import publication
+from . import feedback, publication
 from .exports import BATCH, Scope, clean_text
 from .izzina_text import Block, Span, lead, markdown_blocks, marked_changes, plain_blocks
 
@@ -203,7 +203,6 @@ class _Reader:
         return "" if status == Status.APPROVED else f" ({self.statuses.get(status, status)})"
 
     def comments(self, progress: Progress) -> Iterable[_Item]:
-        from . import feedback
         version = aliased(Version)
         statement = (
             select(Comment.id, Comment.body, Comment.stance, Comment.status, Comment.show_name, Section.number,
@@ -242,7 +241,6 @@ class _Reader:
                 progress(len(batch))
 
     def positions(self, progress: Progress) -> Iterable[_Item]:
-        from . import feedback
         conditions = feedback.position_conditions(self.consultation, self.filters)
         if conditions is None:
             return

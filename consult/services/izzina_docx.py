@@ -35,8 +35,14 @@ HEADER_FILL, SECTION_FILL = "D9D9D9", "F2F2F2"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    """Text for an XML element: markup escaped, and characters XML cannot hold replaced (the texts
+    people typed are cleaned before, this keeps any other text from breaking the file)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _NOT_IN_XML.sub("\ufffd", text)
 
 
 def _run(text: str, style: str = "") -> str:
@@ -49,14 +55,15 @@ def _run(text: str, style: str = "") -> str:
     return f"<w:r>{'<w:rPr>' + props + '</w:rPr>' if props else ''}{body}</w:r>"
 
 
-def _paragraph(spans: Block, align: str | None = None) -> str:
-    props = f'<w:pPr><w:jc w:val="{align}"/></w:pPr>' if align else ""
-    return f"<w:p>{props}{''.join(_run(text, style) for text, style in spans)}</w:p>"
+def _paragraph(spans: Block, align: str | None = None, keep_next: bool = False) -> str:
+    props = ("<w:keepNext/>" if keep_next else "") + (f'<w:jc w:val="{align}"/>' if align else "")
+    return f"<w:p>{'<w:pPr>' + props + '</w:pPr>' if props else ''}{''.join(_run(t, s) for t, s in spans)}</w:p>"
 
 
 def _cell(width_cm: float, blocks: list[Block] | None, span: int = 1, merge: str | None = None,
-          fill: str | None = None, align: str | None = None) -> str:
-    """A table cell; merge is "restart" or "continue" for a cell merged with the ones below or above."""
+          fill: str | None = None, align: str | None = None, keep_next: bool = False) -> str:
+    """A table cell; merge is "restart" or "continue" for a cell merged with the ones below or above;
+    keep_next keeps its row on the page of the next row (a section's title is never left alone)."""
     props = f'<w:tcW w:w="{round(width_cm * CM)}" w:type="dxa"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
@@ -66,7 +73,7 @@ def _cell(width_cm: float, blocks: list[Block] | None, span: int = 1, merge: str
         props += "<w:vMerge/>"
     if fill:
         props += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
-    paragraphs = "".join(_paragraph(block, align) for block in (blocks or [[]]))
+    paragraphs = "".join(_paragraph(block, align, keep_next) for block in (blocks or [[]]))
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
 
 
@@ -139,7 +146,8 @@ def _table_xml(record: Record) -> str:
     for section in record.sections:
         title = (section.title if section.number == WHOLE_DRAFT
                  else f"{section.number}. {section.title}".strip())
-        parts.append(_row([_cell(sum(widths), [[(title, "b")]], span=5, fill=SECTION_FILL)], keep=True))
+        parts.append(_row([_cell(sum(widths), [[(title, "b")]], span=5, fill=SECTION_FILL, keep_next=True)],
+                          keep=True))
         for group in section.groups:
             lines: list[tuple[list[str], bool]] = []
             for row in group.rows:
@@ -189,7 +197,7 @@ def _title_lines(record: Record) -> list[Block]:
     answers = [f"{words[code][:1].lower()}{words[code][1:]} {format_decimal(record.by_decision.get(code, 0))}"
                for code in DECISION_ORDER]
     answers.append(_("not answered yet") + f" {format_decimal(record.by_decision.get(NOT_ANSWERED, 0))}")
-    lines.append(line(_("Answers"), "; ".join(answers)))
+    lines.append(line(_("Answers (rows of the table)"), "; ".join(answers)))
     if record.supports_as_rows:
         lines.append(line(_("Supporting comments without a proposal"), _("listed in the table")))
     else:
@@ -227,6 +235,7 @@ def izzina_document(record: Record):
     """The python-docx Document of a record (strings in the current locale)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
@@ -254,11 +263,11 @@ def izzina_document(record: Record):
     document.core_properties.language = "lv-LV" if record.lang == "lv" else "en-GB"
 
     heading = document.add_paragraph()
-    heading.alignment = 1
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(_("Report on the proposals received in the public consultation"))
     run.bold, run.font.size = True, Pt(13)
     name = document.add_paragraph()
-    name.alignment = 1
+    name.alignment = WD_ALIGN_PARAGRAPH.CENTER
     name.paragraph_format.space_after = Pt(6)
     run = name.add_run(record.title)
     run.bold, run.font.size = True, Pt(11)
