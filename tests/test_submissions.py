@@ -717,3 +717,14 @@ def test_a_file_over_the_pages_line_limit_is_refused_there(app, demo, monkeypatc
             submissions.import_file(consultation(), csv_bytes(*GOOD), "a.csv", max_rows=2)
         assert refused.value.messages("en") == ["The file has more than 2 submissions. Split it into smaller files."]
         assert refused.value.messages("lv") == ["Failā ir vairāk nekā 2 iesniegumu. Sadaliet to mazākos failos."]
+
+
+def test_a_csv_as_excel_saves_it_with_a_bom_crlf_and_semicolons_is_read(app, demo):
+    from consult.extensions import db
+    from consult.models import Comment
+    data = "\ufeff" + "\r\n".join([HEADINGS.replace(",", ";"), '1;;;"Divas rindas,\r\nviena šūna";;;2026-03-02;letter',
+                                   "2;;;Otrs.;;;2026-03-03;meeting"]) + "\r\n"
+    assert run_import(app, data.encode("utf-8")) == (2, None)
+    with app.app_context():
+        assert [c.body for c in db.session.query(Comment).order_by(Comment.id)] == ["Divas rindas,\nviena šūna",
+                                                                                    "Otrs."]

@@ -313,8 +313,6 @@ def _xlsx_rows(data: bytes):
             yield number, list(values)
     except SubmissionsRefused:
         raise
-    except GeneratorExit:
-        raise
     except Exception:  # openpyxl raises many kinds for a broken or foreign file; all mean "not a workbook"
         raise SubmissionsRefused([_problem("not_xlsx")]) from None
     finally:
