@@ -284,7 +284,7 @@ def test_a_text_too_long_an_organisation_too_long_and_extra_cells_are_refused(ap
                                             f"1,,supports,Teksts.,,{'O' * 201},2026-03-02,letter",
                                             "1,,supports,Teksts.,,,2026-03-02,letter,extra"))
     assert problems == [
-        "Line 2, column “text”: the text has 50001 characters; at most 50000 are allowed.",
+        "Line 2, column “text”: the text has 50,001 characters; at most 50,000 are allowed.",
         "Line 3, column “organisation”: the organisation's name has 201 characters; at most 200 are allowed.",
         "Line 4: the line has more cells than there are column headings.",
     ]
@@ -700,3 +700,31 @@ def test_the_command_can_publish_vetted_letters_in_a_moderators_name(app, demo, 
         from consult.models import Consultation
         found = analyse_texts(db.session.query(Consultation).filter_by(slug=DEMO).one()).campaigns
         assert [campaign.size for campaign in found] == [3]
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(app, demo, monkeypatch):
+    from consult.services import submissions
+    data = xlsx_bytes([["section", "text", "received date", "channel"], [1, "Teksts.", "2026-03-02", "letter"]])
+    monkeypatch.setattr(submissions, "_MAX_XLSX_UNPACKED", 1000)   # a real "ZIP bomb" would need 200 MB here
+    assert run_import(app, data, filename="a.xlsx")[1] == [
+        "The file is larger than 10 MB, the most that can be imported at once. Split it into smaller files."]
+
+
+def test_a_file_over_the_pages_line_limit_is_refused_there(app, demo, monkeypatch):
+    from consult.services import submissions
+    with app.app_context():
+        with pytest.raises(submissions.SubmissionsRefused) as refused:
+            submissions.import_file(consultation(), csv_bytes(*GOOD), "a.csv", max_rows=2)
+        assert refused.value.messages("en") == ["The file has more than 2 submissions. Split it into smaller files."]
+        assert refused.value.messages("lv") == ["Failā ir vairāk nekā 2 iesniegumu. Sadaliet to mazākos failos."]
+
+
+def test_a_csv_as_excel_saves_it_with_a_bom_crlf_and_semicolons_is_read(app, demo):
+    from consult.extensions import db
+    from consult.models import Comment
+    data = "\ufeff" + "\r\n".join([HEADINGS.replace(",", ";"), '1;;;"Divas rindas,\r\nviena šūna";;;2026-03-02;letter',
+                                   "2;;;Otrs.;;;2026-03-03;meeting"]) + "\r\n"
+    assert run_import(app, data.encode("utf-8")) == (2, None)
+    with app.app_context():
+        assert [c.body for c in db.session.query(Comment).order_by(Comment.id)] == ["Divas rindas,\nviena šūna",
+                                                                                    "Otrs."]

@@ -396,8 +396,9 @@ _DELETED_USERS = "consult.follow.deleted_users"
 def _record(session: Session, _flush_context, _instances) -> None:
     now = utcnow()
     dirty = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
-    for obj in list(session.new) + dirty:
-        new = obj in session.new
+    added = session.new   # built anew on every access: once, so that a flush of many objects stays linear
+    for obj in list(added) + dirty:
+        new = obj in added
         if isinstance(obj, Consultation):
             _consultation_changed(session, obj, new, now)
         elif isinstance(obj, Section):

@@ -315,8 +315,9 @@ def _history_changed(obj, name: str) -> bool:
 
 def _collect(session: Session, _flush_context, _instances) -> None:
     pending: _Pending = session.info.setdefault(_PENDING, _Pending())
-    for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o, include_collections=False)]:
-        new = obj in session.new
+    added = session.new   # built anew on every access: once, so that a flush of many objects stays linear
+    for obj in list(added) + [o for o in session.dirty if session.is_modified(o, include_collections=False)]:
+        new = obj in added
         if new and isinstance(obj, (Comment, Position)) and obj.status != Status.APPROVED:
             continue  # a new pending item has no index row yet and gets none
         if isinstance(obj, Comment):

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -55,7 +55,8 @@ from .comments import fingerprint
 
 RIGA = ZoneInfo("Europe/Riga")
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000            # per file on the command line
+PAGE_MAX_ROWS = 5_000        # per file uploaded on the page: stored well inside a web request's time
 MAX_TEXT_CHARS = 50_000      # a letter may be several pages; the site's own comments stop at 5,000
 MAX_ORGANISATION_CHARS = 200
 _MAX_XLSX_UNPACKED = 200 * 1024 * 1024   # an XLSX is a ZIP: refuse one that unpacks to more (a "ZIP bomb")
@@ -190,6 +191,8 @@ def _param(name: str, value) -> str:
     """A parameter as the message shows it: lazy strings translated, lists joined, a long cell cut short."""
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, int) and name != "section":
+        return format_decimal(value)   # 50,000 in English, 50 000 in Latvian
     text = str(value)
     if name != "value" or len(text) <= _SHOWN_VALUE_CHARS:
         return text
@@ -233,7 +236,7 @@ def _fold_heading(text: str) -> str:
 _HEADING_KEYS = {_fold_heading(name): key for key, names in HEADINGS.items() for name in names}
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, max_rows: int = MAX_ROWS) -> Table:
     """The file's headings and non-empty lines; raises SubmissionsRefused for what cannot be read."""
     if len(data) > MAX_FILE_BYTES:
         raise SubmissionsRefused([too_large()])
@@ -246,7 +249,7 @@ def read_table(data: bytes, filename: str) -> Table:
         rows = _csv_rows(data)
     else:
         raise SubmissionsRefused([_problem("format")])
-    return _table(rows)
+    return _table(rows, max_rows)
 
 
 def too_large() -> Problem:
@@ -310,8 +313,6 @@ def _xlsx_rows(data: bytes):
             yield number, list(values)
     except SubmissionsRefused:
         raise
-    except GeneratorExit:
-        raise
     except Exception:  # openpyxl raises many kinds for a broken or foreign file; all mean "not a workbook"
         raise SubmissionsRefused([_problem("not_xlsx")]) from None
     finally:
@@ -323,7 +324,7 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _table(rows) -> Table:
+def _table(rows, max_rows: int) -> Table:
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None or first[0] != 1 or all(_is_blank(v) for v in first[1]):
@@ -355,8 +356,8 @@ def _table(rows) -> Table:
         values = list(values)
         if all(_is_blank(v) for v in values):
             continue  # spreadsheets and editors leave empty lines; they are no submission
-        if len(table.lines) >= MAX_ROWS:
-            raise SubmissionsRefused([_problem("too_many_rows", limit=MAX_ROWS)])
+        if len(table.lines) >= max_rows:
+            raise SubmissionsRefused([_problem("too_many_rows", limit=max_rows)])
         table.lines.append((line, values))
     if not table.lines:
         raise SubmissionsRefused([_problem("no_rows")])
@@ -676,7 +677,7 @@ def _file_keys(consultation: Consultation, data: bytes, submissions: list[Submis
 
 
 def import_file(consultation: Consultation, data: bytes, filename: str, entered_by: User | None = None,
-                publish: bool = False) -> int:
+                publish: bool = False, max_rows: int = MAX_ROWS) -> int:
     """Imports every line of a CSV or XLSX file, or none; returns how many were stored.
 
     `publish` (for the command line, when the letters were vetted before) approves them at once in
@@ -685,7 +686,7 @@ def import_file(consultation: Consultation, data: bytes, filename: str, entered_
     """
     if publish and (entered_by is None or not entered_by.has_role(Role.MODERATOR)):
         raise ValueError("publishing at once needs a moderator or an administrator as entered_by")
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_rows)
     submissions = check_table(consultation, table)
     keys = _file_keys(consultation, data, submissions)
     sender = offline_sender()

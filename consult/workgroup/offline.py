@@ -41,7 +41,8 @@ def _page(consultation, one: SubmissionForm | None = None, upload: SubmissionsFi
                            form=failed, counts=_channel_counts(consultation),
                            post_moderated=consultation.moderation_mode == "post", columns=service.COLUMNS,
                            column_names=service.COLUMN_NAMES, required=service.REQUIRED,
-                           text_limit=service.MAX_TEXT_CHARS), status
+                           text_limit=service.MAX_TEXT_CHARS, page_rows=service.PAGE_MAX_ROWS,
+                           command_rows=service.MAX_ROWS), status
 
 
 def _refused(form, refused: service.SubmissionsRefused) -> None:
@@ -99,7 +100,8 @@ def import_submissions(consultation, member):
         return _page(consultation, upload=form, status=400)
     data = storage.stream.read(service.MAX_FILE_BYTES + 1)
     try:
-        stored = service.import_file(consultation, data, storage.filename, entered_by=current_user)
+        stored = service.import_file(consultation, data, storage.filename, entered_by=current_user,
+                                     max_rows=service.PAGE_MAX_ROWS)
     except service.SubmissionsRefused as refused:
         messages = refused.messages()
         form.file.errors.extend(messages[:PROBLEMS_SHOWN])
