@@ -106,10 +106,10 @@ def test_security_txt_is_served_from_the_setting(app, client, monkeypatch):
 def test_pages_name_the_icons_and_hashed_static_files(client, lang):
     html = client.get(f"/{lang}/").get_data(as_text=True)
     head = html.split("</head>")[0]
-    names = re.findall(r'href="(/static/[^"]+)"', head)
-    assert len(names) == 5
+    names = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    assert len(set(names)) == 5   # the style sheet, the script and three icons
     for name in names:
-        assert re.fullmatch(r"/static/[\w-]+\.[0-9a-f]{12}\.(css|ico|svg|png)", name), name
+        assert re.fullmatch(r"/static/[\w-]+\.[0-9a-f]{12}\.(css|js|ico|svg|png)", name), name
         with client.get(name) as response:
             assert response.status_code == 200
             assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"

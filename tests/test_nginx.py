@@ -175,7 +175,12 @@ def test_pages_and_static_files_through_the_shipped_nginx_configuration(behind_n
     response, _ = _get(https_port, "/static/site.000000000000.css")
     assert response.status == 404
 
-    requests_to_the_app = app_log.read_text()
+    # gunicorn writes its access log a moment after answering: wait (briefly) for the last line.
+    for _ in range(50):
+        requests_to_the_app = app_log.read_text()
+        if "/static/site.000000000000.css" in requests_to_the_app:
+            break
+        time.sleep(0.1)
     assert f"/lv/consultations/{DEMO}/" in requests_to_the_app
     assert stylesheet not in requests_to_the_app and "/static/site.css" not in requests_to_the_app
     assert "/static/site.000000000000.css" in requests_to_the_app
