@@ -330,9 +330,30 @@ def test_sign_in_is_throttled_per_account_without_locking_others_on_the_same_ip(
         assert sign_in(client, "victim@example.test", "not the password").status_code == 200
     throttled = sign_in(client, "VICTIM@example.test", PASSWORD, lang="lv")
     assert throttled.status_code == 429
-    assert "Pārāk daudz mēģinājumu" in throttled.get_data(as_text=True)
+    assert "Pārāk daudz pieteikšanās mēģinājumu" in throttled.get_data(as_text=True)
     assert throttled.headers["Cache-Control"] == "no-store"
     assert sign_in(client, "other@example.test", PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_the_lock_out_page_links_back_to_sign_in_and_to_a_new_password(app, client, make_user, lang):
+    make_user(email="victim@example.test")
+    for _attempt in range(5):
+        sign_in(client, "victim@example.test", "not the password", lang=lang)
+    throttled = sign_in(client, "victim@example.test", "not the password", lang=lang)
+    assert throttled.status_code == 429
+    html = throttled.get_data(as_text=True)
+    main = html[html.index('<main'):html.index('</main>')]
+    assert f'href="/{lang}/account/login/"' in main and f'href="/{lang}/account/reset/"' in main
+    assert f'<html lang="{lang}"' in html
+
+
+def test_other_throttled_pages_keep_the_general_message(app, client):
+    for _attempt in range(21):
+        response = form_post(client, url("en", "register/"), {"display_name": ""})
+    assert response.status_code == 429
+    main = response.get_data(as_text=True).split('<main', 1)[1]
+    assert "Too many attempts" in main and "/en/account/reset/" not in main
 
 
 def test_sign_in_is_throttled_per_client_address(app, client):
