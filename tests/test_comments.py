@@ -92,6 +92,71 @@ def test_invalid_comment_gets_a_message_beside_the_field_and_keeps_the_text(app,
     assert comments(app) == []
 
 
+# --- The language a comment is written in ---------------------------------------------------
+
+def _languages(app):
+    from consult.extensions import db
+    with app.app_context():
+        return [c.language for c in db.session.query(Comment).order_by(Comment.id)]
+
+
+def _checked_language(html: str) -> str:
+    checked = [value for tag, value in re.findall(r'(<input[^>]*name="language"[^>]*value="(\w+)"[^>]*>)', html)
+               if "checked" in tag]
+    assert len(checked) == 1, checked
+    return checked[0]
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_the_comment_form_asks_the_language_and_starts_from_the_pages(client, citizen, lang):
+    html = client.get(SECTION.replace("/lv/", f"/{lang}/")).get_data(as_text=True)
+    assert _checked_language(html) == lang
+    legend = {"lv": "Komentāra valoda", "en": "Language of your comment"}[lang]
+    assert re.search(rf"<fieldset[^>]*>\s*<legend>{legend}</legend>", html)
+
+
+def test_a_comment_written_in_english_on_a_latvian_page_is_marked_english(app, client, citizen):
+    assert post(client, body="I support this paragraph.", language="en").status_code == 303
+    assert post(client, body="Atbalstu šo punktu arī latviski.").status_code == 303  # no choice sent: the page's
+    assert _languages(app) == ["en", "lv"]
+    _approve_all(app)
+    html = app.test_client().get(SECTION).get_data(as_text=True)
+    assert re.search(r'<div class="comment-body" lang="en"><p>I support this paragraph\.', html)
+    assert re.search(r'<div class="comment-body" lang="lv"><p>Atbalstu šo punktu arī latviski\.', html)
+    english_page = app.test_client().get(SECTION.replace("/lv/", "/en/")).get_data(as_text=True)
+    assert re.search(r'<div class="comment-body" lang="lv"><p>Atbalstu šo punktu arī latviski\.', english_page)
+
+
+def test_a_pending_comment_shows_its_author_its_own_language(app, client, citizen):
+    post(client, body="My pending comment.", language="en")
+    html = client.get(SECTION).get_data(as_text=True)
+    pending = html[html.index('id="pending-heading"'):]
+    assert re.search(r'<div class="comment-body" lang="en"><p>My pending comment\.', pending)
+
+
+@pytest.mark.parametrize("value", ["de", "", "lv-LV"])
+def test_an_unknown_comment_language_is_refused_beside_the_field(app, client, citizen, value):
+    response = post(client, body="Mans teksts ar ā.", language=value, path=SECTION.replace("/lv/", "/en/"),
+                    url=POST_URL.replace("/lv/", "/en/"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="language-error">.*Choose the language your comment is written in\.', html)
+    assert "Mans teksts ar ā.</textarea>" in html
+    assert comments(app) == []
+
+
+def test_editing_a_pending_comment_keeps_or_changes_its_language(app, client, citizen):
+    post(client, body="Pirmā versija.", language="lv")
+    comment_id = comments(app)[0][0]
+    edit_url = f"/en/comments/{comment_id}/edit/"
+    assert _checked_language(client.get(edit_url).get_data(as_text=True)) == "lv"
+    form_post(client, edit_url, {"stance": "objects", "body": "Otrā versija.", "publication": "type"})
+    assert _languages(app) == ["lv"]  # not sent: unchanged, whatever the page's language
+    form_post(client, edit_url, {"stance": "objects", "body": "Second version.", "publication": "type",
+                                 "language": "en"})
+    assert _languages(app) == ["en"]
+
+
 def test_length_limit_counts_latvian_letters_as_one_character(app, client, citizen):
     assert post(client, body="ā" * 5000).status_code == 303
     assert len(comments(app)[0][2]) == 5000

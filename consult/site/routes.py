@@ -164,7 +164,7 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
     blocked = comments.can_comment(consultation, section, user)
     reply_to = None
     if form is None and blocked is None:
-        form = CommentForm(formdata=None, idempotency_key=new_idempotency_key())
+        form = CommentForm(formdata=None, idempotency_key=new_idempotency_key(), language=current_language())
         wanted = request.args.get("paragraph", "")
         if wanted.isdigit() and len(wanted) < 6:
             form.paragraph.data = wanted
