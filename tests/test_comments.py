@@ -70,7 +70,7 @@ def test_post_moderated_consultation_publishes_at_once(app, client, citizen):
 
 @pytest.mark.parametrize("field, data, message", [
     ("body", {"body": ""}, "Write your comment."),
-    ("body", {"body": "x" * 5001}, "at most 5000"),
+    ("body", {"body": "x" * 5001}, "at most 5,000 characters (you used 5,001)"),
     ("stance", {"stance": ""}, "Choose your view."),
     ("stance", {"stance": "loves"}, "Not a valid choice"),
     ("body", {"body": "abc\x00def"}, "NUL"),
@@ -155,6 +155,67 @@ def test_editing_a_pending_comment_keeps_or_changes_its_language(app, client, ci
     form_post(client, edit_url, {"stance": "objects", "body": "Second version.", "publication": "type",
                                  "language": "en"})
     assert _languages(app) == ["en"]
+
+
+# --- The comment form: its heading, whom a reply answers, the limit ---------------------------
+
+def _form_heading(html: str) -> str:
+    return re.sub(r"\s+", " ", re.search(r'<h2 id="form-heading"[^>]*>(.*?)</h2>', html, re.S).group(1)).strip()
+
+
+@pytest.mark.parametrize("lang, query, heading", [
+    ("en", "?paragraph=2", "Comment on paragraph 2.2"),
+    ("lv", "?paragraph=2", "Komentēt 2.2. punktu"),
+    ("en", "", "Comment on this section"),
+    ("lv", "", "Komentēt šo sadaļu"),
+    ("en", "?paragraph=99", "Comment on this section"),  # no such paragraph: the section, as the form says
+])
+def test_the_form_heading_names_the_paragraph_chosen(client, citizen, lang, query, heading):
+    html = client.get(SECTION.replace("/lv/", f"/{lang}/") + query).get_data(as_text=True)
+    assert _form_heading(html) == heading
+
+
+def test_the_form_heading_keeps_the_paragraph_after_an_error(client, citizen):
+    html = post(client, body="", paragraph="3", path=SECTION.replace("/lv/", "/en/"),
+                url=POST_URL.replace("/lv/", "/en/")).get_data(as_text=True)
+    assert _form_heading(html) == "Comment on paragraph 2.3"
+
+
+@pytest.mark.parametrize("show_name, lang, heading", [
+    (True, "en", "Reply to a comment by Anna Bērziņa"),
+    (True, "lv", "Atbilde uz komentāru, ko rakstīja Anna Bērziņa"),
+    (False, "en", "Reply to a comment by Resident"),
+])
+def test_a_reply_says_whom_it_answers(app, client, citizen, show_name, lang, heading):
+    post(client, body="Sākotnējais komentārs.", publication="name" if show_name else "type")
+    _approve_all(app)
+    parent_id = comments(app)[0][0]
+    html = client.get(SECTION.replace("/lv/", f"/{lang}/") + f"?reply_to={parent_id}").get_data(as_text=True)
+    assert _form_heading(html) == heading
+    assert re.search(r'<blockquote lang="lv"><p>Sākotnējais komentārs\.', html)
+
+
+@pytest.mark.parametrize("lang, number, more", [("en", "5,000", "5,001"), ("lv", "5\u00a0000", "5\u00a0001")])
+def test_the_limit_reads_the_same_in_the_hint_the_count_and_the_error(app, client, citizen, lang, number, more):
+    import html as html_module
+    page = html_module.unescape(client.get(SECTION.replace("/lv/", f"/{lang}/")).get_data(as_text=True))
+    hint = re.search(r'<p class="hint" id="body-hint">(.*?)</p>', page).group(1)
+    assert f" {number} " in hint
+    field = re.search(r'<div class="field"[^>]*data-character-count="5000"[^>]*>', page).group(0)
+    assert 'data-group-symbol="%s"' % number[1] in field
+    answer = post(client, body="ā" * 5001, path=SECTION.replace("/lv/", f"/{lang}/"),
+                  url=POST_URL.replace("/lv/", f"/{lang}/"))
+    error = re.search(r'<p class="field-error" id="body-error">(.*?)</p>',
+                      html_module.unescape(answer.get_data(as_text=True))).group(1)
+    assert f" {number} " in error and f" {more})" in error
+    assert comments(app) == []
+
+
+def test_the_edit_form_says_its_limit_the_same_way(app, client, citizen):
+    import html as html_module
+    post(client, body="Pirmā versija.")
+    page = html_module.unescape(client.get(f"/lv/comments/{comments(app)[0][0]}/edit/").get_data(as_text=True))
+    assert "Vienkāršs teksts, līdz 5\u00a0000 rakstzīmēm." in page and 'data-character-count="5000"' in page
 
 
 def test_length_limit_counts_latvian_letters_as_one_character(app, client, citizen):

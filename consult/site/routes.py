@@ -162,7 +162,7 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
     body = _section_body(consultation, section, int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1)
     user = current_user if current_user.is_authenticated else None
     blocked = comments.can_comment(consultation, section, user)
-    reply_to = None
+    reply_to = chosen_paragraph = None
     if form is None and blocked is None:
         form = CommentForm(formdata=None, idempotency_key=new_idempotency_key(), language=current_language())
         wanted = request.args.get("paragraph", "")
@@ -177,11 +177,13 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
             reply_to = comments.reply_target(section, form.parent.data)
             if reply_to is None:
                 form.parent.data = ""
+        if not reply_to and form.paragraph.data in {str(number) for number in body.paragraph_numbers}:
+            chosen_paragraph = f"{section.number}.{form.paragraph.data}"  # the form's heading names it
     return render_template(
         "site/section.html",
         consultation=consultation, section=section, body=body,
         pending=comments.pending_for_author(section, user),
-        blocked=blocked, form=form, reply_to=reply_to, refusal=refusal,
+        blocked=blocked, form=form, reply_to=reply_to, chosen_paragraph=chosen_paragraph, refusal=refusal,
     ), status
 
 
