@@ -1,4 +1,4 @@
-"""Brotli and gzip for HTML, CSS, JSON, XML, Atom and SVG (Flask-Compress), as the client asks.
+"""Brotli and gzip for HTML, CSS, JavaScript, JSON, XML, Atom and SVG (Flask-Compress), as the client asks.
 
 What is the same for many requests is compressed once: a cached public page and a
 static file name a key (`g.compress_cache_key`), and each compressed variant is kept
@@ -16,7 +16,7 @@ from flask_compress import Compress
 from . import pagecache
 
 compress = Compress()
-MIMETYPES = ["text/html", "text/css", "text/plain", "application/json", "application/xml",
+MIMETYPES = ["text/html", "text/css", "text/javascript", "text/plain", "application/json", "application/xml",
              "application/atom+xml", "image/svg+xml", "image/vnd.microsoft.icon"]
 
 

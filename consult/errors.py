@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -12,10 +12,31 @@ from . import i18n
 from .api import responses as api_responses
 
 
-def _render(status: int, title: str, message: str, back: str | None = None):
+# Sign-in pages whose attempts are counted: a person stopped there is shown the way back and the way out.
+SIGN_IN_ENDPOINTS = ("account.login", "account.login_code")
+
+
+def _page_language() -> str:
     if getattr(g, "lang", None) is None:
         g.lang = i18n.language_from_path(request.path) or i18n.best_language()
-    return render_template("errors/error.html", status=status, title=title, message=message, back=back), status
+    return g.lang
+
+
+def _render(status: int, title: str, message: str, back: str | None = None,
+            links: list[tuple[str, str]] | None = None):
+    _page_language()
+    return render_template("errors/error.html", status=status, title=title, message=message, back=back,
+                           links=links or []), status
+
+
+def _signed_in_locked_out():
+    """Too many sign-in attempts: say for how long, and link back to sign-in and to a new password."""
+    lang = _page_language()
+    return _render(429, _("Too many sign-in attempts"),
+                   _("To protect the account, signing in is paused for a while. Try again in a few minutes, "
+                     "or set a new password if you have forgotten it."),
+                   links=[(_("Back to sign in"), url_for("account.login", lang=lang)),
+                          (_("Set a new password"), url_for("account.reset_request", lang=lang))])
 
 
 def _api_answers_its_own(handler):
@@ -68,6 +89,8 @@ def init_app(app: Flask) -> None:
 
     @handles(429)
     def too_many(_error):
+        if request.endpoint in SIGN_IN_ENDPOINTS:
+            return _signed_in_locked_out()
         return _render(429, _("Too many attempts"), _("Please wait a minute and try again."))
 
     @handles(HTTPException)

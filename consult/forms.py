@@ -4,6 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from flask import Flask
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
@@ -35,12 +36,22 @@ def no_nul(_form, field) -> None:
 
 
 def max_chars(limit: int):
-    """Length limit in characters (ā counts as one), with a translated message."""
+    """Length limit in characters (ā counts as one), with a translated message.
+
+    The numbers are written as the page's language writes them (5,000 / 5 000), the same as in the
+    field's hint and its character count (`field_limit`)."""
     def check(_form, field):
         if field.data and len(field.data) > limit:
-            raise ValidationError(_l("Use at most %(limit)d characters (you used %(used)d).",
-                                     limit=limit, used=len(field.data)))
+            raise ValidationError(_l("Use at most %(limit)s characters (you used %(used)s).",
+                                     limit=format_decimal(limit), used=format_decimal(len(field.data))))
+    check.limit = limit
     return check
+
+
+def field_limit(field) -> int | None:
+    """The most characters a field takes (from its max_chars validator), or None."""
+    limits = [check.limit for check in field.validators if hasattr(check, "limit")]
+    return min(limits) if limits else None
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -78,3 +89,4 @@ def field_attrs(field, hint=None) -> dict:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.globals["field_limit"] = field_limit

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, g, request
-from flask_babel import format_decimal, format_percent, get_translations
+from babel.numbers import get_group_symbol
+from flask_babel import format_decimal, format_percent, get_locale, get_translations
 from markupsafe import Markup
 
 from .dates import date_text, datetime_text, time_text
@@ -108,6 +109,12 @@ def fast_gettext(message: str) -> str:
     return translations().ugettext(message)
 
 
+def group_symbol() -> str:
+    """What the page's language puts between groups of digits (5,000 / 5 000), for the character count
+    that the page's script writes: it has to write numbers as the page (Babel) does."""
+    return get_group_symbol(get_locale())
+
+
 def init_app(app: Flask) -> None:
     # Every date on a page or in an e-mail goes through consult.dates (British English, declined Latvian).
     app.jinja_env.filters["datetimeformat"] = datetime_text
@@ -145,6 +152,7 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_language=current_language,
         other_language=other_language,
+        group_symbol=group_symbol,
     )
     app.jinja_env.filters["human_size"] = human_size
     app.jinja_env.filters["percent"] = lambda share: format_percent(share, format="#,##0.#%")

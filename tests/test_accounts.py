@@ -330,9 +330,30 @@ def test_sign_in_is_throttled_per_account_without_locking_others_on_the_same_ip(
         assert sign_in(client, "victim@example.test", "not the password").status_code == 200
     throttled = sign_in(client, "VICTIM@example.test", PASSWORD, lang="lv")
     assert throttled.status_code == 429
-    assert "Pārāk daudz mēģinājumu" in throttled.get_data(as_text=True)
+    assert "Pārāk daudz pieteikšanās mēģinājumu" in throttled.get_data(as_text=True)
     assert throttled.headers["Cache-Control"] == "no-store"
     assert sign_in(client, "other@example.test", PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_the_lock_out_page_links_back_to_sign_in_and_to_a_new_password(app, client, make_user, lang):
+    make_user(email="victim@example.test")
+    for _attempt in range(5):
+        sign_in(client, "victim@example.test", "not the password", lang=lang)
+    throttled = sign_in(client, "victim@example.test", "not the password", lang=lang)
+    assert throttled.status_code == 429
+    html = throttled.get_data(as_text=True)
+    main = html[html.index('<main'):html.index('</main>')]
+    assert f'href="/{lang}/account/login/"' in main and f'href="/{lang}/account/reset/"' in main
+    assert f'<html lang="{lang}"' in html
+
+
+def test_other_throttled_pages_keep_the_general_message(app, client):
+    for _attempt in range(21):
+        response = form_post(client, url("en", "register/"), {"display_name": ""})
+    assert response.status_code == 429
+    main = response.get_data(as_text=True).split('<main', 1)[1]
+    assert "Too many attempts" in main and "/en/account/reset/" not in main
 
 
 def test_sign_in_is_throttled_per_client_address(app, client):
@@ -574,6 +595,63 @@ def test_export_lists_what_the_user_follows_and_since_when_without_any_key(app, 
         assert follow["title"]
     assert not any(key in raw for key in keys), "no key (or token made from it) is exported"
     assert "unsubscribe" not in raw and "someone@example.test" not in raw and "other@example.test" not in raw
+
+
+def test_export_holds_the_users_poll_votes_positions_and_organisations_and_nobody_elses(app, client, demo,
+                                                                                     make_user, login):
+    from consult.extensions import db
+    from consult.models import Consultation, Organisation, Poll, PollOption, Position, PositionSignature, Section
+    from consult.services import polls
+    user_id = make_user(email="anna@example.test")
+    other_id = make_user(email="other@example.test")
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        poll = Poll(consultation_id=consultation.id, question_lv="Vai atbalstāt individuālo budžetu?",
+                    question_en="Do you support individual budgets?", multiple=True,
+                    options=[PollOption(position=0, label_lv="Jā", label_en="Yes"),
+                             PollOption(position=1, label_lv="Daļēji", label_en="In part"),
+                             PollOption(position=2, label_lv="Nē", label_en="No")])
+        db.session.add(poll)
+        db.session.commit()
+        yes, partly, no = (option.id for option in poll.options)
+        polls.cast_vote(poll, f"user:{user_id}", [partly, yes], user_id)
+        polls.cast_vote(poll, f"user:{other_id}", [no], other_id)
+        polls.cast_vote(poll, "browser:someone", [no], None)
+        mine = Organisation(name="Biedrība “Tilts”", kind="ngo", registration_number="40008000000",
+                            verified_at=utcnow(), representatives=[db.session.get(User, user_id)])
+        theirs = Organisation(name="Cita biedrība", kind="ngo", representatives=[db.session.get(User, other_id)])
+        section = db.session.query(Section).filter_by(consultation_id=consultation.id, number=6).one()
+        db.session.add_all([mine, theirs])
+        db.session.flush()
+        db.session.add_all([
+            Position(consultation_id=consultation.id, organisation_id=mine.id, author_id=user_id,
+                     title="Par individuālo budžetu", body="Mūsu viedoklis ar ā un č.", language="lv",
+                     whole_draft=False, sections=[section], status="pending", idempotency_key="k1",
+                     attachment_name="viedoklis.edoc", attachment_stored="a" * 32, attachment_size=2048,
+                     signatures=[PositionSignature(signer_name="ANNA BĒRZIŅA", issuer_name="eParaksts",
+                                                   signed_at=utcnow(), status="valid")]),
+            Position(consultation_id=consultation.id, organisation_id=theirs.id, author_id=other_id,
+                     title="Cits viedoklis", body="Cita teksts.", status="approved", idempotency_key="k2"),
+        ])
+        db.session.commit()
+    login(client, user_id)
+    raw = client.get(url("en", "export/")).get_data(as_text=True)
+    data = json.loads(raw)
+    [vote] = data["poll_votes"]
+    assert vote["question"] == "Vai atbalstāt individuālo budžetu?" and vote["consultation"] == DEMO
+    assert vote["answers"] == ["Jā", "Daļēji"] and vote["answers_en"] == ["Yes", "In part"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", vote["voted_at"])
+    [position] = data["positions"]
+    assert (position["title"], position["body"], position["organisation"]) == (
+        "Par individuālo budžetu", "Mūsu viedoklis ar ā un č.", "Biedrība “Tilts”")
+    assert position["status"] == "pending" and position["sections"] == [6] and position["consultation"] == DEMO
+    assert position["attachment"] == {"name": "viedoklis.edoc", "size": 2048}
+    assert position["signatures"][0]["signer"] == "ANNA BĒRZIŅA" and position["signatures"][0]["status"] == "valid"
+    assert data["organisations"] == [{"name": "Biedrība “Tilts”", "registration_number": "40008000000",
+                                      "kind": "ngo", "status": "verified",
+                                      "created_at": data["organisations"][0]["created_at"]}]
+    assert "Nē" not in raw and "Cits viedoklis" not in raw and "Cita biedrība" not in raw
+    assert "a" * 32 not in raw  # where the file is stored is the site's business
 
 
 def test_an_unconfirmed_account_does_not_export_the_follows_of_its_address(app, client, demo, make_user, login):

@@ -70,7 +70,7 @@ def test_post_moderated_consultation_publishes_at_once(app, client, citizen):
 
 @pytest.mark.parametrize("field, data, message", [
     ("body", {"body": ""}, "Write your comment."),
-    ("body", {"body": "x" * 5001}, "at most 5000"),
+    ("body", {"body": "x" * 5001}, "at most 5,000 characters (you used 5,001)"),
     ("stance", {"stance": ""}, "Choose your view."),
     ("stance", {"stance": "loves"}, "Not a valid choice"),
     ("body", {"body": "abc\x00def"}, "NUL"),
@@ -90,6 +90,132 @@ def test_invalid_comment_gets_a_message_beside_the_field_and_keeps_the_text(app,
         assert "Mans teksts ar ā un ž</textarea>" in html
     assert 'value="type" checked' in html or 'checked id="publication-1"' in html or "checked" in html
     assert comments(app) == []
+
+
+# --- The language a comment is written in ---------------------------------------------------
+
+def _languages(app):
+    from consult.extensions import db
+    with app.app_context():
+        return [c.language for c in db.session.query(Comment).order_by(Comment.id)]
+
+
+def _checked_language(html: str) -> str:
+    checked = [value for tag, value in re.findall(r'(<input[^>]*name="language"[^>]*value="(\w+)"[^>]*>)', html)
+               if "checked" in tag]
+    assert len(checked) == 1, checked
+    return checked[0]
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_the_comment_form_asks_the_language_and_starts_from_the_pages(client, citizen, lang):
+    html = client.get(SECTION.replace("/lv/", f"/{lang}/")).get_data(as_text=True)
+    assert _checked_language(html) == lang
+    legend = {"lv": "Komentāra valoda", "en": "Language of your comment"}[lang]
+    assert re.search(rf"<fieldset[^>]*>\s*<legend>{legend}</legend>", html)
+
+
+def test_a_comment_written_in_english_on_a_latvian_page_is_marked_english(app, client, citizen):
+    assert post(client, body="I support this paragraph.", language="en").status_code == 303
+    assert post(client, body="Atbalstu šo punktu arī latviski.").status_code == 303  # no choice sent: the page's
+    assert _languages(app) == ["en", "lv"]
+    _approve_all(app)
+    html = app.test_client().get(SECTION).get_data(as_text=True)
+    assert re.search(r'<div class="comment-body" lang="en"><p>I support this paragraph\.', html)
+    assert re.search(r'<div class="comment-body" lang="lv"><p>Atbalstu šo punktu arī latviski\.', html)
+    english_page = app.test_client().get(SECTION.replace("/lv/", "/en/")).get_data(as_text=True)
+    assert re.search(r'<div class="comment-body" lang="lv"><p>Atbalstu šo punktu arī latviski\.', english_page)
+
+
+def test_a_pending_comment_shows_its_author_its_own_language(app, client, citizen):
+    post(client, body="My pending comment.", language="en")
+    html = client.get(SECTION).get_data(as_text=True)
+    pending = html[html.index('id="pending-heading"'):]
+    assert re.search(r'<div class="comment-body" lang="en"><p>My pending comment\.', pending)
+
+
+@pytest.mark.parametrize("value", ["de", "", "lv-LV"])
+def test_an_unknown_comment_language_is_refused_beside_the_field(app, client, citizen, value):
+    response = post(client, body="Mans teksts ar ā.", language=value, path=SECTION.replace("/lv/", "/en/"),
+                    url=POST_URL.replace("/lv/", "/en/"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="language-error">.*Choose the language your comment is written in\.', html)
+    assert "Mans teksts ar ā.</textarea>" in html
+    assert comments(app) == []
+
+
+def test_editing_a_pending_comment_keeps_or_changes_its_language(app, client, citizen):
+    post(client, body="Pirmā versija.", language="lv")
+    comment_id = comments(app)[0][0]
+    edit_url = f"/en/comments/{comment_id}/edit/"
+    assert _checked_language(client.get(edit_url).get_data(as_text=True)) == "lv"
+    form_post(client, edit_url, {"stance": "objects", "body": "Otrā versija.", "publication": "type"})
+    assert _languages(app) == ["lv"]  # not sent: unchanged, whatever the page's language
+    form_post(client, edit_url, {"stance": "objects", "body": "Second version.", "publication": "type",
+                                 "language": "en"})
+    assert _languages(app) == ["en"]
+
+
+# --- The comment form: its heading, whom a reply answers, the limit ---------------------------
+
+def _form_heading(html: str) -> str:
+    return re.sub(r"\s+", " ", re.search(r'<h2 id="form-heading"[^>]*>(.*?)</h2>', html, re.S).group(1)).strip()
+
+
+@pytest.mark.parametrize("lang, query, heading", [
+    ("en", "?paragraph=2", "Comment on paragraph 2.2"),
+    ("lv", "?paragraph=2", "Komentēt 2.2. punktu"),
+    ("en", "", "Comment on this section"),
+    ("lv", "", "Komentēt šo sadaļu"),
+    ("en", "?paragraph=99", "Comment on this section"),  # no such paragraph: the section, as the form says
+])
+def test_the_form_heading_names_the_paragraph_chosen(client, citizen, lang, query, heading):
+    html = client.get(SECTION.replace("/lv/", f"/{lang}/") + query).get_data(as_text=True)
+    assert _form_heading(html) == heading
+
+
+def test_the_form_heading_keeps_the_paragraph_after_an_error(client, citizen):
+    html = post(client, body="", paragraph="3", path=SECTION.replace("/lv/", "/en/"),
+                url=POST_URL.replace("/lv/", "/en/")).get_data(as_text=True)
+    assert _form_heading(html) == "Comment on paragraph 2.3"
+
+
+@pytest.mark.parametrize("show_name, lang, heading", [
+    (True, "en", "Reply to a comment by Anna Bērziņa"),
+    (True, "lv", "Atbilde uz komentāru, ko rakstīja Anna Bērziņa"),
+    (False, "en", "Reply to a comment by Resident"),
+])
+def test_a_reply_says_whom_it_answers(app, client, citizen, show_name, lang, heading):
+    post(client, body="Sākotnējais komentārs.", publication="name" if show_name else "type")
+    _approve_all(app)
+    parent_id = comments(app)[0][0]
+    html = client.get(SECTION.replace("/lv/", f"/{lang}/") + f"?reply_to={parent_id}").get_data(as_text=True)
+    assert _form_heading(html) == heading
+    assert re.search(r'<blockquote lang="lv"><p>Sākotnējais komentārs\.', html)
+
+
+@pytest.mark.parametrize("lang, number, more", [("en", "5,000", "5,001"), ("lv", "5\u00a0000", "5\u00a0001")])
+def test_the_limit_reads_the_same_in_the_hint_the_count_and_the_error(app, client, citizen, lang, number, more):
+    import html as html_module
+    page = html_module.unescape(client.get(SECTION.replace("/lv/", f"/{lang}/")).get_data(as_text=True))
+    hint = re.search(r'<p class="hint" id="body-hint">(.*?)</p>', page).group(1)
+    assert f" {number} " in hint
+    field = re.search(r'<div class="field"[^>]*data-character-count="5000"[^>]*>', page).group(0)
+    assert 'data-group-symbol="%s"' % number[1] in field
+    answer = post(client, body="ā" * 5001, path=SECTION.replace("/lv/", f"/{lang}/"),
+                  url=POST_URL.replace("/lv/", f"/{lang}/"))
+    error = re.search(r'<p class="field-error" id="body-error">(.*?)</p>',
+                      html_module.unescape(answer.get_data(as_text=True))).group(1)
+    assert f" {number} " in error and f" {more})" in error
+    assert comments(app) == []
+
+
+def test_the_edit_form_says_its_limit_the_same_way(app, client, citizen):
+    import html as html_module
+    post(client, body="Pirmā versija.")
+    page = html_module.unescape(client.get(f"/lv/comments/{comments(app)[0][0]}/edit/").get_data(as_text=True))
+    assert "Vienkāršs teksts, līdz 5\u00a0000 rakstzīmēm." in page and 'data-character-count="5000"' in page
 
 
 def test_length_limit_counts_latvian_letters_as_one_character(app, client, citizen):

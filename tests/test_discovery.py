@@ -11,6 +11,7 @@ import pytest
 from consult.clock import utcnow
 from consult.models import Consultation, ConsultationStatus, NewsItem, Section
 
+from .conftest import form_post
 from .pages import CLOSED, DEMO
 
 BASE = "http://127.0.0.1:5000"
@@ -114,6 +115,30 @@ def test_pages_name_the_icons_and_hashed_static_files(client, lang):
             assert response.status_code == 200
             assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert 'rel="icon"' in head and 'type="image/svg+xml"' in head and 'rel="apple-touch-icon"' in head
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_pages_load_one_deferred_script_from_the_site_and_no_inline_script(client, lang):
+    html = client.get(f"/{lang}/account/login/").get_data(as_text=True)
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert len(scripts) == 1 and re.fullmatch(r'<script src="/static/site\.[0-9a-f]{12}\.js" defer>', scripts[0])
+    name = re.search(r'src="([^"]+)"', scripts[0]).group(1)
+    with client.get(name, headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.status_code == 200 and response.mimetype == "text/javascript"
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert response.headers["Content-Encoding"] == "gzip"
+    # The policy lets it run (it is the site's own) and nothing written into a page.
+    assert "script-src 'self';" in client.get(f"/{lang}/").headers["Content-Security-Policy"]
+
+
+def test_the_error_summary_can_take_the_focus_and_heads_the_form(app, client, make_user, login, demo):
+    login(client, make_user())
+    html = form_post(client, f"/en/consultations/{DEMO}/sections/2/comments/", {},
+                     page_url=f"/en/consultations/{DEMO}/sections/2/").get_data(as_text=True)
+    form = html[html.index('<form method="post" action="/en/consultations/'):]
+    summary = re.search(r"<div class=\"error-summary\"[^>]*>", form).group(0)
+    assert 'tabindex="-1"' in summary
+    assert form.index("error-summary") < form.index("<input") < form.index("<textarea")
 
 
 def test_a_changed_file_gets_a_new_name_and_an_old_hash_is_not_served(client):

@@ -111,9 +111,9 @@ def test_declining_needs_a_reason_beside_the_field_and_keeps_the_organisation_wa
     page = admin.get(url)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert 'name="reason"' in page.get_data(as_text=True)
-    messages = {"en": ("Write why the organisation is declined", "Use at most 1000 characters",
+    messages = {"en": ("Write why the organisation is declined", "Use at most 1,000 characters",
                        "cannot be stored (NUL)"),
-                "lv": ("Uzrakstiet, kāpēc organizācija tiek noraidīta", "Maksimālais rakstzīmju skaits ir 1000",
+                "lv": ("Uzrakstiet, kāpēc organizācija tiek noraidīta", "Maksimālais rakstzīmju skaits ir 1\u00a0000",
                        "(NUL)")}[lang]
     for reason, message in (("", messages[0]), ("   \n ", messages[0]), ("x" * 1001, messages[1]),
                             ("Nav\x00reģistrā", messages[2])):

@@ -140,6 +140,16 @@ def test_a_pdf_far_over_the_limit_keeps_the_form_and_says_the_limit(app, client,
     _collect_test_client_upload_files()
 
 
+def test_the_position_form_says_its_limit_as_the_page_writes_numbers(app, client, representative, make_user, login):
+    organisation_id = _verify(app, make_user, login)
+    html = client.get(NEW).get_data(as_text=True)
+    assert "Plain text, up to 20,000 characters." in html and 'data-character-count="20000"' in html
+    response = _submit(client, organisation_id, body="a" * 20_001)
+    assert response.status_code == 400
+    assert "Use at most 20,000 characters (you used 20,001)." in response.get_data(as_text=True)
+    assert _positions(app) == []
+
+
 def _collect_test_client_upload_files():
     """Flask's test client leaves its own copy of a large multipart upload for the garbage collector."""
     import gc

@@ -218,6 +218,10 @@ def test_codes_are_throttled_per_account(app, make_user):
         assert form_post(client, url("en", "login/code/"), {"code": wrong()}).status_code == 200
     throttled = form_post(client, url("en", "login/code/"), {"code": code()})
     assert throttled.status_code == 429 and throttled.headers["Cache-Control"] == "no-store"
+    # The lock-out page shows the way back to sign-in and to a new password.
+    html = throttled.get_data(as_text=True)
+    assert "Too many sign-in attempts" in html
+    assert 'href="/en/account/login/"' in html and 'href="/en/account/reset/"' in html
     # A fresh session for the same account is still throttled; another account is not.
     again = app.test_client()
     sign_in(again, "ed@example.test", PASSWORD)

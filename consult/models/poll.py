@@ -88,4 +88,5 @@ class Vote(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    poll: Mapped[Poll] = relationship()
     options: Mapped[list[PollOption]] = relationship(secondary=vote_choices)

@@ -20,6 +20,11 @@ PUBLICATION_CHOICES = [
     ("name", _l("Show my name")),
     ("type", _l("Show only my respondent type (for example “resident”)")),
 ]
+# The language a comment is written in: its text carries it as lang=, so screen readers pronounce it right.
+LANGUAGE_CHOICES = [
+    ("lv", _l("Latvian")),
+    ("en", _l("English")),
+]
 REPORT_REASONS = [
     (Reason.OFFENSIVE, _l("Offensive or hateful")),
     (Reason.PERSONAL_DATA, _l("Contains personal data")),
@@ -33,6 +38,13 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+def language_field() -> RadioField:
+    """Filled in with the page's language when the form is made (see the routes); the author may change it."""
+    message = _l("Choose the language your comment is written in.")
+    return RadioField(_l("Language of your comment"), choices=choices(LANGUAGE_CHOICES),
+                      validators=[DataRequired(message=message)], invalid_choice_message=message)
+
+
 class CommentForm(BaseForm):
     paragraph = SelectField(_l("What are you commenting on?"), validators=[Optional()], validate_choice=True)
     parent = HiddenField()
@@ -41,6 +53,7 @@ class CommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), filters=[normalise_text],
                          validators=[DataRequired(message=_l("Write your comment.")), no_nul,
                                      max_chars(MAX_COMMENT_CHARS)])
+    language = language_field()
     publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES), default="name",
                              validators=[InputRequired(message=_l("Choose how your comment is signed."))])
     website = HoneypotField(_l("Leave this field empty"))
@@ -57,6 +70,7 @@ class EditCommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), filters=[normalise_text],
                          validators=[DataRequired(message=_l("Write your comment.")), no_nul,
                                      max_chars(MAX_COMMENT_CHARS)])
+    language = language_field()
     publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES),
                              validators=[InputRequired(message=_l("Choose how your comment is signed."))])
 

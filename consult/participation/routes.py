@@ -51,7 +51,7 @@ def post_comment(slug: str, number: int):
             return redirect(url_for("account.login", next=url_for("site.section", slug=slug, number=number)))
         flash(REFUSALS[blocked], "error")
         return section_page(consultation, section, status=403)
-    form = CommentForm()
+    form = CommentForm(language=current_language())
     target = _comment_target(consultation, section)
     form.set_paragraphs(section, target.paragraph_numbers, _("The whole section"))
     if not form.validate():
@@ -60,7 +60,7 @@ def post_comment(slug: str, number: int):
     try:
         comment = comments.post_comment(consultation, section, current_user, comments.NewComment(
             stance=form.stance.data, body=form.body.data, show_name=form.publication.data == "name",
-            language=current_language(), idempotency_key=(form.idempotency_key.data or "")[:64] or
+            language=form.language.data, idempotency_key=(form.idempotency_key.data or "")[:64] or
             comments.fingerprint(form.body.data),
             paragraph_number=int(form.paragraph.data) if form.paragraph.data and not parent else None,
             parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None), target=target)
@@ -95,12 +95,13 @@ def edit_comment(comment_id: int):
     if comment.status != Status.PENDING:
         flash(REFUSALS["not_pending"], "error")
         return redirect(_back_to(comment), code=303)
-    form = EditCommentForm(data={"stance": comment.stance, "body": comment.body,
+    form = EditCommentForm(data={"stance": comment.stance, "body": comment.body, "language": comment.language,
                                  "publication": "name" if comment.show_name else "type"}
-                           if request.method == "GET" else None)
+                           if request.method == "GET" else {"language": comment.language})
     if form.validate_on_submit():
         try:
-            comments.edit_comment(comment, form.stance.data, form.body.data, form.publication.data == "name")
+            comments.edit_comment(comment, form.stance.data, form.body.data, form.publication.data == "name",
+                                  form.language.data)
         except comments.CommentRefused as refused:
             form.body.errors = [*form.body.errors, REFUSALS[refused.code]]
         else:

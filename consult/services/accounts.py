@@ -28,6 +28,7 @@ from ..extensions import db
 from ..forms import normalise_name
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Comment, Follow, LinkedIdentity, RecoveryCode, Report, RespondentType, Role, User
+from . import personal_data
 from .mail import send_email, site_address
 
 CONFIRM_SALT = "confirm-email"
@@ -811,6 +812,9 @@ def export_user_data(user: User) -> dict:
             }
             for follow in user_follows(user)
         ],
+        "poll_votes": personal_data.exported_votes(user),
+        "positions": personal_data.exported_positions(user),
+        "organisations": personal_data.exported_organisations(user),
         # Sign-in through an identity provider: which provider, and the provider's id for the person.
         "linked_identities": [
             {"issuer": identity.issuer, "subject": identity.subject, "linked_at": _iso(identity.created_at),

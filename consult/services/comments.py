@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..models import Comment, Consultation, Paragraph, Section, Status, User
 from . import diffing, publication
 
@@ -53,7 +54,7 @@ class NewComment:
     stance: str
     body: str
     show_name: bool
-    language: str
+    language: str  # the language the text is written in (lv or en), chosen by its author
     idempotency_key: str
     paragraph_number: int | None = None
     parent_id: int | None = None
@@ -101,6 +102,8 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
         paragraph_id = target.paragraph_ids.get(data.paragraph_number)
         if paragraph_id is None:
             raise CommentRefused("no_paragraph")
+    if data.language not in LANGUAGES:
+        raise ValueError(f"a comment is written in one of {LANGUAGES}, not {data.language!r}")
     post_moderated = consultation.moderation_mode == "post"
     comment = Comment(
         consultation_id=consultation.id, section_id=section.id, version_id=target.version_id,
@@ -135,7 +138,8 @@ def own_comment(comment_id: int, user: User) -> Comment | None:
     return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.author_id == user.id))
 
 
-def edit_comment(comment: Comment, stance: str, body: str, show_name: bool) -> None:
+def edit_comment(comment: Comment, stance: str, body: str, show_name: bool, language: str | None = None) -> None:
+    """Changes a comment still waiting for moderation; `language` is what its text is written in."""
     if comment.status != Status.PENDING:
         raise CommentRefused("not_pending")
     print_ = fingerprint(body)
@@ -145,6 +149,8 @@ def edit_comment(comment: Comment, stance: str, body: str, show_name: bool) -> N
     if duplicate is not None:
         raise CommentRefused("duplicate")
     comment.stance, comment.body, comment.show_name = stance, body, show_name
+    if language in LANGUAGES:
+        comment.language = language
     comment.fingerprint = print_
     comment.edited_at = utcnow()
     db.session.commit()

@@ -195,9 +195,10 @@ def _reader_section_page(consultation, section, user):
 def _render_section_page(consultation, section, form, status, refusal, blocked, pending, body,
                          idempotency_key: str | None = None):
     from ..participation.forms import CommentForm, new_idempotency_key
-    reply_to = None
+    reply_to = chosen_paragraph = None
     if form is None and blocked is None:
-        form = CommentForm(formdata=None, idempotency_key=idempotency_key or new_idempotency_key())
+        form = CommentForm(formdata=None, idempotency_key=idempotency_key or new_idempotency_key(),
+                           language=current_language())
         wanted = request.args.get("paragraph", "")
         if wanted.isdigit() and len(wanted) < 6:
             form.paragraph.data = wanted
@@ -210,11 +211,13 @@ def _render_section_page(consultation, section, form, status, refusal, blocked, 
             reply_to = comments.reply_target(section, form.parent.data)
             if reply_to is None:
                 form.parent.data = ""
+        if not reply_to and form.paragraph.data in {str(number) for number in body.paragraph_numbers}:
+            chosen_paragraph = f"{section.number}.{form.paragraph.data}"  # the form's heading names it
     return render_template(
         "site/section.html",
         consultation=consultation, section=section, body=body,
         pending=pending,
-        blocked=blocked, form=form, reply_to=reply_to, refusal=refusal,
+        blocked=blocked, form=form, reply_to=reply_to, chosen_paragraph=chosen_paragraph, refusal=refusal,
     ), status
 
 
