@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from flask import Flask, request
 
+from .i18n import LANGUAGES, language_from_path
 from .urls import public_path
 
 DESCRIPTION_LENGTH = 160
@@ -40,15 +41,20 @@ def share_links(url: str, title: str) -> list[tuple[str, str]]:
 
 def page_in(lang: str) -> str:
     """This page in `lang` (path and query), for the language switch; the home page where a page has no
-    language prefix."""
+    language prefix. An address that matched no page (a 404) keeps its path under the other prefix, so
+    a reader who mistyped one word of it can still correct it there."""
     from flask import url_for
+    query = request.query_string.decode("latin-1")
     if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
         args = dict(request.view_args or {})
         args["lang"] = lang
         url = url_for(request.endpoint, **args)
-        query = request.query_string.decode("latin-1")
-        return f"{url}?{query}" if query else url
-    return url_for("site.home", lang=lang)
+    elif request.url_rule is None and lang in LANGUAGES and language_from_path(request.path):
+        rest = request.path.lstrip("/").split("/", 1)[1] if "/" in request.path.lstrip("/") else ""
+        url = request.script_root + "/" + lang + "/" + quote(rest, safe="/-._~!$&'()*+,;=:@")
+    else:
+        return url_for("site.home", lang=lang)
+    return f"{url}?{query}" if query else url
 
 
 def public_page_in(lang: str) -> str:

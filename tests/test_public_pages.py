@@ -98,6 +98,26 @@ def test_unknown_pages_get_a_translated_404(client, demo, path):
         assert '<html lang="lv"' in html and "Page not found" not in html
 
 
+@pytest.mark.parametrize(("path", "switched"), [
+    ("/en/no-such-page/", "/lv/no-such-page/"),
+    ("/lv/consultations/x/sections/abc/", "/en/consultations/x/sections/abc/"),
+    ("/en/jaunumi/%C4%81bols?page=2", "/lv/jaunumi/%C4%81bols?page=2"),
+    ("/lv/a%22%3E%3Cscript%3E/", "/en/a%22%3E%3Cscript%3E/"),
+    ("/en//evil.example/", "/lv//evil.example/"),
+])
+def test_language_switch_of_a_missing_page_keeps_its_path(client, demo, path, switched):
+    response = client.get(path)
+    assert response.status_code == 404
+    switch = re.search(r'<a class="language-switch" href="([^"]+)"', response.get_data(as_text=True))
+    assert switch.group(1).replace("&amp;", "&") == switched
+
+
+def test_language_switch_outside_a_language_prefix_leads_home(client, demo):
+    response = client.get("/no-such-page/")
+    switch = re.search(r'<a class="language-switch" href="([^"]+)"', response.get_data(as_text=True))
+    assert switch.group(1) in ("/lv/", "/en/")
+
+
 def test_draft_consultation_is_not_public(client, demo, app_context):
     from consult.extensions import db
     from consult.models import Consultation

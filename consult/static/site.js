@@ -179,7 +179,21 @@
     });
   }
 
+  /* The language switch leads to the same page in the other language; the part of the address after
+     "#" (a paragraph such as #p-3.2, a comment) never reaches the server, so it is added here, at the
+     moment of the click, to whatever the reader has scrolled or linked to by then. */
+  function languageSwitchKeepsAnchor() {
+    document.querySelectorAll("a.language-switch").forEach(function (link) {
+      link.addEventListener("click", function () {
+        if (window.location.hash.length > 1) {
+          link.href = link.href.split("#")[0] + window.location.hash;
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    languageSwitchKeepsAnchor();
     formsWithoutAnchors();
     characterCounts();
     commentHeading();

@@ -35,6 +35,19 @@ def test_visitor_reads_a_section_and_switches_language(page, live_server, demo):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator('a[href="#p-3.2"]').click()
     expect(page).to_have_url(re.compile(r"#p-3\.2$"))
+    # Back to Latvian from paragraph 3.2: the switch keeps the paragraph in the address and in view.
+    page.locator(".language-switch").click()
+    expect(page).to_have_url(re.compile(f"/lv/consultations/{DEMO}/sections/3/#p-3\\.2$"))
+    expect(page.locator("html")).to_have_attribute("lang", "lv")
+    expect(page.locator("#p-3\\.2")).to_be_in_viewport()
+
+
+def test_language_switch_on_a_missing_page_keeps_the_address(page, live_server, demo, check_accessibility):
+    page.goto(live_server + "/en/consultations/no-such-consultation/sections/9/")
+    page.locator(".language-switch").click()
+    expect(page).to_have_url(re.compile("/lv/consultations/no-such-consultation/sections/9/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "lv")
+    check_accessibility(page)
 
 
 def test_keyboard_user_skips_to_main_content(page, live_server, demo):
