@@ -45,13 +45,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["plain_text"] = render_plain_text
     app.jinja_env.filters["markdown_diff"] = render_markdown_diff
 
-    from . import auth, database, errors, forms, labels, security, textsize, uploads_limit
+    from . import auth, database, errors, forms, labels, security, textsize, uploads_limit, web
     uploads_limit.init_app(app)
     from .services import mail
     mail.init_app(app)
     database.init_app(app)
     labels.init_app(app)
     forms.init_app(app)
+    web.init_app(app)
     auth.init_app(app)
     security.init_app(app)
     textsize.init_app(app)

@@ -14,7 +14,7 @@ from .extensions import db
 from .forms import BaseForm, choices, max_chars, normalise_text
 from .i18n import LANG_PREFIX, localized
 from .models import Consultation, Role
-from .participation.forms import EmptyForm
+from .web import EmptyForm
 from .services import feedback, publication
 
 bp = Blueprint("admin_workgroups", __name__, url_prefix=LANG_PREFIX + "/admin/workgroups")

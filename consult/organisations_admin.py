@@ -14,7 +14,7 @@ from .extensions import db
 from .forms import BaseForm, max_chars, no_nul, normalise_text
 from .i18n import LANG_PREFIX
 from .models import Organisation, Role
-from .participation.forms import EmptyForm
+from .web import EmptyForm
 from .services import positions, publication
 
 bp = Blueprint("admin_organisations", __name__, url_prefix=LANG_PREFIX + "/admin/organisations")

@@ -16,6 +16,7 @@ from ..labels import REASONS, STANCES, STATUSES
 from ..services import accounts, identities, positions, settings
 from ..services.accounts import AccountError
 from ..textsize import safe_next
+from ..web import never_stored
 from . import bp, oidc
 from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangeEmailForm, ChangePasswordForm,
                     DeleteAccountForm, DeleteWithoutPasswordForm, DisableTwoStepForm,
@@ -39,11 +40,8 @@ PASSWORD_CONFIRMED_SECONDS = 10 * 60
 accounts.common_passwords()
 
 
-@bp.after_request
-def _never_cache(response):
-    """Account pages show personal data: no browser or proxy may keep them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+# Account pages show personal data: no browser or proxy may keep them.
+never_stored(bp)
 
 
 @bp.context_processor

@@ -56,7 +56,7 @@ def page_arg() -> int:
 def confirm_delete(subject, field: str, heading: str, button: str, explanation: list[str], action: str, cancel: str,
                    middle: tuple[str, str], consultation: Consultation | None = None) -> str:
     """The page that asks before deleting `subject` (named by its `field`): the POST to `action` deletes."""
-    from ..participation.forms import EmptyForm
+    from ..web import EmptyForm
     return render_template("admin/delete_confirm.html", subject=subject, field=field, heading=heading, button=button,
                            explanation=explanation, action=action, cancel=cancel, middle=middle,
                            consultation=consultation, form=EmptyForm(formdata=None))

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..auth import require_role
 from ..models import ConsultationStatus, Role
-from ..participation.forms import EmptyForm
+from ..web import EmptyForm
 from ..services import authoring, importing, responses
 from . import bp
 from .common import consultation_or_404, flash_refusal, refusal_message

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth import require_role
 from ..models import Role
-from ..participation.forms import EmptyForm
+from ..web import EmptyForm
 from ..services import authoring
 from . import bp
 from .common import confirm_delete, in_page_language, refusal_message

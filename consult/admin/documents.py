@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth import require_role
 from ..models import Role
-from ..participation.forms import EmptyForm
+from ..web import EmptyForm
 from ..services import authoring, uploads
 from ..uploads_limit import megabytes
 from . import bp

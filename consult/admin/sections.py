@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from ..auth import require_role
 from ..models import Role
-from ..participation.forms import EmptyForm
+from ..web import EmptyForm
 from ..services import authoring
 from . import bp
 from .common import confirm_delete, consultation_or_404, flash_refusal, in_page_language, refusal_message

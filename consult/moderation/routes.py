@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import require_role
-from ..extensions import db
 from ..models import Comment, Position, Role, User
-from ..participation.forms import EmptyForm
+from ..web import EmptyForm
 from ..services import moderation, publication
 from . import bp
 from .forms import DecisionForm
+from ..services import ids
+from ..web import page_number
 
 REFUSALS = {
     "own": _l("You cannot moderate your own comment or account."),
@@ -36,18 +37,14 @@ DONE = {
 }
 
 
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
-
-ITEM = "<any(comments, positions):kind>/<int:comment_id>"
+ITEM = "<any(comments, positions):kind>/<id:item_id>"
 MODELS = {"comments": Comment, "positions": Position}
 
 
-def _comment_or_404(comment_id: int, kind: str = "comments"):
+def _item_or_404(item_id: int, kind: str = "comments"):
     """The comment or position being moderated."""
-    item = db.session.get(MODELS[kind], comment_id) if 0 < comment_id <= publication.MAX_ID else None
+    item = ids.get(MODELS[kind], item_id)
     if item is None:
         abort(404)
     return item
@@ -68,7 +65,7 @@ def queue():
         filter_ = "todo"
     slug = request.args.get("consultation", "")
     consultation = publication.public_consultation(slug) if slug else None
-    page = _page()
+    page = page_number()
     kind = request.args.get("type", "comments")
     if kind not in MODELS:
         kind = "comments"
@@ -82,10 +79,10 @@ def queue():
                            decision_form=DecisionForm(formdata=None), button_form=EmptyForm())
 
 
-def _decide(comment_id: int, action, kind: str = "comments"):
-    comment = _comment_or_404(comment_id, kind)
+def _decide(item_id: int, action, kind: str = "comments"):
+    item = _item_or_404(item_id, kind)
     try:
-        action(comment)
+        action(item)
     except moderation.ModerationRefused as refused:
         messages = POSITION_REFUSALS if kind == "positions" else {}
         flash(messages.get(refused.code, REFUSALS[refused.code]), "error")
@@ -95,55 +92,55 @@ def _decide(comment_id: int, action, kind: str = "comments"):
 
 @bp.post(f"/{ITEM}/approve/")
 @require_role(Role.MODERATOR)
-def approve(kind: str, comment_id: int):
+def approve(kind: str, item_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if _decide(comment_id, lambda c: moderation.approve(c, current_user), kind):
+    if _decide(item_id, lambda c: moderation.approve(c, current_user), kind):
         flash(str(DONE["approve", kind]), "success")
     return _back()
 
 
-def _with_reason(kind: str, comment_id: int, action):
+def _with_reason(kind: str, item_id: int, action):
     form = DecisionForm()
     if not form.validate_on_submit():
-        comment = _comment_or_404(comment_id, kind)
+        comment = _item_or_404(item_id, kind)
         return render_template("moderation/decide.html", form=form, comment=comment, kind=kind,
                                action=request.endpoint.rsplit(".", 1)[1]), 400
-    if _decide(comment_id, lambda c: action(c, current_user, form.reason.data, form.note.data or ""), kind):
+    if _decide(item_id, lambda c: action(c, current_user, form.reason.data, form.note.data or ""), kind):
         flash(str(DONE[request.endpoint.rsplit(".", 1)[1], kind]), "success")
     return _back()
 
 
 @bp.route(f"/{ITEM}/reject/", methods=["GET", "POST"])
 @require_role(Role.MODERATOR)
-def reject(kind: str, comment_id: int):
+def reject(kind: str, item_id: int):
     if request.method == "GET":
         return render_template("moderation/decide.html", form=DecisionForm(formdata=None), kind=kind,
-                               comment=_comment_or_404(comment_id, kind), action="reject")
-    return _with_reason(kind, comment_id, moderation.reject)
+                               comment=_item_or_404(item_id, kind), action="reject")
+    return _with_reason(kind, item_id, moderation.reject)
 
 
 @bp.route(f"/{ITEM}/hide/", methods=["GET", "POST"])
 @require_role(Role.MODERATOR)
-def hide(kind: str, comment_id: int):
+def hide(kind: str, item_id: int):
     if request.method == "GET":
         return render_template("moderation/decide.html", form=DecisionForm(formdata=None), kind=kind,
-                               comment=_comment_or_404(comment_id, kind), action="hide")
-    return _with_reason(kind, comment_id, moderation.hide)
+                               comment=_item_or_404(item_id, kind), action="hide")
+    return _with_reason(kind, item_id, moderation.hide)
 
 
 @bp.post(f"/{ITEM}/unhide/")
 @require_role(Role.MODERATOR)
-def unhide(kind: str, comment_id: int):
+def unhide(kind: str, item_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if _decide(comment_id, lambda c: moderation.unhide(c, current_user), kind):
+    if _decide(item_id, lambda c: moderation.unhide(c, current_user), kind):
         flash(str(DONE["unhide", kind]), "success")
     return _back()
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id) if 0 < user_id <= publication.MAX_ID else None
+    user = ids.get(User, user_id)
     if user is None:
         abort(404)
     return user
@@ -155,7 +152,7 @@ def _back_target() -> str:
     return target if target.startswith(url_for("moderation.queue")) else url_for("moderation.queue")
 
 
-@bp.route("/users/<int:user_id>/suspend/", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/suspend/", methods=["GET", "POST"])
 @require_role(Role.MODERATOR)
 def suspend(user_id: int):
     """GET asks first (what suspending means, Confirm or Cancel); the POST suspends."""
@@ -179,7 +176,7 @@ def suspend(user_id: int):
     return _back()
 
 
-@bp.post("/users/<int:user_id>/reinstate/")
+@bp.post("/users/<id:user_id>/reinstate/")
 @require_role(Role.MODERATOR)
 def reinstate(user_id: int):
     user = _user_or_404(user_id)
@@ -193,7 +190,7 @@ def reinstate(user_id: int):
 @bp.get("/log/")
 @require_role(Role.MODERATOR)
 def log():
-    page = _page()
+    page = page_number()
     events, total = moderation.audit_log(page)
     pages = max(1, -(-total // 50))
     return render_template("moderation/log.html", events=events, page=page, pages=pages)

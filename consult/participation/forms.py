@@ -82,5 +82,3 @@ class ReportForm(BaseForm):
                          validators=[Optional(), no_nul, max_chars(1000)])
 
 
-class EmptyForm(BaseForm):
-    """For buttons that only POST (withdraw, approve …): the CSRF token and nothing else."""

@@ -103,7 +103,7 @@ def _page(poll, form=None, status=200):
     return render()[0], status
 
 
-@bp.get("/polls/<int:poll_id>/")
+@bp.get("/polls/<id:poll_id>/")
 def poll(poll_id: int):
     found = polls.get_poll(poll_id)
     if found is None:
@@ -111,7 +111,7 @@ def poll(poll_id: int):
     return _page(found)
 
 
-@bp.post("/polls/<int:poll_id>/")
+@bp.post("/polls/<id:poll_id>/")
 @limiter.limit("30 per hour")
 def vote(poll_id: int):
     found = polls.get_poll(poll_id)

@@ -116,7 +116,7 @@ def organisations():
                            organisations=positions.organisations_of(current_user)), 400 if form.errors else 200
 
 
-@bp.get("/organisations/<int:organisation_id>/")
+@bp.get("/organisations/<id:organisation_id>/")
 def organisation(organisation_id: int):
     """An organisation's page: its published positions, and to its own representatives the pending ones too."""
     found = positions.organisation_page(organisation_id, current_user)
@@ -196,7 +196,7 @@ def new_position(slug: str):
                            organisations=organisations), status
 
 
-@bp.get("/positions/<int:position_id>/attachment/")
+@bp.get("/positions/<id:position_id>/attachment/")
 def position_attachment(position_id: int):
     position = positions.downloadable_position(position_id, current_user)
     if position is None:

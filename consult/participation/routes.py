@@ -12,8 +12,9 @@ from ..i18n import current_language
 from ..models import Status
 from ..services import comments, moderation, publication
 from ..site.routes import public_section, section_page
+from ..web import EmptyForm
 from . import bp
-from .forms import CommentForm, EditCommentForm, EmptyForm, ReportForm
+from .forms import CommentForm, EditCommentForm, ReportForm
 
 REFUSALS = {
     "closed": _l("This consultation is not open for comments."),
@@ -38,7 +39,7 @@ def _user_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr or "?"
 
 
-@bp.post("/consultations/<slug>/sections/<int:number>/comments/")
+@bp.post("/consultations/<slug>/sections/<id:number>/comments/")
 @limiter.limit("10 per minute;100 per day", key_func=_user_key)
 @limiter.limit("60 per minute")
 def post_comment(slug: str, number: int):
@@ -88,7 +89,7 @@ def _back_to(comment) -> str:
     return url_for("site.section", slug=comment.consultation.slug, number=comment.section.number)
 
 
-@bp.route("/comments/<int:comment_id>/edit/", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/edit/", methods=["GET", "POST"])
 @require_login
 def edit_comment(comment_id: int):
     comment = _own_or_404(comment_id)
@@ -111,7 +112,7 @@ def edit_comment(comment_id: int):
     return render_template("participation/edit.html", form=form, comment=comment), status
 
 
-@bp.route("/comments/<int:comment_id>/withdraw/", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/withdraw/", methods=["GET", "POST"])
 @require_login
 def withdraw_comment(comment_id: int):
     """GET asks first (what withdrawing means, Confirm or Cancel); the POST withdraws."""
@@ -138,7 +139,7 @@ def withdraw_comment(comment_id: int):
     return redirect(_back_to(comment), code=303)
 
 
-@bp.route("/comments/<int:comment_id>/report/", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/report/", methods=["GET", "POST"])
 @require_login
 @limiter.limit("20 per hour", key_func=_user_key, methods=["POST"])
 def report_comment(comment_id: int):

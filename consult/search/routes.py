@@ -8,13 +8,10 @@ from ..i18n import current_language, localized
 from ..models import SearchKind
 from ..services import publication
 from ..services import search as search_service
+from ..web import page_number
 from . import bp
 from .forms import KIND_LABELS, SearchForm
 
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 @bp.get("/search")
@@ -31,7 +28,7 @@ def search():
     submitted = "q" in request.args
     if submitted and form.validate():
         results = search_service.search(form.q.data, current_language(), kind=form.type.data or None,
-                                        consultation_id=chosen.id if chosen else None, page=_page_number())
+                                        consultation_id=chosen.id if chosen else None, page=page_number())
     elif not submitted:
         form.q.errors = []
     return render_template("search/results.html", form=form if submitted else None, search_form=form,

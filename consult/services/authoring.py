@@ -21,8 +21,8 @@ from ..models import (
 from ..models.workgroup import member_subgroups
 from . import responses, uploads
 from .importing import BilingualSection
+from . import ids
 
-MAX_ID = 2**31 - 1
 
 
 class AuthoringRefused(Exception):
@@ -33,7 +33,7 @@ class AuthoringRefused(Exception):
 
 
 def _get(model, object_id: int):
-    return db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    return ids.get(model, object_id)
 
 
 def _commit(code: str) -> None:
@@ -211,7 +211,7 @@ def sections(item: Consultation) -> list[Section]:
 
 
 def section(item: Consultation, number: int) -> Section | None:
-    if not 0 < number <= MAX_ID:
+    if not ids.in_range(number):
         return None
     return db.session.scalar(select(Section).where(Section.consultation_id == item.id, Section.number == number))
 
@@ -299,7 +299,7 @@ def paragraphs(item: Section, version_: Version | None) -> list[Paragraph]:
 
 
 def paragraph(item: Section, version_: Version, number: int) -> Paragraph | None:
-    if not 0 < number <= MAX_ID:
+    if not ids.in_range(number):
         return None
     return db.session.scalar(select(Paragraph).where(Paragraph.section_id == item.id,
                                                      Paragraph.version_id == version_.id,

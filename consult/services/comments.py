@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -16,6 +15,7 @@ from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import Comment, Consultation, Paragraph, Section, Status, User
 from . import diffing, publication
+from . import ids
 
 MAX_COMMENT_CHARS = 5000
 PUBLIC_STATUSES = (Status.APPROVED, Status.HIDDEN)  # hidden ones show only a placeholder
@@ -92,7 +92,7 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
     paragraph_id = None
     parent = None
     if data.parent_id is not None:
-        parent = db.session.get(Comment, data.parent_id) if 0 < data.parent_id <= publication.MAX_ID else None
+        parent = ids.get(Comment, data.parent_id)
         if parent is None or parent.section_id != section.id or parent.status != Status.APPROVED:
             raise CommentRefused("no_parent")
         if parent.parent_id is not None:
@@ -133,7 +133,7 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
 
 def own_comment(comment_id: int, user: User) -> Comment | None:
     """The user's own comment, or None: nobody reaches another person's item by guessing an id."""
-    if not 0 < comment_id <= publication.MAX_ID:
+    if not ids.in_range(comment_id):
         return None
     return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.author_id == user.id))
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Comment, Consultation, ModerationEvent, Position, Reason, Report, Status, User
-from . import publication
 from .mail import send_email
+from . import ids
 
 REPORTS_TO_HIDE = 3  # in post-moderation, this many different readers hide an item until a moderator looks
 
@@ -23,7 +23,7 @@ class ModerationRefused(Exception):
 
 
 def public_comment(comment_id: int) -> Comment | None:
-    if not 0 < comment_id <= publication.MAX_ID:
+    if not ids.in_range(comment_id):
         return None
     return db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.status == Status.APPROVED))
 
@@ -38,11 +38,11 @@ def _kind(item) -> str:
     return "comment" if isinstance(item, Comment) else "position"
 
 
-def _resolve_reports(comment) -> None:
-    if not isinstance(comment, Comment):
+def _resolve_reports(item) -> None:
+    if not isinstance(item, Comment):
         return
     now = utcnow()
-    for report in db.session.scalars(select(Report).where(Report.comment_id == comment.id,
+    for report in db.session.scalars(select(Report).where(Report.comment_id == item.id,
                                                           Report.resolved_at.is_(None))):
         report.resolved_at = now
 
@@ -56,67 +56,67 @@ def _tell_author(item, decision: str) -> None:
                    consultation=item.consultation)
 
 
-def _check_actor(comment, moderator: User) -> None:
-    if comment.author_id == moderator.id:
+def _check_actor(item, moderator: User) -> None:
+    if item.author_id == moderator.id:
         raise ModerationRefused("own")
 
 
-def approve(comment, moderator: User) -> None:
-    _check_actor(comment, moderator)
-    if comment.status not in (Status.PENDING, Status.APPROVED, Status.HIDDEN):
+def approve(item, moderator: User) -> None:
+    _check_actor(item, moderator)
+    if item.status not in (Status.PENDING, Status.APPROVED, Status.HIDDEN):
         raise ModerationRefused("state")
-    was_public = comment.status == Status.APPROVED
-    comment.status = Status.APPROVED
-    comment.needs_review = False
-    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
-    comment.moderation_reason = comment.moderation_note = None
-    _resolve_reports(comment)
-    _log(moderator, "approve", _kind(comment), comment.id)
+    was_public = item.status == Status.APPROVED
+    item.status = Status.APPROVED
+    item.needs_review = False
+    item.moderated_at, item.moderated_by_id = utcnow(), moderator.id
+    item.moderation_reason = item.moderation_note = None
+    _resolve_reports(item)
+    _log(moderator, "approve", _kind(item), item.id)
     if not was_public:
-        _tell_author(comment, "approved")
+        _tell_author(item, "approved")
     db.session.commit()
 
 
-def reject(comment, moderator: User, reason: str, note: str = "") -> None:
-    _check_actor(comment, moderator)
-    if comment.status != Status.PENDING:
+def reject(item, moderator: User, reason: str, note: str = "") -> None:
+    _check_actor(item, moderator)
+    if item.status != Status.PENDING:
         raise ModerationRefused("state")
-    comment.status = Status.REJECTED
-    comment.needs_review = False
-    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
-    comment.moderation_reason, comment.moderation_note = reason, note or None
-    _resolve_reports(comment)
-    _log(moderator, "reject", _kind(comment), comment.id, reason, note)
-    _tell_author(comment, "rejected")
+    item.status = Status.REJECTED
+    item.needs_review = False
+    item.moderated_at, item.moderated_by_id = utcnow(), moderator.id
+    item.moderation_reason, item.moderation_note = reason, note or None
+    _resolve_reports(item)
+    _log(moderator, "reject", _kind(item), item.id, reason, note)
+    _tell_author(item, "rejected")
     db.session.commit()
 
 
-def hide(comment, moderator: User, reason: str, note: str = "") -> None:
+def hide(item, moderator: User, reason: str, note: str = "") -> None:
     """Takes a published item down; its place shows who hid it and why."""
-    _check_actor(comment, moderator)
-    if comment.status not in (Status.APPROVED, Status.HIDDEN):
+    _check_actor(item, moderator)
+    if item.status not in (Status.APPROVED, Status.HIDDEN):
         raise ModerationRefused("state")
-    comment.status = Status.HIDDEN
-    comment.needs_review = False
-    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
-    comment.moderation_reason, comment.moderation_note = reason, note or None
-    _resolve_reports(comment)
-    _log(moderator, "hide", _kind(comment), comment.id, reason, note)
-    _tell_author(comment, "hidden")
+    item.status = Status.HIDDEN
+    item.needs_review = False
+    item.moderated_at, item.moderated_by_id = utcnow(), moderator.id
+    item.moderation_reason, item.moderation_note = reason, note or None
+    _resolve_reports(item)
+    _log(moderator, "hide", _kind(item), item.id, reason, note)
+    _tell_author(item, "hidden")
     db.session.commit()
 
 
-def unhide(comment, moderator: User) -> None:
-    if comment.status != Status.HIDDEN:
+def unhide(item, moderator: User) -> None:
+    if item.status != Status.HIDDEN:
         raise ModerationRefused("state")
-    _check_actor(comment, moderator)
-    comment.status = Status.APPROVED
-    comment.needs_review = False
-    comment.moderated_at, comment.moderated_by_id = utcnow(), moderator.id
-    comment.moderation_reason = comment.moderation_note = None
-    _resolve_reports(comment)
-    _log(moderator, "unhide", _kind(comment), comment.id)
-    _tell_author(comment, "approved")
+    _check_actor(item, moderator)
+    item.status = Status.APPROVED
+    item.needs_review = False
+    item.moderated_at, item.moderated_by_id = utcnow(), moderator.id
+    item.moderation_reason = item.moderation_note = None
+    _resolve_reports(item)
+    _log(moderator, "unhide", _kind(item), item.id)
+    _tell_author(item, "approved")
     db.session.commit()
 
 

@@ -11,7 +11,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Poll, PollOption, PollResults, Vote
 from ..models.poll import vote_choices
-from . import publication
+from . import ids
 
 
 class VoteRefused(Exception):
@@ -21,7 +21,7 @@ class VoteRefused(Exception):
 
 
 def get_poll(poll_id: int) -> Poll | None:
-    if not 0 < poll_id <= publication.MAX_ID:
+    if not ids.in_range(poll_id):
         return None
     poll = db.session.scalar(select(Poll).where(Poll.id == poll_id).options(selectinload(Poll.options)))
     if poll is None or (poll.consultation is not None and not poll.consultation.is_public):

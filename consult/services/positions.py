@@ -17,6 +17,7 @@ from ..models import (Consultation, ModerationEvent, Organisation, Position, Pos
 from . import publication, signatures
 from .mail import send_email
 from .uploads import StagedFile, UploadRefused, clean_display_name
+from . import ids
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 PDF_TYPE = "application/pdf"
@@ -107,7 +108,7 @@ def organisation_page(organisation_id: int, user: User | None) -> tuple[Organisa
     """The organisation and whether the reader is one of its representatives; None when the reader may
     not see it (an organisation is public once verified; before that only its representatives and
     administrators see it)."""
-    if not 0 < organisation_id <= publication.MAX_ID:
+    if not ids.in_range(organisation_id):
         return None
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
@@ -205,7 +206,7 @@ def submit_position(consultation: Consultation, author: User, data: NewPosition)
     if not consultation.is_open:
         raise PositionRefused("closed")
     organisation = db.session.get(Organisation, data.organisation_id) \
-        if 0 < data.organisation_id <= publication.MAX_ID else None
+        if 0 < data.organisation_id <= ids.MAX_ID else None
     if organisation is None or author not in organisation.representatives:
         raise PositionRefused("not_representative")
     if not organisation.is_verified:
@@ -273,7 +274,7 @@ def count_public(consultation: Consultation) -> int:
 
 def downloadable_position(position_id: int, user: User | None) -> Position | None:
     """A published position, or an unpublished one to its author and to moderators."""
-    if not 0 < position_id <= publication.MAX_ID:
+    if not ids.in_range(position_id):
         return None
     position = db.session.get(Position, position_id)
     if position is None or not position.attachment_stored:

@@ -1,17 +1,13 @@
 """The outcome report: every published proposal and the working group's response, once concluded."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 
 from ..i18n import current_language
 from ..models import ConsultationStatus
 from ..services import diffing, publication, responses
+from ..web import page_number
 from . import bp
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 @bp.get("/consultations/<slug>/outcome/")
@@ -19,9 +15,9 @@ def outcome(slug: str):
     consultation = publication.public_consultation(slug)
     if consultation is None or consultation.status != ConsultationStatus.CONCLUDED:
         abort(404)
-    page_number = _page_number()
-    page = responses.outcome_page(consultation, page_number)
-    if page_number > page.pages:
+    wanted = page_number()
+    page = responses.outcome_page(consultation, wanted)
+    if wanted > page.pages:
         abort(404)
     lang = current_language()
     changes = {entry.item.id: diffing.paragraph_change(entry.item.paragraph, entry.response.changed_paragraph, lang)

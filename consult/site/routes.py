@@ -13,15 +13,11 @@ from ..fragments import render_fragment, without_marked
 from ..i18n import current_language
 from ..models import ConsultationStatus
 from ..services import comments, polls, positions, publication
+from ..web import page_number
 from . import bp
 
 NEWS_PER_PAGE = 10
 
-
-def _page_number() -> int:
-    """?page=N, with anything malformed meaning the first page."""
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 def _consultation_or_404(slug: str):
@@ -83,7 +79,7 @@ def public_section(slug: str, number: int):
     return consultation, section
 
 
-@bp.get("/consultations/<slug>/sections/<int:number>/")
+@bp.get("/consultations/<slug>/sections/<id:number>/")
 def section(slug: str, number: int):
     consultation, section = public_section(slug, number)
     if section is None:
@@ -153,11 +149,6 @@ def _section_body(consultation, section, comments_page: int, personal: bool = Tr
     return body.for_viewer(viewer) if personal else body
 
 
-def _comments_page() -> int:
-    raw_page = request.args.get("comments", "1")
-    return int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
-
-
 def section_page(consultation, section, form=None, status: int = 200, refusal: str | None = None):
     """The section page; the comment routes render it again with their form and its errors."""
     from flask_login import current_user
@@ -167,7 +158,7 @@ def section_page(consultation, section, form=None, status: int = 200, refusal: s
     if form is None and blocked is None and refusal is None and not pending and "_flashes" not in session:
         return _reader_section_page(consultation, section, user)
     return _render_section_page(consultation, section, form, status, refusal, blocked, pending,
-                                _section_body(consultation, section, _comments_page()))
+                                _section_body(consultation, section, page_number("comments")))
 
 
 def _reader_section_page(consultation, section, user):
@@ -180,7 +171,7 @@ def _reader_section_page(consultation, section, user):
 
     def render(values):
         g.csrf_token = values["csrf"]   # where Flask-WTF keeps the request's token: the form and menu use it
-        body = _section_body(consultation, section, _comments_page(), personal=False)
+        body = _section_body(consultation, section, page_number("comments"), personal=False)
         html, _status = _render_section_page(consultation, section, None, 200, None, None, [], body,
                                              idempotency_key=values["idempotency"])
         g.pop("csrf_token", None)
@@ -249,7 +240,7 @@ def consultation_faq(slug: str):
                            items=publication.faq_items(consultation))
 
 
-@bp.get("/documents/<int:document_id>/")
+@bp.get("/documents/<id:document_id>/")
 def download_document(document_id: int):
     document = publication.public_document(document_id)
     if document is None:
@@ -265,7 +256,7 @@ def download_document(document_id: int):
 
 @bp.get("/news/")
 def news():
-    page = _page_number()
+    page = page_number()
     total = publication.count_news()
     items = publication.latest_news(limit=NEWS_PER_PAGE, offset=(page - 1) * NEWS_PER_PAGE)
     if page > 1 and not items:

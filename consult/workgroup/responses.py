@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..auth import require_role
 from ..forms import choices
 from ..models import Role
-from ..participation.forms import EmptyForm
+from ..web import EmptyForm
 from ..services import campaigns, feedback, responses
 from ..services.summary import analyse_texts
 from . import bp, member_view
