@@ -14,6 +14,7 @@ from .extensions import db
 from .forms import BaseForm, max_chars, no_nul, normalise_text
 from .i18n import LANG_PREFIX
 from .models import Organisation, Role
+from .services.refusals import Refused
 from .web import EmptyForm
 from .services import positions, publication
 
@@ -55,7 +56,7 @@ def verify(organisation_id: int):
         abort(400)
     try:
         positions.verify_organisation(organisation, current_user)
-    except positions.PositionRefused:
+    except Refused:
         flash(_("%(name)s is already verified.", name=organisation.name), "error")
     else:
         flash(_("%(name)s is verified. Its representatives can now submit positions.", name=organisation.name),
@@ -74,7 +75,7 @@ def decline(organisation_id: int):
     if form.validate_on_submit():
         try:
             positions.decline_organisation(organisation, current_user, form.reason.data)
-        except positions.PositionRefused:
+        except Refused:
             flash(_("%(name)s is already verified.", name=organisation.name), "error")
         else:
             flash(_("%(name)s is declined. Its representatives have been told why.", name=organisation.name),

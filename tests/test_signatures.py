@@ -10,7 +10,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from consult.services import signatures
-from consult.services.uploads import UploadRefused
+from consult.services.refusals import Refused
 from tests import signing
 
 
@@ -131,9 +131,9 @@ def test_an_expired_certificate_in_a_container(pki):
 
 
 def test_a_container_with_no_signature_is_refused(pki):
-    with pytest.raises(UploadRefused) as refused:
+    with pytest.raises(Refused) as refused:
         signatures.check_container(signing.asice(FILES, []), [])
-    assert refused.value.code == "no_signature"
+    assert refused.value.code == "attachment.no_signature"
 
 
 def test_a_plain_zip_named_edoc_is_refused():
@@ -141,16 +141,16 @@ def test_a_plain_zip_named_edoc_is_refused():
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("vestule.pdf", b"%PDF-1.4")
         archive.writestr("foto.jpg", b"\xff\xd8")
-    with pytest.raises(UploadRefused) as refused:
+    with pytest.raises(Refused) as refused:
         signatures.check_container(out.getvalue(), [])
-    assert refused.value.code == "not_container"
+    assert refused.value.code == "attachment.not_container"
 
 
 @pytest.mark.parametrize("data", [b"", b"not a zip", b"PK\x03\x04broken", signing.plain_pdf()])
 def test_what_is_not_a_container_is_refused(data):
-    with pytest.raises(UploadRefused) as refused:
+    with pytest.raises(Refused) as refused:
         signatures.check_container(data, [])
-    assert refused.value.code == "not_container"
+    assert refused.value.code == "attachment.not_container"
 
 
 def test_a_container_that_unpacks_too_large_is_refused(pki):
@@ -158,9 +158,9 @@ def test_a_container_that_unpacks_too_large_is_refused(pki):
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", signatures.ASICE_MIMETYPE)
         archive.writestr("liels.txt", b"0" * (signatures.MAX_CONTAINER_UNPACKED + 1))
-    with pytest.raises(UploadRefused) as refused:
+    with pytest.raises(Refused) as refused:
         signatures.check_container(out.getvalue(), [])
-    assert refused.value.code == "container_too_large"
+    assert refused.value.code == "attachment.container_too_large"
 
 
 def test_signature_xml_that_does_not_parse_is_broken(pki):

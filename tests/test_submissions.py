@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from consult.services.refusals import Refused
+
 from .pages import CLOSED, DEMO
 
 HEADINGS = "section,paragraph,stance,text,respondent type,organisation,received date,channel"
@@ -611,7 +613,7 @@ def test_offline_submissions_are_marked_everywhere_and_counted_apart(app, member
         for comment in db.session.query(Comment).filter(Comment.channel != "web"):
             moderation.approve(comment, moderator)
         sender = db.session.query(Comment).filter(Comment.channel == "letter").one().author
-        with pytest.raises(moderation.ModerationRefused):
+        with pytest.raises(Refused):
             moderation.suspend(sender, moderator)
     # the public section page
     page = app.test_client().get(f"/en/consultations/{DEMO}/sections/2/").get_data(as_text=True)

@@ -30,7 +30,7 @@ from ..extensions import limiter
 from ..i18n import LANGUAGES, current_language
 from ..services import identities
 from ..security import CSP, csp_with_form_action
-from ..services.identities import IdentityRefused
+from ..services.refusals import Refused
 from ..textsize import safe_next
 from . import bp
 from .forms import ButtonForm
@@ -276,8 +276,8 @@ def callback():
                                             email_claim=config["OIDC_EMAIL_CLAIM"],
                                             name_claim=config["OIDC_NAME_CLAIM"],
                                             role_claim=config.get("OIDC_ROLE_CLAIM"))
-    except IdentityRefused as error:
-        return _refuse(error.code, flow)
+    except Refused as refused:
+        return _refuse(refused.reason, flow)
     return _signed_in(user, flow.get("next") or "")
 
 
@@ -364,7 +364,7 @@ def oidc_unlink():
     user = current_user._get_current_object()
     try:
         removed = identities.unlink(user, issuer())
-    except IdentityRefused:
+    except Refused:
         flash(_("Your account has no password yet, so %(provider)s is the only way to sign in to it. Set a "
                 "password first (use “Forgotten your password?” on the sign-in page).", provider=provider_name()),
               "error")

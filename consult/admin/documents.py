@@ -4,33 +4,18 @@ from __future__ import annotations
 import os
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import refusals
 from ..auth import require_role
 from ..models import Role
 from ..web import EmptyForm
 from ..services import authoring, uploads
-from ..uploads_limit import megabytes
+from ..services.refusals import Refused
 from . import bp
 from .common import consultation_or_404
 from .forms import DocumentForm
-
-UPLOAD_MESSAGES = {
-    "empty": _l("The file is empty."),
-    "too_large": _l("The file is larger than %(size)s MB. Make it smaller, or split it.",
-                    size=LazyString(lambda: megabytes(uploads.MAX_UPLOAD_BYTES))),
-    "type": _l("This file is not a PDF, Word, Excel or OpenDocument file. Choose a .pdf, .docx, .xlsx, .odt, "
-               ".ods, .doc or .xls file."),
-}
-
-
-def _upload_message(refused: uploads.UploadRefused) -> str:
-    if refused.code == "mismatch":
-        return _("The file's name says %(claimed)s, but its content is %(actual)s. Check that you chose the "
-                 "right file.", **refused.details)
-    return str(UPLOAD_MESSAGES[refused.code])
 
 
 def _page(item, form, status=200):
@@ -54,8 +39,8 @@ def documents(consultation_id: int):
     else:
         try:
             checked = uploads.check_document(uploads.read_limited(storage.stream), storage.filename)
-        except uploads.UploadRefused as refused:
-            form.file.errors.append(_upload_message(refused))
+        except Refused as refused:
+            form.file.errors.append(refusals.message(refused))
     if not valid or checked is None:
         return _page(item, form, 400)
     authoring.add_document(item, checked, form.title_lv.data, form.title_en.data or "",

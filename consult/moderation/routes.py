@@ -13,17 +13,10 @@ from . import bp
 from .forms import DecisionForm
 from ..services import ids
 from ..web import page_number
+from .. import refusals
+from ..services.refusals import Refused
 
-REFUSALS = {
-    "own": _l("You cannot moderate your own comment or account."),
-    "state": _l("This item has changed in the meantime; nothing was done."),
-    "staff": _l("Only an administrator can suspend a staff account."),
-    "offline_sender": _l("Offline submissions have no account of their own, so there is nobody to suspend."),
-}
 # What a decision on a position is refused for, where it differs from a comment.
-POSITION_REFUSALS = {
-    "own": _l("You cannot moderate your own position."),
-}
 # What each decision did, for comments and for positions.
 DONE = {
     ("approve", "comments"): _l("Comment approved and published."),
@@ -83,9 +76,9 @@ def _decide(item_id: int, action, kind: str = "comments"):
     item = _item_or_404(item_id, kind)
     try:
         action(item)
-    except moderation.ModerationRefused as refused:
-        messages = POSITION_REFUSALS if kind == "positions" else {}
-        flash(messages.get(refused.code, REFUSALS[refused.code]), "error")
+    except Refused as refused:
+        own_position = kind == "positions" and refused.code == "moderation.own"
+        flash(refusals.message("moderation.own_position" if own_position else refused), "error")
         return False
     return True
 
@@ -169,8 +162,8 @@ def suspend(user_id: int):
         abort(400)
     try:
         moderation.suspend(user, current_user)
-    except moderation.ModerationRefused as refused:
-        flash(REFUSALS[refused.code], "error")
+    except Refused as refused:
+        flash(refusals.message(refused), "error")
     else:
         flash(_("The account is suspended: it can no longer sign in or post."), "success")
     return _back()

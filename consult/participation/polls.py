@@ -19,15 +19,10 @@ from ..i18n import localized
 from ..models import PollVoters
 from ..services import polls
 from . import bp
+from .. import refusals
+from ..services.refusals import Refused
 
 VOTER_COOKIE = "poll_voter"
-REFUSALS = {
-    "closed": _l("This poll is closed, so it no longer takes votes."),
-    "no_choice": _l("Choose an answer."),
-    "one_choice": _l("Choose one answer."),
-    "already_voted": _l("You have already answered this poll. Your first answer is kept."),
-    "sign_in": _l("Sign in with a confirmed account to answer this poll."),
-}
 
 
 class CheckboxesField(SelectMultipleField):
@@ -118,7 +113,7 @@ def vote(poll_id: int):
     if found is None:
         abort(404)
     if not may_vote(found):
-        flash(REFUSALS["sign_in"], "error")
+        flash(refusals.message("poll.sign_in"), "error")
         return _page(found, status=403)
     form = poll_form(found, formdata=request.form)
     if not form.validate():
@@ -132,9 +127,9 @@ def vote(poll_id: int):
     try:
         polls.cast_vote(found, key, [int(a) for a in answers if a and a.isdigit() and len(a) < 10],
                         current_user.id if current_user.is_authenticated else None)
-    except polls.VoteRefused as refused:
-        flash(REFUSALS[refused.code], "error")
-        return _page(found, status=409 if refused.code == "already_voted" else 400)
+    except Refused as refused:
+        flash(refusals.message(refused), "error")
+        return _page(found, status=409 if refused.code == "poll.already_voted" else 400)
     flash(_("Thank you. Your answer has been counted."), "success")
     response = redirect(url_for("participation.poll", poll_id=found.id) + "#results", code=303)
     if new_browser:

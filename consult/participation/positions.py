@@ -8,7 +8,6 @@ import os
 
 from flask import (abort, current_app, flash, g, make_response, redirect, render_template, request, send_from_directory,
                    session, url_for)
-from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,11 +22,12 @@ from ..forms import BaseForm, choices, max_chars, no_nul, normalise_name, normal
 from ..i18n import current_language
 from ..models import OrganisationKind
 from ..services import positions, publication
-from ..services.uploads import UploadRefused, read_limited
-from ..uploads_limit import megabytes
+from ..services.uploads import read_limited
 from . import bp
 from .forms import new_idempotency_key
 from .polls import CheckboxesField
+from .. import refusals
+from ..services.refusals import Refused
 
 KIND_CHOICES = [
     (OrganisationKind.NGO, _l("Non-governmental organisation")),
@@ -37,22 +37,6 @@ KIND_CHOICES = [
     (OrganisationKind.ACADEMIC, _l("Academic institution")),
     (OrganisationKind.OTHER, _l("Other")),
 ]
-UPLOAD_MESSAGES = {
-    "empty": _l("The file is empty. Choose a PDF file or a signed container."),
-    "too_large": _l("The file is larger than %(size)s MB. Choose a smaller file.",
-                    size=LazyString(lambda: megabytes(positions.MAX_ATTACHMENT_BYTES))),
-    "not_pdf": _l("This file is not a PDF document. Choose a PDF file or a signed container (.edoc, .asice)."),
-    "not_container": _l("This file is not a signed container (ASiC-E, as .edoc or .asice files are). Sign the document again, or choose a PDF file."),
-    "no_signature": _l("This container holds no signature. Sign it, or choose a PDF file."),
-    "container_too_large": _l("This container unpacks to more than 50 MB or 100 files. Choose a smaller one."),
-}
-REFUSALS = {
-    "closed": _l("This consultation is not open, so positions cannot be submitted."),
-    "not_representative": _l("Choose an organisation you represent."),
-    "not_verified": _l("This organisation has not been verified yet. An administrator will check it soon."),
-    "sections": _l("Choose sections of this draft that have been published."),
-    "registration_taken": _l("An organisation with this registration number is already registered."),
-}
 
 
 class OrganisationForm(BaseForm):
@@ -107,8 +91,8 @@ def organisations():
         try:
             positions.register_organisation(current_user, form.name.data, form.registration_number.data,
                                             form.kind.data, form.website.data or "")
-        except positions.PositionRefused as refused:
-            form.registration_number.errors = [*form.registration_number.errors, REFUSALS[refused.code]]
+        except Refused as refused:
+            form.registration_number.errors = [*form.registration_number.errors, refusals.message(refused)]
         else:
             flash(_("The organisation is registered. An administrator will verify it; then you can submit positions on its behalf."), "success")
             return redirect(url_for("participation.organisations"), code=303)
@@ -173,8 +157,8 @@ def new_position(slug: str):
                 attachment = positions.check_attachment(
                     read_limited(upload.stream, positions.MAX_ATTACHMENT_BYTES), upload.filename,
                     current_app.config.get("SIGNATURE_TRUST_DIR"))
-            except UploadRefused as refused:
-                form.attachment.errors = [UPLOAD_MESSAGES.get(refused.code, UPLOAD_MESSAGES["not_pdf"])]
+            except Refused as refused:
+                form.attachment.errors = [refusals.message(refused)]
         if not form.attachment.errors:
             try:
                 position = positions.submit_position(consultation, current_user, positions.NewPosition(
@@ -183,8 +167,8 @@ def new_position(slug: str):
                     publish_name=True, language=current_language(),
                     idempotency_key=(form.idempotency_key.data or new_idempotency_key())[:64],
                     attachment=attachment))
-            except positions.PositionRefused as refused:
-                flash(REFUSALS[refused.code], "error")
+            except Refused as refused:
+                flash(refusals.message(refused), "error")
             else:
                 if position.status == "approved":
                     flash(_("Thank you. The position is published."), "success")

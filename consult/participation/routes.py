@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import pagecache
@@ -15,18 +14,9 @@ from ..site.routes import public_section, section_page
 from ..web import EmptyForm
 from . import bp
 from .forms import CommentForm, EditCommentForm, ReportForm
+from .. import refusals
+from ..services.refusals import Refused
 
-REFUSALS = {
-    "closed": _l("This consultation is not open for comments."),
-    "unpublished": _l("This section is not open for comments."),
-    "anonymous": _l("Sign in to comment."),
-    "unconfirmed": _l("Confirm your e-mail address before you comment. We sent you a link."),
-    "no_parent": _l("The comment you are replying to cannot be answered."),
-    "nested_reply": _l("You can reply to a comment, but not to a reply."),
-    "no_paragraph": _l("Choose a paragraph of this section."),
-    "duplicate": _l("You have already posted this text. Each comment must be different."),
-    "not_pending": _l("This comment has already been moderated, so it can no longer be changed."),
-}
 
 
 def _comment_target(consultation, section) -> publication.CommentTarget:
@@ -50,7 +40,7 @@ def post_comment(slug: str, number: int):
     if blocked:
         if blocked == "anonymous":
             return redirect(url_for("account.login", next=url_for("site.section", slug=slug, number=number)))
-        flash(REFUSALS[blocked], "error")
+        flash(refusals.message(f"comment.{blocked}"), "error")
         return section_page(consultation, section, status=403)
     form = CommentForm(language=current_language())
     target = _comment_target(consultation, section)
@@ -65,11 +55,11 @@ def post_comment(slug: str, number: int):
             comments.fingerprint(form.body.data),
             paragraph_number=int(form.paragraph.data) if form.paragraph.data and not parent else None,
             parent_id=int(parent) if parent.isdigit() and len(parent) < 10 else None), target=target)
-    except comments.CommentRefused as refused:
-        if refused.code == "duplicate":
-            form.body.errors = [*form.body.errors, REFUSALS["duplicate"]]
+    except Refused as refused:
+        if refused.code == "comment.duplicate":
+            form.body.errors = [*form.body.errors, refusals.message(refused)]
         else:
-            flash(REFUSALS[refused.code], "error")
+            flash(refusals.message(refused), "error")
         return section_page(consultation, section, form=form, status=400)
     if comment.status == Status.PENDING:
         flash(_("Thank you. Your comment is waiting for a moderator and will be published once approved."), "success")
@@ -94,7 +84,7 @@ def _back_to(comment) -> str:
 def edit_comment(comment_id: int):
     comment = _own_or_404(comment_id)
     if comment.status != Status.PENDING:
-        flash(REFUSALS["not_pending"], "error")
+        flash(refusals.message("comment.not_pending"), "error")
         return redirect(_back_to(comment), code=303)
     form = EditCommentForm(data={"stance": comment.stance, "body": comment.body, "language": comment.language,
                                  "publication": "name" if comment.show_name else "type"}
@@ -103,8 +93,8 @@ def edit_comment(comment_id: int):
         try:
             comments.edit_comment(comment, form.stance.data, form.body.data, form.publication.data == "name",
                                   form.language.data)
-        except comments.CommentRefused as refused:
-            form.body.errors = [*form.body.errors, REFUSALS[refused.code]]
+        except Refused as refused:
+            form.body.errors = [*form.body.errors, refusals.message(refused)]
         else:
             flash(_("Your comment has been changed."), "success")
             return redirect(_back_to(comment) + f"#comment-{comment.id}", code=303)
@@ -119,7 +109,7 @@ def withdraw_comment(comment_id: int):
     comment = _own_or_404(comment_id)
     if request.method == "GET":
         if comment.status != Status.PENDING:
-            flash(REFUSALS["not_pending"], "error")
+            flash(refusals.message("comment.not_pending"), "error")
             return redirect(_back_to(comment), code=303)
         return render_template(
             "confirm.html", form=EmptyForm(), heading=_("Withdraw your comment?"), quote=comment.body,
@@ -132,8 +122,8 @@ def withdraw_comment(comment_id: int):
         abort(400)
     try:
         comments.withdraw_comment(comment)
-    except comments.CommentRefused as refused:
-        flash(REFUSALS[refused.code], "error")
+    except Refused as refused:
+        flash(refusals.message(refused), "error")
     else:
         flash(_("Your comment has been withdrawn."), "success")
     return redirect(_back_to(comment), code=303)

@@ -16,17 +16,11 @@ from ..i18n import LANGUAGES
 from ..models import Comment, Consultation, Paragraph, Section, Status, User
 from . import diffing, publication
 from . import ids
+from .refusals import Refused
 
 MAX_COMMENT_CHARS = 5000
 PUBLIC_STATUSES = (Status.APPROVED, Status.HIDDEN)  # hidden ones show only a placeholder
 
-
-class CommentRefused(Exception):
-    """The comment cannot be stored; `message` says why, in words for the person."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def fingerprint(text: str) -> str:
@@ -78,7 +72,7 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
     """
     reason = can_comment(consultation, section, author)
     if reason:
-        raise CommentRefused(reason)
+        raise Refused(f"comment.{reason}")
     print_ = fingerprint(data.body)
     earlier = db.session.execute(_EARLIER_SUBMISSIONS, {"author_id": author.id, "key": data.idempotency_key,
                                                          "fingerprint": print_}).all()
@@ -86,7 +80,7 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
         if row.idempotency_key == data.idempotency_key:
             return db.session.get(Comment, row.id)
     if earlier:
-        raise CommentRefused("duplicate")
+        raise Refused("comment.duplicate")
     if target is None:
         target = publication.comment_target(consultation, section)
     paragraph_id = None
@@ -94,14 +88,14 @@ def post_comment(consultation: Consultation, section: Section, author: User, dat
     if data.parent_id is not None:
         parent = ids.get(Comment, data.parent_id)
         if parent is None or parent.section_id != section.id or parent.status != Status.APPROVED:
-            raise CommentRefused("no_parent")
+            raise Refused("comment.no_parent")
         if parent.parent_id is not None:
-            raise CommentRefused("nested_reply")
+            raise Refused("comment.nested_reply")
         paragraph_id = parent.paragraph_id
     elif data.paragraph_number is not None:
         paragraph_id = target.paragraph_ids.get(data.paragraph_number)
         if paragraph_id is None:
-            raise CommentRefused("no_paragraph")
+            raise Refused("comment.no_paragraph")
     if data.language not in LANGUAGES:
         raise ValueError(f"a comment is written in one of {LANGUAGES}, not {data.language!r}")
     post_moderated = consultation.moderation_mode == "post"
@@ -141,13 +135,13 @@ def own_comment(comment_id: int, user: User) -> Comment | None:
 def edit_comment(comment: Comment, stance: str, body: str, show_name: bool, language: str | None = None) -> None:
     """Changes a comment still waiting for moderation; `language` is what its text is written in."""
     if comment.status != Status.PENDING:
-        raise CommentRefused("not_pending")
+        raise Refused("comment.not_pending")
     print_ = fingerprint(body)
     duplicate = db.session.scalar(select(Comment.id).where(
         Comment.author_id == comment.author_id, Comment.fingerprint == print_, Comment.id != comment.id,
         Comment.status != Status.WITHDRAWN).limit(1))
     if duplicate is not None:
-        raise CommentRefused("duplicate")
+        raise Refused("comment.duplicate")
     comment.stance, comment.body, comment.show_name = stance, body, show_name
     if language in LANGUAGES:
         comment.language = language
@@ -158,7 +152,7 @@ def edit_comment(comment: Comment, stance: str, body: str, show_name: bool, lang
 
 def withdraw_comment(comment: Comment) -> None:
     if comment.status != Status.PENDING:
-        raise CommentRefused("not_pending")
+        raise Refused("comment.not_pending")
     comment.status = Status.WITHDRAWN
     comment.needs_review = False
     db.session.commit()

@@ -28,6 +28,7 @@ from ..models import (
     Consultation, ConsultationEvent, ConsultationStatus, EventKind, Follow, Section, User, Version,
 )
 from .mail import header_fits, send_email, site_address
+from .refusals import Refused
 
 CONFIRM_SALT = "follow-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -35,11 +36,6 @@ UNSUBSCRIBE_SALT = "follow-unsubscribe"
 RESEND_AFTER = timedelta(minutes=10)
 LOCAL_TIMEZONE = "Europe/Riga"
 
-
-class FollowRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 # --- Links ---------------------------------------------------------------------------------
@@ -77,7 +73,7 @@ def user_follow(consultation: Consultation, user) -> Follow | None:
 def follow_as_user(consultation: Consultation, user: User, lang: str) -> Follow:
     """A signed-in person with a confirmed address follows at once."""
     if not user.is_confirmed or not user.email:
-        raise FollowRefused("unconfirmed")
+        raise Refused("follow.unconfirmed")
     existing = user_follow(consultation, user)
     if existing is not None:
         return existing

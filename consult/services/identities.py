@@ -16,16 +16,10 @@ from ..extensions import db
 from ..forms import normalise_name
 from ..models import LinkedIdentity, ModerationEvent, Role, User
 from . import accounts
+from .refusals import Refused
 
 security_log = logging.getLogger("consult.security")
 
-
-class IdentityRefused(Exception):
-    """The site refuses what the provider's answer asks for; `code` says why (the caller words it)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def identity_for(user: User, issuer: str) -> LinkedIdentity | None:
@@ -47,7 +41,7 @@ def _find(issuer: str, subject: str) -> LinkedIdentity | None:
 def _subject(claims: dict) -> str:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255 or "\x00" in subject:
-        raise IdentityRefused("bad_claims")
+        raise Refused("identity.bad_claims")
     return subject
 
 
@@ -107,7 +101,7 @@ def sign_in(issuer: str, claims: dict, *, language: str, email_claim: str = "ema
     unlinked account already uses is refused: that account's owner links the provider from the account
     page, so nobody takes over an account by presenting its address.
 
-    Raises IdentityRefused: "bad_claims", "no_email", "email_taken", "inactive".
+    Raises Refused: "bad_claims", "no_email", "email_taken", "inactive".
     """
     subject = _subject(claims)
     linked = _find(issuer, subject)
@@ -115,7 +109,7 @@ def sign_in(issuer: str, claims: dict, *, language: str, email_claim: str = "ema
         user = linked.user
         if not user.is_active:
             security_log.warning("identity sign-in refused: user=%s inactive issuer=%s", user.id, issuer)
-            raise IdentityRefused("inactive")
+            raise Refused("identity.inactive")
         _apply_role(user, claims, role_claim, issuer)
         linked.last_used_at = user.last_login_at = utcnow()
         db.session.commit()
@@ -124,10 +118,10 @@ def sign_in(issuer: str, claims: dict, *, language: str, email_claim: str = "ema
 
     email = _claimed_email(claims, email_claim)
     if not email:
-        raise IdentityRefused("no_email")
+        raise Refused("identity.no_email")
     if accounts.find_user_by_email(email) is not None:
         security_log.warning("identity sign-in refused: address in use by an unlinked account, issuer=%s", issuer)
-        raise IdentityRefused("email_taken")
+        raise Refused("identity.email_taken")
     now = utcnow()
     verified = _email_verified(claims)
     user = User(email=email, display_name=_claimed_name(claims, name_claim, email), password_hash="",
@@ -142,7 +136,7 @@ def sign_in(issuer: str, claims: dict, *, language: str, email_claim: str = "ema
         db.session.commit()
     except IntegrityError:  # the same person or address, in a parallel request a moment ago
         db.session.rollback()
-        raise IdentityRefused("email_taken") from None
+        raise Refused("identity.email_taken") from None
     security_log.info("account created through identity provider: user=%s issuer=%s", user.id, issuer)
     if not verified:
         accounts.send_confirmation(user, language)
@@ -152,7 +146,7 @@ def sign_in(issuer: str, claims: dict, *, language: str, email_claim: str = "ema
 def link(user: User, issuer: str, claims: dict) -> LinkedIdentity:
     """Links the signed-in account to the provider's person.
 
-    Raises IdentityRefused: "bad_claims", "linked_elsewhere" (the person is linked to another account),
+    Raises Refused: "bad_claims", "linked_elsewhere" (the person is linked to another account),
     "already_linked" (this account is linked to someone else at this provider).
     """
     subject = _subject(claims)
@@ -160,16 +154,16 @@ def link(user: User, issuer: str, claims: dict) -> LinkedIdentity:
     if existing is not None:
         if existing.user_id == user.id:
             return existing
-        raise IdentityRefused("linked_elsewhere")
+        raise Refused("identity.linked_elsewhere")
     if identity_for(user, issuer) is not None:
-        raise IdentityRefused("already_linked")
+        raise Refused("identity.already_linked")
     identity = LinkedIdentity(user_id=user.id, issuer=issuer, subject=subject, last_used_at=utcnow())
     db.session.add(identity)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise IdentityRefused("linked_elsewhere") from None
+        raise Refused("identity.linked_elsewhere") from None
     security_log.info("identity provider linked: user=%s issuer=%s", user.id, issuer)
     return identity
 
@@ -177,13 +171,13 @@ def link(user: User, issuer: str, claims: dict) -> LinkedIdentity:
 def unlink(user: User, issuer: str) -> bool:
     """Removes the link; refused while the account has no password, which would leave no way in.
 
-    Returns False when there was no link. Raises IdentityRefused("no_password").
+    Returns False when there was no link. Raises Refused("identity.no_password").
     """
     identity = identity_for(user, issuer)
     if identity is None:
         return False
     if not user.password_hash:
-        raise IdentityRefused("no_password")
+        raise Refused("identity.no_password")
     db.session.delete(identity)
     db.session.commit()
     security_log.info("identity provider unlinked: user=%s issuer=%s", user.id, issuer)

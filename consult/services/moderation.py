@@ -12,14 +12,10 @@ from ..extensions import db
 from ..models import Comment, Consultation, ModerationEvent, Position, Reason, Report, Status, User
 from .mail import send_email
 from . import ids
+from .refusals import Refused
 
 REPORTS_TO_HIDE = 3  # in post-moderation, this many different readers hide an item until a moderator looks
 
-
-class ModerationRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def public_comment(comment_id: int) -> Comment | None:
@@ -58,13 +54,13 @@ def _tell_author(item, decision: str) -> None:
 
 def _check_actor(item, moderator: User) -> None:
     if item.author_id == moderator.id:
-        raise ModerationRefused("own")
+        raise Refused("moderation.own")
 
 
 def approve(item, moderator: User) -> None:
     _check_actor(item, moderator)
     if item.status not in (Status.PENDING, Status.APPROVED, Status.HIDDEN):
-        raise ModerationRefused("state")
+        raise Refused("moderation.state")
     was_public = item.status == Status.APPROVED
     item.status = Status.APPROVED
     item.needs_review = False
@@ -80,7 +76,7 @@ def approve(item, moderator: User) -> None:
 def reject(item, moderator: User, reason: str, note: str = "") -> None:
     _check_actor(item, moderator)
     if item.status != Status.PENDING:
-        raise ModerationRefused("state")
+        raise Refused("moderation.state")
     item.status = Status.REJECTED
     item.needs_review = False
     item.moderated_at, item.moderated_by_id = utcnow(), moderator.id
@@ -95,7 +91,7 @@ def hide(item, moderator: User, reason: str, note: str = "") -> None:
     """Takes a published item down; its place shows who hid it and why."""
     _check_actor(item, moderator)
     if item.status not in (Status.APPROVED, Status.HIDDEN):
-        raise ModerationRefused("state")
+        raise Refused("moderation.state")
     item.status = Status.HIDDEN
     item.needs_review = False
     item.moderated_at, item.moderated_by_id = utcnow(), moderator.id
@@ -108,7 +104,7 @@ def hide(item, moderator: User, reason: str, note: str = "") -> None:
 
 def unhide(item, moderator: User) -> None:
     if item.status != Status.HIDDEN:
-        raise ModerationRefused("state")
+        raise Refused("moderation.state")
     _check_actor(item, moderator)
     item.status = Status.APPROVED
     item.needs_review = False
@@ -143,11 +139,11 @@ def report_comment(comment: Comment, reporter: User, reason: str, note: str = ""
 def suspend(user: User, moderator: User, note: str = "") -> None:
     from .submissions import is_offline_sender
     if user.id == moderator.id:
-        raise ModerationRefused("own")
+        raise Refused("moderation.own")
     if is_offline_sender(user):
-        raise ModerationRefused("offline_sender")   # the placeholder author of offline submissions
+        raise Refused("moderation.offline_sender")   # the placeholder author of offline submissions
     if user.is_staff and not moderator.has_role("admin"):
-        raise ModerationRefused("staff")
+        raise Refused("moderation.staff")
     user.suspended_at = utcnow()
     user.end_other_sessions()
     _log(moderator, "suspend", "user", user.id, None, note)

@@ -12,12 +12,8 @@ from ..extensions import db
 from ..models import Poll, PollOption, PollResults, Vote
 from ..models.poll import vote_choices
 from . import ids
+from .refusals import Refused
 
-
-class VoteRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def get_poll(poll_id: int) -> Poll | None:
@@ -53,13 +49,13 @@ def has_voted(poll: Poll, voter_key: str | None) -> bool:
 def cast_vote(poll: Poll, voter_key: str, option_ids: list[int], user_id: int | None) -> Vote:
     """Stores one ballot. A second ballot from the same voter fails on the UNIQUE constraint."""
     if not poll.is_open():
-        raise VoteRefused("closed")
+        raise Refused("poll.closed")
     valid = {option.id for option in poll.options}
     chosen = list(dict.fromkeys(option_ids))
     if not chosen or any(option_id not in valid for option_id in chosen):
-        raise VoteRefused("no_choice")
+        raise Refused("poll.no_choice")
     if not poll.multiple and len(chosen) != 1:
-        raise VoteRefused("one_choice")
+        raise Refused("poll.one_choice")
     vote = Vote(poll_id=poll.id, voter_key=voter_key, user_id=user_id)
     db.session.add(vote)
     try:
@@ -68,7 +64,7 @@ def cast_vote(poll: Poll, voter_key: str, option_ids: list[int], user_id: int | 
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise VoteRefused("already_voted") from None
+        raise Refused("poll.already_voted") from None
     return vote
 
 

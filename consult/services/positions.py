@@ -16,19 +16,15 @@ from ..models import (Consultation, ModerationEvent, Organisation, Position, Pos
                       User)
 from . import publication, signatures
 from .mail import send_email
-from .uploads import StagedFile, UploadRefused, clean_display_name
+from .uploads import StagedFile, clean_display_name
 from . import ids
+from .refusals import Refused
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 PDF_TYPE = "application/pdf"
 CONTAINER_TYPE = "application/vnd.etsi.asic-e+zip"
 REGISTRATION_NUMBER = re.compile(r"^\d{11}$")
 
-
-class PositionRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def normalise_registration_number(raw: str | None) -> str | None:
@@ -52,7 +48,7 @@ def register_organisation(user: User, name: str, registration_number: str | None
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise PositionRefused("registration_taken") from None
+        raise Refused("position.registration_taken") from None
     return organisation
 
 
@@ -65,10 +61,10 @@ def verify_organisation(organisation: Organisation, admin: User) -> None:
     """An admin vouches for the organisation (also one declined before); its representatives may then
     submit positions, and each is told by e-mail in their language.
 
-    Raises PositionRefused("already_verified").
+    Raises Refused("position.already_verified").
     """
     if organisation.is_verified:
-        raise PositionRefused("already_verified")
+        raise Refused("position.already_verified")
     organisation.verified_at = utcnow()
     organisation.verified_by_id = admin.id
     organisation.declined_at = organisation.declined_by_id = organisation.decline_reason = None
@@ -84,10 +80,10 @@ def verify_organisation(organisation: Organisation, admin: User) -> None:
 def decline_organisation(organisation: Organisation, admin: User, reason: str) -> None:
     """An admin could not verify the organisation and says why; the representatives are told by e-mail.
 
-    Raises PositionRefused("already_verified"): a verified organisation is not declined afterwards.
+    Raises Refused("position.already_verified"): a verified organisation is not declined afterwards.
     """
     if organisation.is_verified:
-        raise PositionRefused("already_verified")
+        raise Refused("position.already_verified")
     organisation.declined_at = utcnow()
     organisation.declined_by_id = admin.id
     organisation.decline_reason = reason
@@ -140,21 +136,21 @@ def organisation_positions(organisation: Organisation, member: bool) -> list[Pos
 def check_pdf(data: bytes, filename: str | None) -> str:
     """Accepts a real PDF (by its bytes, and it must open) up to 10 MB; returns the display name."""
     if not data:
-        raise UploadRefused("empty")
+        raise Refused("attachment.empty")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise UploadRefused("too_large", limit=MAX_ATTACHMENT_BYTES)
+        raise Refused("upload.too_large", limit=MAX_ATTACHMENT_BYTES)
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
-        raise UploadRefused("not_pdf")
+        raise Refused("attachment.not_pdf")
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if len(reader.pages) < 1:
-            raise UploadRefused("not_pdf")
-    except UploadRefused:
+            raise Refused("attachment.not_pdf")
+    except Refused:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
-        raise UploadRefused("not_pdf") from None
+        raise Refused("attachment.not_pdf") from None
     name = clean_display_name(filename, fallback="position.pdf")
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
@@ -170,11 +166,11 @@ class Attachment:
 
 
 def check_attachment(data: bytes, filename: str | None, trust_dir: str | None) -> Attachment:
-    """A PDF or an .edoc/.asice container up to 10 MB, with its signatures checked; else UploadRefused."""
+    """A PDF or an .edoc/.asice container up to 10 MB, with its signatures checked; else Refused."""
     if not data:
-        raise UploadRefused("empty")
+        raise Refused("attachment.empty")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise UploadRefused("too_large", limit=MAX_ATTACHMENT_BYTES)
+        raise Refused("upload.too_large", limit=MAX_ATTACHMENT_BYTES)
     anchors = signatures.trust_anchors(trust_dir)
     if signatures.is_container_name(filename) or data.startswith(b"PK"):
         report = signatures.check_container(data, anchors)
@@ -204,13 +200,13 @@ class NewPosition:
 
 def submit_position(consultation: Consultation, author: User, data: NewPosition) -> Position:
     if not consultation.is_open:
-        raise PositionRefused("closed")
+        raise Refused("position.closed")
     organisation = db.session.get(Organisation, data.organisation_id) \
         if 0 < data.organisation_id <= ids.MAX_ID else None
     if organisation is None or author not in organisation.representatives:
-        raise PositionRefused("not_representative")
+        raise Refused("position.not_representative")
     if not organisation.is_verified:
-        raise PositionRefused("not_verified")
+        raise Refused("position.not_verified")
     existing = db.session.scalar(select(Position).where(Position.author_id == author.id,
                                                         Position.idempotency_key == data.idempotency_key))
     if existing is not None:
@@ -220,7 +216,7 @@ def submit_position(consultation: Consultation, author: User, data: NewPosition)
         sections = list(db.session.scalars(select(Section).where(
             Section.consultation_id == consultation.id, Section.number.in_(data.section_numbers))))
         if len(sections) != len(set(data.section_numbers)) or not all(s.is_published() for s in sections):
-            raise PositionRefused("sections")
+            raise Refused("position.sections")
     attachment = data.attachment
     staged = StagedFile(current_app.config["UPLOAD_DIR"], attachment.data) if attachment else None
     version = publication.current_version(consultation)

@@ -23,7 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from ..models.organisation import SIGNED_CONTAINER_SUFFIXES
-from .uploads import UploadRefused
+from .refusals import Refused
 
 ASICE_MIMETYPE = b"application/vnd.etsi.asic-e+zip"
 MAX_CONTAINER_FILES = 100
@@ -170,15 +170,15 @@ XADES_NAMESPACES = ("http://uri.etsi.org/01903/v1.3.2#", "http://uri.etsi.org/01
 
 
 def open_container(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The data files and the signature files of an ASiC-E container, or UploadRefused."""
+    """The data files and the signature files of an ASiC-E container, or Refused."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [info for info in archive.infolist() if not info.is_dir()]
         if len(entries) > MAX_CONTAINER_FILES or sum(info.file_size for info in entries) > MAX_CONTAINER_UNPACKED:
-            raise UploadRefused("container_too_large")
+            raise Refused("attachment.container_too_large")
         names = [info.filename for info in entries]
         if "mimetype" not in names or archive.read("mimetype").strip() != ASICE_MIMETYPE:
-            raise UploadRefused("not_container")
+            raise Refused("attachment.not_container")
         files = {info.filename: archive.read(info) for info in entries
                  if info.filename != "mimetype" and not info.filename.startswith("META-INF/")}
         signatures = {info.filename: archive.read(info) for info in entries
@@ -186,11 +186,11 @@ def open_container(data: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
                       and info.filename.lower().endswith(".xml")}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError,
             EOFError):
-        raise UploadRefused("not_container") from None
+        raise Refused("attachment.not_container") from None
     if not files:
-        raise UploadRefused("not_container")
+        raise Refused("attachment.not_container")
     if not signatures:
-        raise UploadRefused("no_signature")
+        raise Refused("attachment.no_signature")
     return files, signatures
 
 
@@ -213,7 +213,7 @@ def check_container(data: bytes, anchors: list[asn1_x509.Certificate]) -> Signat
             report.signers.append(signer)
             covered |= references
     if not report.signers:
-        raise UploadRefused("no_signature")
+        raise Refused("attachment.no_signature")
     if set(files) - covered:
         for signer in report.signers:
             signer.status = BROKEN

@@ -21,6 +21,8 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .refusals import Refused
+
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 TEMP_SUFFIX = ".tmp"
 # How old an unnamed or temporary file must be before the sweep touches it: an upload still in
@@ -63,20 +65,12 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u061
 MAX_NAME_CHARS = 200
 
 
-class UploadRefused(Exception):
-    """The file cannot be accepted; `code` says why (empty, too_large, type, mismatch)."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
-
 
 def read_limited(stream, limit: int = MAX_UPLOAD_BYTES) -> bytes:
-    """The whole stream, or UploadRefused('too_large') as soon as it passes `limit` bytes."""
+    """The whole stream, or Refused("upload.too_large") as soon as it passes `limit` bytes."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UploadRefused("too_large", limit=limit)
+        raise Refused("upload.too_large", limit=limit)
     return data
 
 
@@ -155,18 +149,18 @@ class CheckedFile:
 
 
 def check_document(data: bytes, filename: str | None) -> CheckedFile:
-    """Accepts a PDF or office file whose content matches its name; raises UploadRefused otherwise."""
+    """Accepts a PDF or office file whose content matches its name; raises Refused otherwise."""
     if not data:
-        raise UploadRefused("empty")
+        raise Refused("upload.empty")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadRefused("too_large", limit=MAX_UPLOAD_BYTES)
+        raise Refused("upload.too_large", limit=MAX_UPLOAD_BYTES)
     kind = detect_kind(data)
     if kind is None:
-        raise UploadRefused("type")
+        raise Refused("upload.type")
     display_name = clean_display_name(filename, fallback="document." + kind)
     claimed = extension_of(display_name)
     if claimed in KINDS and claimed != kind:
-        raise UploadRefused("mismatch", claimed=claimed.upper(), actual=kind.upper())
+        raise Refused("upload.mismatch", claimed=claimed.upper(), actual=kind.upper())
     if claimed != kind:
         display_name = clean_display_name(f"{display_name}.{kind}")
     return CheckedFile(display_name=display_name, kind=KINDS[kind], data=data)

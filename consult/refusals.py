@@ -1,0 +1,83 @@
+"""Every refusal a person can meet, in their words: the one catalog from a service's refusal code
+(services/refusals.py) to a translated message. Views show `message(refused)` beside the field it
+concerns or at the top of the page; commands print it in English.
+
+May import the services' refusal type and the site-wide helpers; no area package.
+"""
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from .services.refusals import Refused
+from .uploads_limit import megabytes
+
+MESSAGES = {
+    # Comments (participation): posting, editing, withdrawing.
+    "comment.closed": _l("This consultation is not open for comments."),
+    "comment.unpublished": _l("This section is not open for comments."),
+    "comment.anonymous": _l("Sign in to comment."),
+    "comment.unconfirmed": _l("Confirm your e-mail address before you comment. We sent you a link."),
+    "comment.no_parent": _l("The comment you are replying to cannot be answered."),
+    "comment.nested_reply": _l("You can reply to a comment, but not to a reply."),
+    "comment.no_paragraph": _l("Choose a paragraph of this section."),
+    "comment.duplicate": _l("You have already posted this text. Each comment must be different."),
+    "comment.not_pending": _l("This comment has already been moderated, so it can no longer be changed."),
+    # Polls.
+    "poll.closed": _l("This poll is closed, so it no longer takes votes."),
+    "poll.no_choice": _l("Choose an answer."),
+    "poll.one_choice": _l("Choose one answer."),
+    "poll.already_voted": _l("You have already answered this poll. Your first answer is kept."),
+    "poll.sign_in": _l("Sign in with a confirmed account to answer this poll."),
+    # Organisations and their positions.
+    "position.closed": _l("This consultation is not open, so positions cannot be submitted."),
+    "position.not_representative": _l("Choose an organisation you represent."),
+    "position.not_verified": _l("This organisation has not been verified yet. An administrator will check it soon."),
+    "position.sections": _l("Choose sections of this draft that have been published."),
+    "position.registration_taken": _l("An organisation with this registration number is already registered."),
+    # A position's file: a PDF or a signed container.
+    "attachment.empty": _l("The file is empty. Choose a PDF file or a signed container."),
+    "attachment.not_pdf": _l("This file is not a PDF document. Choose a PDF file or a signed container "
+                             "(.edoc, .asice)."),
+    "attachment.not_container": _l("This file is not a signed container (ASiC-E, as .edoc or .asice files are). "
+                                   "Sign the document again, or choose a PDF file."),
+    "attachment.no_signature": _l("This container holds no signature. Sign it, or choose a PDF file."),
+    "attachment.container_too_large": _l("This container unpacks to more than 50 MB or 100 files. "
+                                         "Choose a smaller one."),
+    # Any uploaded file.
+    "upload.empty": _l("The file is empty."),
+    "upload.too_large": _l("The file is larger than %(size)s MB. Choose a smaller file."),
+    "upload.type": _l("This file is not a PDF, Word, Excel or OpenDocument file. Choose a .pdf, .docx, .xlsx, "
+                      ".odt, .ods, .doc or .xls file."),
+    "upload.mismatch": _l("The file's name says %(claimed)s, but its content is %(actual)s. Check that you chose "
+                          "the right file."),
+    # Moderation of items (comments and positions) and of authors.
+    "moderation.own": _l("You cannot moderate your own comment or account."),
+    "moderation.own_position": _l("You cannot moderate your own position."),
+    "moderation.state": _l("This item has changed in the meantime; nothing was done."),
+    "moderation.staff": _l("Only an administrator can suspend a staff account."),
+    "moderation.offline_sender": _l("Offline submissions have no account of their own, so there is nobody to "
+                                    "suspend."),
+}
+
+
+def _details(refused: Refused) -> dict:
+    details = dict(refused.details)
+    if "limit" in details:  # a size in bytes reads as megabytes in the page's language
+        details.setdefault("size", megabytes(details.pop("limit")))
+    return details
+
+
+def message(refused: Refused | str, **details) -> str:
+    """The translated sentence for a refusal (or for a bare code the caller already knows)."""
+    if isinstance(refused, str):
+        refused = Refused(refused, **details)
+    text = str(MESSAGES[refused.code])
+    values = _details(refused)
+    return text % values if values else text
+
+
+def english(refused: Refused | str, **details) -> str:
+    """The same sentence in English, for the command line."""
+    with force_locale("en"):
+        return message(refused, **details)
