@@ -1,6 +1,7 @@
 """What every form on the site shares: text normalisation, the honeypot, field attributes."""
 from __future__ import annotations
 
+import secrets
 import unicodedata
 
 from flask import Flask
@@ -65,6 +66,11 @@ class HoneypotField(StringField):
     def pre_validate(self, form):
         if self.data:
             raise ValidationError(_l("This form could not be accepted. Please try again."))
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for a form that must be stored once, however often it is sent."""
+    return secrets.token_urlsafe(24)
 
 
 class BaseForm(FlaskForm):

@@ -24,7 +24,7 @@ from ..models import OrganisationKind
 from ..services import positions, publication
 from ..services.uploads import read_limited
 from . import bp
-from .forms import new_idempotency_key
+from ..forms import new_idempotency_key
 from .polls import CheckboxesField
 from .. import refusals
 from ..services.refusals import Refused

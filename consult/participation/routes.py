@@ -13,7 +13,8 @@ from ..services import comments, moderation, publication
 from ..site.routes import public_section, section_page
 from ..web import EmptyForm
 from . import bp
-from .forms import CommentForm, EditCommentForm, ReportForm
+from ..site.comment_form import CommentForm
+from .forms import EditCommentForm, ReportForm
 from .. import refusals
 from ..services.refusals import Refused
 

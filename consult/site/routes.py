@@ -9,12 +9,14 @@ from markupsafe import Markup
 
 from .. import pagecache
 from ..extensions import db
+from ..forms import new_idempotency_key
 from ..fragments import render_fragment, without_marked
 from ..i18n import current_language
 from ..models import ConsultationStatus
 from ..services import comments, polls, positions, publication
 from ..web import page_number
 from . import bp
+from .comment_form import CommentForm
 
 NEWS_PER_PAGE = 10
 
@@ -167,7 +169,6 @@ def _reader_section_page(consultation, section, user):
     filled in, and the report links on their own comments cut out."""
     from flask_wtf.csrf import generate_csrf
 
-    from ..participation.forms import new_idempotency_key
 
     def render(values):
         g.csrf_token = values["csrf"]   # where Flask-WTF keeps the request's token: the form and menu use it
@@ -185,7 +186,6 @@ def _reader_section_page(consultation, section, user):
 
 def _render_section_page(consultation, section, form, status, refusal, blocked, pending, body,
                          idempotency_key: str | None = None):
-    from ..participation.forms import CommentForm, new_idempotency_key
     reply_to = chosen_paragraph = None
     if form is None and blocked is None:
         form = CommentForm(formdata=None, idempotency_key=idempotency_key or new_idempotency_key(),

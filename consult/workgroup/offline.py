@@ -12,7 +12,7 @@ from ..auth import require_role
 from ..extensions import db
 from ..i18n import localized
 from ..models import Channel, Comment, Role
-from ..participation.forms import new_idempotency_key
+from ..forms import new_idempotency_key
 from ..services import feedback
 from ..services import submissions as service
 from . import bp, member_view
