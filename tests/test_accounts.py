@@ -239,7 +239,7 @@ def test_expired_confirmation_link_gets_a_friendly_400(app, client, monkeypatch)
     from consult.services import accounts
     register(client)
     link = link_in(outbox_messages(app)[0], "confirm")
-    monkeypatch.setattr(accounts, "CONFIRM_MAX_AGE", -1)
+    monkeypatch.setattr(accounts.registration, "CONFIRM_MAX_AGE", -1)
     response = client.get(link)
     assert response.status_code == 400 and "This link does not work" in response.get_data(as_text=True)
     assert users(app)[0].email_confirmed_at is None
@@ -437,7 +437,7 @@ def test_garbage_and_expired_reset_links_get_a_friendly_400(app, client, make_us
     make_user(email="known@example.test", language="en")
     form_post(client, url("en", "reset/"), {"email": "known@example.test"})
     link = link_in(outbox_messages(app)[0], "reset")
-    monkeypatch.setattr(accounts, "RESET_MAX_AGE", -1)
+    monkeypatch.setattr(accounts.passwords, "RESET_MAX_AGE", -1)
     expired = client.get(link)
     assert expired.status_code == 400 and "one hour" in expired.get_data(as_text=True)
 

@@ -106,7 +106,7 @@ def test_expired_or_garbage_link_is_refused(app, client, make_user, login, monke
     login(client, user_id)
     ask(client)
     link = change_link(outbox_messages(app)[0])
-    monkeypatch.setattr(accounts, "EMAIL_CHANGE_MAX_AGE", -1)
+    monkeypatch.setattr(accounts.email_change, "EMAIL_CHANGE_MAX_AGE", -1)
     expired = client.get(link)
     assert expired.status_code == 400 and "This link does not work" in expired.get_data(as_text=True)
     assert 'href="/en/account/email/"' in expired.get_data(as_text=True)
