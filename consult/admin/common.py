@@ -1,5 +1,7 @@
-"""Small things every admin route uses: finding the consultation, refusal messages."""
+"""Small things every admin route uses: finding the consultation, refusal messages, asking before deleting."""
 from __future__ import annotations
+
+from typing import TypeVar
 
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
@@ -41,11 +43,23 @@ def flash_refusal(refused: authoring.AuthoringRefused) -> None:
     flash(refusal_message(refused), "error")
 
 
-def consultation_or_404(consultation_id: int) -> Consultation:
-    found = authoring.consultation(consultation_id)
+T = TypeVar("T")
+
+
+def no_store(response):
+    """Admin pages show unpublished work and personal data: no cache may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def found_or_404(found: T | None) -> T:
     if found is None:
         abort(404)
     return found
+
+
+def consultation_or_404(consultation_id: int) -> Consultation:
+    return found_or_404(authoring.consultation(consultation_id))
 
 
 def page_arg() -> int:

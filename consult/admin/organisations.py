@@ -9,15 +9,16 @@ from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
-from .auth import require_role
-from .extensions import db
-from .forms import BaseForm, max_chars, no_nul, normalise_text
-from .i18n import LANG_PREFIX
-from .models import Organisation, Role
-from .participation.forms import EmptyForm
-from .services import positions, publication
+from ..auth import require_role
+from ..forms import BaseForm, max_chars, no_nul, normalise_text
+from ..i18n import LANG_PREFIX
+from ..models import Role
+from ..participation.forms import EmptyForm
+from ..services import positions
+from .common import found_or_404, no_store
 
 bp = Blueprint("admin_organisations", __name__, url_prefix=LANG_PREFIX + "/admin/organisations")
+bp.after_request(no_store)
 
 
 class DeclineForm(BaseForm):
@@ -27,30 +28,17 @@ class DeclineForm(BaseForm):
                                        no_nul, max_chars(1000)])
 
 
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id) if 0 < organisation_id <= publication.MAX_ID else None
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 @bp.get("/")
 @require_role(Role.ADMIN)
 def index():
-    return render_template("admin_organisations/index.html", organisations=positions.unverified_organisations(),
+    return render_template("admin/organisations/index.html", organisations=positions.unverified_organisations(),
                            button_form=EmptyForm())
 
 
 @bp.post("/<int:organisation_id>/verify/")
 @require_role(Role.ADMIN)
 def verify(organisation_id: int):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = found_or_404(positions.organisation_by_id(organisation_id))
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -66,7 +54,7 @@ def verify(organisation_id: int):
 @bp.route("/<int:organisation_id>/decline/", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def decline(organisation_id: int):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = found_or_404(positions.organisation_by_id(organisation_id))
     if organisation.is_verified:
         flash(_("%(name)s is already verified.", name=organisation.name), "error")
         return redirect(url_for("admin_organisations.index"), code=303)
@@ -80,5 +68,5 @@ def decline(organisation_id: int):
             flash(_("%(name)s is declined. Its representatives have been told why.", name=organisation.name),
                   "success")
         return redirect(url_for("admin_organisations.index"), code=303)
-    return render_template("admin_organisations/decline.html", form=form,
+    return render_template("admin/organisations/decline.html", form=form,
                            organisation=organisation), 400 if form.errors else 200
