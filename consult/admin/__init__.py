@@ -18,7 +18,7 @@ from .common import no_store
 bp = Blueprint("admin", __name__, url_prefix=LANG_PREFIX + "/admin")
 bp.after_request(no_store)
 
-from . import consultations, content, documents, organisations, sections, security, users, workgroups  # noqa: E402
+from . import consultations, content, documents, organisations, sections, security, users, workgroups  # noqa: E402,F401
 
 
 def register(app: Flask) -> None:
