@@ -12,6 +12,8 @@ from ..i18n import current_language
 from ..models import Consultation
 from ..services import authoring
 
+T = TypeVar("T")
+
 REFUSALS = {
     "slug": _l("Another item already uses this web address name. Choose a different one."),
     "status": _l("This status change is not possible from the current status."),
@@ -42,9 +44,6 @@ def refusal_message(refused: authoring.AuthoringRefused) -> str:
 
 def flash_refusal(refused: authoring.AuthoringRefused) -> None:
     flash(refusal_message(refused), "error")
-
-
-T = TypeVar("T")
 
 
 def no_store(response):

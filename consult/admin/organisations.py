@@ -28,6 +28,17 @@ class DeclineForm(BaseForm):
                                        no_nul, max_chars(1000)])
 
 
+def _decided(decide, organisation, message: str):
+    """Runs `decide()` and shows `message`; an organisation verified in the meantime is said to be so instead."""
+    try:
+        decide()
+    except positions.PositionRefused:
+        flash(_("%(name)s is already verified.", name=organisation.name), "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for("admin_organisations.index"), code=303)
+
+
 @bp.get("/")
 @require_role(Role.ADMIN)
 def index():
@@ -41,14 +52,8 @@ def verify(organisation_id: int):
     organisation = found_or_404(positions.organisation_by_id(organisation_id))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        positions.verify_organisation(organisation, current_user)
-    except positions.PositionRefused:
-        flash(_("%(name)s is already verified.", name=organisation.name), "error")
-    else:
-        flash(_("%(name)s is verified. Its representatives can now submit positions.", name=organisation.name),
-              "success")
-    return redirect(url_for("admin_organisations.index"), code=303)
+    return _decided(lambda: positions.verify_organisation(organisation, current_user), organisation,
+                    _("%(name)s is verified. Its representatives can now submit positions.", name=organisation.name))
 
 
 @bp.route("/<int:organisation_id>/decline/", methods=["GET", "POST"])
@@ -60,13 +65,8 @@ def decline(organisation_id: int):
         return redirect(url_for("admin_organisations.index"), code=303)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            positions.decline_organisation(organisation, current_user, form.reason.data)
-        except positions.PositionRefused:
-            flash(_("%(name)s is already verified.", name=organisation.name), "error")
-        else:
-            flash(_("%(name)s is declined. Its representatives have been told why.", name=organisation.name),
-                  "success")
-        return redirect(url_for("admin_organisations.index"), code=303)
+        return _decided(lambda: positions.decline_organisation(organisation, current_user, form.reason.data),
+                        organisation,
+                        _("%(name)s is declined. Its representatives have been told why.", name=organisation.name))
     return render_template("admin/organisations/decline.html", form=form,
                            organisation=organisation), 400 if form.errors else 200

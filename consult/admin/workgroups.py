@@ -14,7 +14,7 @@ from ..i18n import LANG_PREFIX, localized
 from ..models import Role
 from ..participation.forms import EmptyForm
 from ..services import authoring, feedback
-from .common import consultation_or_404, no_store
+from .common import consultation_or_404, deleted, found_or_404, no_store
 
 bp = Blueprint("admin_workgroups", __name__, url_prefix=LANG_PREFIX + "/admin/workgroups")
 bp.after_request(no_store)
@@ -99,9 +99,7 @@ def consultation(consultation_id: int):
 @require_role(Role.ADMIN)
 def member_subgroups(consultation_id: int, member_id: int):
     item = consultation_or_404(consultation_id)
-    member = feedback.member(item, member_id)
-    if member is None:
-        abort(404)
+    member = found_or_404(feedback.member(item, member_id))
     form = SubgroupsForm(prefix=f"m{member.id}")
     _set_choices(form, feedback.subgroups(item))
     if not form.validate_on_submit():
@@ -116,9 +114,7 @@ def member_subgroups(consultation_id: int, member_id: int):
 def remove_member(consultation_id: int, member_id: int):
     """GET asks first (Confirm or Cancel); the POST removes the member."""
     item = consultation_or_404(consultation_id)
-    member = feedback.member(item, member_id)
-    if member is None:
-        abort(404)
+    member = found_or_404(feedback.member(item, member_id))
     if request.method == "GET":
         back = url_for("admin_workgroups.consultation", consultation_id=item.id)
         return render_template(
@@ -128,9 +124,6 @@ def remove_member(consultation_id: int, member_id: int):
                            "Responses they wrote stay. You can add them again later.")],
             button=_("Remove from the working group"), cancel=back,
             action=url_for("admin_workgroups.remove_member", consultation_id=item.id, member_id=member.id))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    name = member.user.display_name
-    feedback.remove_member(member)
-    flash(_("%(name)s is no longer in the working group.", name=name), "success")
-    return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
+    return deleted(lambda: feedback.remove_member(member),
+                   _("%(name)s is no longer in the working group.", name=member.user.display_name),
+                   url_for("admin_workgroups.consultation", consultation_id=item.id))
