@@ -70,11 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(participation_bp)
     from .moderation import bp as moderation_bp
     app.register_blueprint(moderation_bp)
-    from .admin import bp as admin_bp; app.register_blueprint(admin_bp)  # noqa: E702
-    from .organisations_admin import bp as organisations_admin_bp
-    app.register_blueprint(organisations_admin_bp)
+    from .admin import register as register_admin; register_admin(app)  # noqa: E702
     from .workgroup import bp as workgroup_bp; app.register_blueprint(workgroup_bp)  # noqa: E702
-    from .admin_workgroups import bp as admin_workgroups_bp; app.register_blueprint(admin_workgroups_bp)  # noqa: E702
     from .search import bp as search_bp; app.register_blueprint(search_bp)  # noqa: E702
     from .follow import bp as follow_bp; app.register_blueprint(follow_bp)  # noqa: E702
     from .api import register as register_api; register_api(app)  # noqa: E702

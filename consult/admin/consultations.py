@@ -149,8 +149,8 @@ def versions(consultation_id: int):
     all_versions = authoring.versions(item)
     latest = all_versions[-1] if all_versions else None
     return render_template("admin/versions.html", consultation=item, versions=all_versions,
-                           counts=authoring.version_paragraph_counts(item), is_live=authoring.is_live,
-                           can_start=latest is None or authoring.is_live(latest), button_form=EmptyForm(formdata=None))
+                           counts=authoring.version_paragraph_counts(item),
+                           can_start=latest is None or latest.is_published(), button_form=EmptyForm(formdata=None))
 
 
 @bp.post("/consultations/<int:consultation_id>/versions/new/")

@@ -1,17 +1,21 @@
 """News and questions and answers, for the whole site or tied to one consultation."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..auth import require_role
 from ..models import Role
-from ..web import EmptyForm
 from ..services import authoring
 from . import bp
-from .common import confirm_delete, in_page_language, refusal_message
+from .common import (
+    confirm_delete, deleted, fill_form, form_page, form_values, found_or_404, in_page_language, refusal_message,
+)
 from .forms import FaqForm, NewsForm, choices
+
+NEWS_FIELDS = ("slug", "title_lv", "title_en", "body_lv", "body_en")
+FAQ_FIELDS = ("question_lv", "question_en", "answer_lv", "answer_en")
 
 
 def _consultation_choices(field) -> None:
@@ -21,6 +25,16 @@ def _consultation_choices(field) -> None:
 
 def _consultation_id(field) -> int | None:
     return int(field.data) if field.data else None
+
+
+def _content_form(form_class, fields, item, formdata):
+    """A news or question form with its consultation choices; for GET, filled from `item`."""
+    form = form_class() if formdata else form_class(formdata=None)
+    _consultation_choices(form.consultation)
+    if item is not None and not formdata:
+        fill_form(form, item, fields)
+        form.consultation.data = str(item.consultation_id) if item.consultation_id else ""
+    return form
 
 
 # ---------------------------------------------------------------------------
@@ -33,12 +47,8 @@ def news():
 
 
 def _news_form(item=None, formdata=True) -> NewsForm:
-    form = NewsForm() if formdata else NewsForm(formdata=None)
-    _consultation_choices(form.consultation)
+    form = _content_form(NewsForm, NEWS_FIELDS, item, formdata)
     if item is not None and not formdata:
-        for key in ("slug", "title_lv", "title_en", "body_lv", "body_en"):
-            getattr(form, key).data = getattr(item, key)
-        form.consultation.data = str(item.consultation_id) if item.consultation_id else ""
         form.fill_when("publish", item.published_at)
     return form
 
@@ -53,8 +63,7 @@ def _save_news(item=None):
             form.slug.errors.append(_l("Another news item already uses this web address name. "
                                        "Choose a different one."))
         else:
-            values = {key: getattr(form, key).data or "" for key in ("slug", "title_lv", "title_en", "body_lv",
-                                                                       "body_en")}
+            values = form_values(form, NEWS_FIELDS)
             values.update(consultation_id=_consultation_id(form.consultation), published_at=published_at)
             try:
                 authoring.save_news(item, values)
@@ -69,40 +78,27 @@ def _save_news(item=None):
 @bp.route("/news/new/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def new_news():
-    if request.method == "POST":
-        return _save_news()
-    return render_template("admin/news_form.html", item=None, form=_news_form(formdata=False))
+    return form_page("admin/news_form.html", None, _news_form, _save_news)
 
 
 @bp.route("/news/<int:item_id>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def edit_news(item_id: int):
-    item = authoring.news_item(item_id)
-    if item is None:
-        abort(404)
-    if request.method == "POST":
-        return _save_news(item)
-    return render_template("admin/news_form.html", item=item, form=_news_form(item, formdata=False))
+    return form_page("admin/news_form.html", found_or_404(authoring.news_item(item_id)), _news_form, _save_news)
 
 
 @bp.route("/news/<int:item_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_news(item_id: int):
-    item = authoring.news_item(item_id)
-    if item is None:
-        abort(404)
+    item = found_or_404(authoring.news_item(item_id))
     if request.method == "GET":
         return confirm_delete(
             item, "title", _("Delete a news item"), _("Delete the news item"),
             [_("The news item is removed from the site for good: from the news list, the search and the news feed.")],
             action=url_for("admin.delete_news", item_id=item.id), cancel=url_for("admin.edit_news", item_id=item.id),
             middle=(_("News"), url_for("admin.news")))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    title = in_page_language(item, "title")
-    authoring.delete_news(item)
-    flash(_("News item “%(title)s” deleted.", title=title), "success")
-    return redirect(url_for("admin.news"), code=303)
+    return deleted(lambda: authoring.delete_news(item),
+                   _("News item “%(title)s” deleted.", title=in_page_language(item, "title")), url_for("admin.news"))
 
 
 # ---------------------------------------------------------------------------
@@ -115,21 +111,16 @@ def faq():
 
 
 def _faq_form(item=None, formdata=True) -> FaqForm:
-    form = FaqForm() if formdata else FaqForm(formdata=None)
-    _consultation_choices(form.consultation)
+    form = _content_form(FaqForm, FAQ_FIELDS, item, formdata)
     if item is not None and not formdata:
-        for key in ("question_lv", "question_en", "answer_lv", "answer_en"):
-            getattr(form, key).data = getattr(item, key)
         form.position.data = str(item.position)
-        form.consultation.data = str(item.consultation_id) if item.consultation_id else ""
     return form
 
 
 def _save_faq(item=None):
     form = _faq_form(item)
     if form.validate_on_submit():
-        values = {key: getattr(form, key).data or "" for key in ("question_lv", "question_en", "answer_lv",
-                                                                   "answer_en")}
+        values = form_values(form, FAQ_FIELDS)
         values.update(consultation_id=_consultation_id(form.consultation),
                       position=int(form.position.data) if form.position.data else 0)
         authoring.save_faq(item, values)
@@ -141,36 +132,23 @@ def _save_faq(item=None):
 @bp.route("/faq/new/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def new_faq():
-    if request.method == "POST":
-        return _save_faq()
-    return render_template("admin/faq_form.html", item=None, form=_faq_form(formdata=False))
+    return form_page("admin/faq_form.html", None, _faq_form, _save_faq)
 
 
 @bp.route("/faq/<int:item_id>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def edit_faq(item_id: int):
-    item = authoring.faq_item(item_id)
-    if item is None:
-        abort(404)
-    if request.method == "POST":
-        return _save_faq(item)
-    return render_template("admin/faq_form.html", item=item, form=_faq_form(item, formdata=False))
+    return form_page("admin/faq_form.html", found_or_404(authoring.faq_item(item_id)), _faq_form, _save_faq)
 
 
 @bp.route("/faq/<int:item_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_faq(item_id: int):
-    item = authoring.faq_item(item_id)
-    if item is None:
-        abort(404)
+    item = found_or_404(authoring.faq_item(item_id))
     if request.method == "GET":
         return confirm_delete(
             item, "question", _("Delete a question"), _("Delete the question"),
             [_("The question and its answer are removed from the site for good.")],
             action=url_for("admin.delete_faq", item_id=item.id), cancel=url_for("admin.edit_faq", item_id=item.id),
             middle=(_("Questions and answers"), url_for("admin.faq")))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    authoring.delete_faq(item)
-    flash(_("Question deleted."), "success")
-    return redirect(url_for("admin.faq"), code=303)
+    return deleted(lambda: authoring.delete_faq(item), _("Question deleted."), url_for("admin.faq"))

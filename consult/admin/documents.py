@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 from .. import refusals
 from ..auth import require_role
+from ..i18n import human_size
 from ..models import Role
 from ..web import EmptyForm
 from ..services import authoring, uploads
 from ..services.refusals import Refused
 from . import bp
-from .common import consultation_or_404
+from .common import confirm_delete, consultation_or_404, deleted, found_or_404
 from .forms import DocumentForm
 
 
@@ -49,18 +50,11 @@ def documents(consultation_id: int):
     return redirect(url_for("admin.documents", consultation_id=item.id), code=303)
 
 
-def _document_or_404(item, document_id: int):
-    found = authoring.document(item, document_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/consultations/<int:consultation_id>/documents/<int:document_id>/download/")
 @require_role(Role.EDITOR)
 def download_document(consultation_id: int, document_id: int):
     item = consultation_or_404(consultation_id)
-    found = _document_or_404(item, document_id)
+    found = found_or_404(authoring.document(item, document_id))
     directory = current_app.config["UPLOAD_DIR"]
     if not os.path.isfile(os.path.join(directory, found.stored_name)):
         abort(404)
@@ -74,13 +68,14 @@ def download_document(consultation_id: int, document_id: int):
 @require_role(Role.EDITOR)
 def delete_document(consultation_id: int, document_id: int):
     item = consultation_or_404(consultation_id)
-    found = _document_or_404(item, document_id)
+    found = found_or_404(authoring.document(item, document_id))
+    back = url_for("admin.documents", consultation_id=item.id)
     if request.method == "GET":
-        return render_template("admin/document_delete.html", consultation=item, document=found,
-                               form=EmptyForm(formdata=None))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    name = found.file_name
-    authoring.delete_document(found, current_app.config["UPLOAD_DIR"])
-    flash(_("Document “%(name)s” deleted.", name=name), "success")
-    return redirect(url_for("admin.documents", consultation_id=item.id), code=303)
+        return confirm_delete(
+            found, "title", _("Delete a document"), _("Delete the document"),
+            [_("The file is removed from the site for good.")],
+            action=url_for("admin.delete_document", consultation_id=item.id, document_id=found.id), cancel=back,
+            middle=(_("Documents"), back), consultation=item,
+            detail=f"{found.file_name}, {found.type_label}, {human_size(found.size_bytes)}")
+    return deleted(lambda: authoring.delete_document(found, current_app.config["UPLOAD_DIR"]),
+                   _("Document “%(name)s” deleted.", name=found.file_name), back)

@@ -11,7 +11,9 @@ from ..models import Role
 from ..web import EmptyForm
 from ..services import authoring
 from . import bp
-from .common import confirm_delete, consultation_or_404, flash_refusal, in_page_language, refusal_message
+from .common import (
+    confirm_delete, consultation_or_404, deleted, flash_refusal, in_page_language, refusal_message,
+)
 from .forms import ParagraphForm, SectionForm, SubgroupForm, choices
 
 
@@ -334,9 +336,6 @@ def delete_subgroup(consultation_id: int, subgroup_id: int):
             action=url_for("admin.delete_subgroup", consultation_id=item.id, subgroup_id=group.id),
             cancel=url_for("admin.subgroup", consultation_id=item.id, subgroup_id=group.id),
             middle=(_("Subgroups"), url_for("admin.subgroups", consultation_id=item.id)), consultation=item)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    name = in_page_language(group, "name")
-    authoring.delete_subgroup(group)
-    flash(_("Subgroup “%(name)s” deleted.", name=name), "success")
-    return redirect(url_for("admin.subgroups", consultation_id=item.id), code=303)
+    return deleted(lambda: authoring.delete_subgroup(group),
+                   _("Subgroup “%(name)s” deleted.", name=in_page_language(group, "name")),
+                   url_for("admin.subgroups", consultation_id=item.id))

@@ -17,7 +17,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import (
-    Comment, Consultation, ConsultationStatus, NewsItem, Paragraph, Poll, Position, Section, Status, Version, Vote,
+    Comment, Consultation, ConsultationStatus, NewsItem, Paragraph, Poll, Position, Section, Status, Vote,
 )
 from ..models.poll import vote_choices
 from ..services import polls as poll_service
@@ -234,16 +234,11 @@ def _consultation_or_404(slug: str) -> Consultation:
     return consultation
 
 
-def _published_sections(consultation: Consultation, now: datetime):
-    return (Section.consultation_id == consultation.id, Section.published_at.is_not(None),
-            Section.published_at <= now)
-
-
 def _visible_polls():
     now = utcnow()
     return (select(Poll).outerjoin(Consultation, Consultation.id == Poll.consultation_id)
             .where((Poll.opens_at.is_(None)) | (Poll.opens_at <= now),
-                   Poll.consultation_id.is_(None) | Consultation.status.in_(ConsultationStatus.PUBLIC))
+                   publication.site_wide_or_public(Poll.consultation_id))
             .options(selectinload(Poll.options), joinedload(Poll.consultation)))
 
 
@@ -285,11 +280,8 @@ def consultations():
 def consultation(slug: str):
     consultation = _consultation_or_404(slug)
     now = utcnow()
-    versions = db.session.scalars(select(Version).where(
-        Version.consultation_id == consultation.id, Version.published_at.is_not(None), Version.published_at <= now)
-        .order_by(Version.number)).all()
-    sections = db.session.scalars(select(Section).where(*_published_sections(consultation, now))
-                                  .order_by(Section.number)).all()
+    versions = publication.published_versions(consultation, now)
+    sections = publication.published_sections(consultation, now)
     counts = dict(db.session.execute(
         select(Comment.section_id, func.count()).where(Comment.consultation_id == consultation.id,
                                                         Comment.status == Status.APPROVED)
@@ -302,26 +294,10 @@ def consultation(slug: str):
     return json_response(data)
 
 
-def _sections_with_text(consultation: Consultation, number: int | None = None):
-    now = utcnow()
-    version = publication.current_version(consultation)
-    query = select(Section).where(*_published_sections(consultation, now)).order_by(Section.number)
-    if number is not None:
-        query = query.where(Section.number == number)
-    sections = db.session.scalars(query).all()
-    paragraphs: dict[int, list[Paragraph]] = {s.id: [] for s in sections}
-    if version is not None and sections:
-        for paragraph in db.session.scalars(select(Paragraph).where(
-                Paragraph.version_id == version.id, Paragraph.section_id.in_(list(paragraphs)))
-                .order_by(Paragraph.number)):
-            paragraphs[paragraph.section_id].append(paragraph)
-    return version, [(s, paragraphs[s.id]) for s in sections]
-
-
 @bp.get("/v1/consultations/<slug>/sections")
 def sections(slug: str):
     consultation = _consultation_or_404(slug)
-    version, items = _sections_with_text(consultation)
+    version, items = publication.sections_with_text(consultation)
     return json_response({"version": version.number if version else None,
                   "items": [_section(s, consultation, paragraphs) for s, paragraphs in items]})
 
@@ -331,7 +307,7 @@ def section(slug: str, number: int):
     consultation = _consultation_or_404(slug)
     if not 0 < number <= publication.MAX_ID:
         raise ApiError(404, "not_found", "No published section has this number.")
-    version, items = _sections_with_text(consultation, number)
+    version, items = publication.sections_with_text(consultation, number)
     if not items:
         raise ApiError(404, "not_found", "No published section has this number.")
     data = _section(items[0][0], consultation, items[0][1])
@@ -346,7 +322,7 @@ def comments(slug: str):
     after, limit = _paging()
     query = (select(Comment).join(Section, Section.id == Comment.section_id)
              .where(Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED,
-                    *_published_sections(consultation, utcnow()), Comment.id > after)
+                    Section.is_published(), Comment.id > after)
              .options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
                       joinedload(Comment.version))
              .order_by(Comment.id).limit(limit + 1))
@@ -389,6 +365,6 @@ def poll(poll_id: int):
 @bp.get("/v1/news")
 def news():
     after, limit = _paging()
-    query = (publication._visible_news().where(NewsItem.id > after)
+    query = (publication.visible_news().where(NewsItem.id > after)
              .options(joinedload(NewsItem.consultation)).order_by(NewsItem.id).limit(limit + 1))
     return json_response(_page(list(db.session.scalars(query)), limit, _news))

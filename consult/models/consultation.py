@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
+from .publishing import Published
 
 
 class ConsultationStatus:
@@ -66,7 +67,7 @@ class Consultation(db.Model):
         return not (self.closes_at and now >= self.closes_at)
 
 
-class Version(db.Model):
+class Version(Published, db.Model):
     """A version of the draft document: v1 for consultation, v2 revised …"""
     __tablename__ = "versions"
     __table_args__ = (UniqueConstraint("consultation_id", "number"),)
@@ -89,7 +90,7 @@ subgroup_sections = Table(
 )
 
 
-class Section(db.Model):
+class Section(Published, db.Model):
     """A numbered section of the draft; its text lives in paragraphs, per version."""
     __tablename__ = "sections"
     __table_args__ = (UniqueConstraint("consultation_id", "number"),)
@@ -107,9 +108,6 @@ class Section(db.Model):
         back_populates="section", order_by="Paragraph.number", cascade="all, delete-orphan")
     subgroups: Mapped[list[Subgroup]] = relationship(
         secondary=subgroup_sections, back_populates="sections", order_by="Subgroup.position")
-
-    def is_published(self, now: datetime | None = None) -> bool:
-        return self.published_at is not None and self.published_at <= (now or utcnow())
 
 
 class Paragraph(db.Model):

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..clock import utcnow
 from ..extensions import db
 from .consultation import Consultation
+from .publishing import Published
 
 
-class NewsItem(db.Model):
+class NewsItem(Published, db.Model):
     __tablename__ = "news_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)

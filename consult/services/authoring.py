@@ -128,10 +128,6 @@ def versions(item: Consultation) -> list[Version]:
                                    .order_by(Version.number)))
 
 
-def is_live(version: Version, now: datetime | None = None) -> bool:
-    return version.published_at is not None and version.published_at <= (now or utcnow())
-
-
 def latest_version(item: Consultation) -> Version | None:
     return db.session.scalar(select(Version).where(Version.consultation_id == item.id)
                              .order_by(Version.number.desc()).limit(1))
@@ -140,7 +136,7 @@ def latest_version(item: Consultation) -> Version | None:
 def draft_version(item: Consultation) -> Version | None:
     """The version editors write in: the newest one, while it is not yet public."""
     latest = latest_version(item)
-    return latest if latest is not None and not is_live(latest) else None
+    return latest if latest is not None and not latest.is_published() else None
 
 
 def version(item: Consultation, number: int) -> Version | None:
@@ -162,7 +158,7 @@ def start_version(item: Consultation) -> Version:
         item.versions.append(new)
         _commit("version")
         return new
-    if not is_live(latest):
+    if not latest.is_published():
         raise AuthoringRefused("draft_exists", number=latest.number)
     new = Version(consultation_id=item.id, number=latest.number + 1)
     db.session.add(new)
@@ -183,7 +179,7 @@ def update_change_note(version_: Version, note_lv: str, note_en: str) -> None:
 def publish_version(version_: Version, now: datetime | None = None) -> None:
     """Make a draft version the one visitors read. A revised version needs its change note."""
     now = now or utcnow()
-    if is_live(version_, now):
+    if version_.is_published(now):
         raise AuthoringRefused("already_published")
     latest = latest_version(version_.consultation)
     if latest is not None and latest.id != version_.id:
@@ -356,7 +352,7 @@ def import_plan(item: Consultation) -> ImportPlan:
     latest = latest_version(item)
     if not has_text(item):
         return ImportPlan(FILL, latest.number if latest else 1)
-    if latest is not None and not is_live(latest):
+    if latest is not None and not latest.is_published():
         return ImportPlan(REPLACE, latest.number)
     return ImportPlan(CREATE, (latest.number if latest else 0) + 1)
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..clock import utcnow
 from ..extensions import db
 from ..models import Consultation, Paragraph, Section, Version
+from . import publication
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 CHANGED, ADDED, REMOVED, UNCHANGED = "changed", "added", "removed", "unchanged"
@@ -215,14 +215,7 @@ def published_version(consultation: Consultation, number: int) -> Version | None
     if not 0 < number < 1_000_000:
         return None
     return db.session.scalar(select(Version).where(
-        Version.consultation_id == consultation.id, Version.number == number,
-        Version.published_at.is_not(None), Version.published_at <= utcnow()))
-
-
-def published_versions(consultation: Consultation) -> list[Version]:
-    return list(db.session.scalars(select(Version).where(
-        Version.consultation_id == consultation.id, Version.published_at.is_not(None),
-        Version.published_at <= utcnow()).order_by(Version.number)))
+        Version.consultation_id == consultation.id, Version.number == number, Version.is_published()))
 
 
 def earlier_published_version(consultation: Consultation, version: Version | None) -> Version | None:
@@ -230,8 +223,7 @@ def earlier_published_version(consultation: Consultation, version: Version | Non
     if version is None or version.number <= 1:
         return None
     return db.session.scalar(select(Version).where(
-        Version.consultation_id == consultation.id, Version.number < version.number,
-        Version.published_at.is_not(None), Version.published_at <= utcnow())
+        Version.consultation_id == consultation.id, Version.number < version.number, Version.is_published())
         .order_by(Version.number.desc()).limit(1))
 
 
@@ -240,10 +232,7 @@ def version_changes(consultation: Consultation, old: Version, new: Version, lang
 
     Three queries, whatever the size of the draft.
     """
-    now = utcnow()
-    sections = list(db.session.scalars(select(Section).where(
-        Section.consultation_id == consultation.id, Section.published_at.is_not(None),
-        Section.published_at <= now).order_by(Section.number)))
+    sections = publication.published_sections(consultation)
     paragraphs = db.session.scalars(select(Paragraph).where(
         Paragraph.section_id.in_([s.id for s in sections] or [0]),
         Paragraph.version_id.in_([old.id, new.id])).order_by(Paragraph.number))

@@ -209,8 +209,7 @@ def _still_true(event_: ConsultationEvent, now: datetime) -> bool:
     if event_.kind == EventKind.SECTION_PUBLISHED:
         return event_.section is not None and event_.section.is_published(now)
     if event_.kind == EventKind.VERSION_PUBLISHED:
-        return event_.version is not None and event_.version.published_at is not None \
-            and event_.version.published_at <= now
+        return event_.version is not None and event_.version.is_published(now)
     return True
 
 

@@ -100,13 +100,16 @@ def _tell_representatives(organisation: Organisation, template: str) -> None:
                        organisation=organisation)
 
 
+def organisation_by_id(organisation_id: int) -> Organisation | None:
+    """Any organisation, verified or not (for administrators)."""
+    return ids.get(Organisation, organisation_id)
+
+
 def organisation_page(organisation_id: int, user: User | None) -> tuple[Organisation, bool] | None:
     """The organisation and whether the reader is one of its representatives; None when the reader may
     not see it (an organisation is public once verified; before that only its representatives and
     administrators see it)."""
-    if not ids.in_range(organisation_id):
-        return None
-    organisation = db.session.get(Organisation, organisation_id)
+    organisation = organisation_by_id(organisation_id)
     if organisation is None:
         return None
     member = bool(user is not None and user.is_authenticated

@@ -1,16 +1,18 @@
-"""What the public may see: published consultations, sections, news and documents.
+"""What the public may see: published consultations, sections, versions, news and documents.
 
+The publication rule itself is the models' `is_published` (models/publishing.py); the lists here are the
+one place the public site, the API, the feeds, the sitemap and the diff read published rows from.
 Every query here has a fixed count whatever the amount of content, so the pages
 that use them cost the same with ten comments or ten thousand.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import utcnow
 from ..extensions import db
 from ..models import (
     Consultation, ConsultationStatus, Document, FaqItem, NewsItem, Paragraph, Section, Subgroup, Version,
@@ -33,12 +35,30 @@ def public_consultation(slug: str) -> Consultation | None:
         Consultation.slug == slug, Consultation.status.in_(ConsultationStatus.PUBLIC)))
 
 
+def site_wide_or_public(consultation_id):
+    """News, questions and polls belong to the whole site (no consultation) or to one consultation, and are
+    shown only while that one is public. The query must outer-join Consultation."""
+    return or_(consultation_id.is_(None), Consultation.status.in_(ConsultationStatus.PUBLIC))
+
+
+def _published_versions(consultation: Consultation, now: datetime | None = None):
+    return select(Version).where(Version.consultation_id == consultation.id, Version.is_published(now))
+
+
+def published_versions(consultation: Consultation, now: datetime | None = None) -> list[Version]:
+    """The versions of the draft the public may read, oldest first."""
+    return list(db.session.scalars(_published_versions(consultation, now).order_by(Version.number)))
+
+
 def current_version(consultation: Consultation) -> Version | None:
     """The newest published version of the draft."""
-    return db.session.scalar(
-        select(Version).where(Version.consultation_id == consultation.id, Version.published_at.is_not(None),
-                              Version.published_at <= utcnow())
-        .order_by(Version.number.desc()).limit(1))
+    return db.session.scalar(_published_versions(consultation).order_by(Version.number.desc()).limit(1))
+
+
+def published_sections(consultation: Consultation, now: datetime | None = None) -> list[Section]:
+    """The sections the public may read, by number."""
+    return list(db.session.scalars(select(Section).where(
+        Section.consultation_id == consultation.id, Section.is_published(now)).order_by(Section.number)))
 
 
 def all_sections(consultation: Consultation) -> list[Section]:
@@ -53,8 +73,7 @@ def public_section(slug: str, number: int) -> tuple[Consultation | None, Section
         return None, None
     row = db.session.execute(select(Consultation, Section).join(Section, Section.consultation_id == Consultation.id)
                              .where(Consultation.slug == slug, Consultation.status.in_(ConsultationStatus.PUBLIC),
-                                    Section.number == number, Section.published_at.is_not(None),
-                                    Section.published_at <= utcnow())).first()
+                                    Section.number == number, Section.is_published())).first()
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -62,14 +81,11 @@ def published_section(consultation: Consultation, number: int) -> Section | None
     if not 0 < number <= MAX_ID:
         return None
     return db.session.scalar(select(Section).where(
-        Section.consultation_id == consultation.id, Section.number == number,
-        Section.published_at.is_not(None), Section.published_at <= utcnow()))
+        Section.consultation_id == consultation.id, Section.number == number, Section.is_published()))
 
 
 def neighbour_sections(section: Section) -> tuple[Section | None, Section | None]:
-    now = utcnow()
-    visible = (Section.consultation_id == section.consultation_id, Section.published_at.is_not(None),
-               Section.published_at <= now)
+    visible = (Section.consultation_id == section.consultation_id, Section.is_published())
     before = select(func.max(Section.number)).where(*visible, Section.number < section.number).scalar_subquery()
     after = select(func.min(Section.number)).where(*visible, Section.number > section.number).scalar_subquery()
     previous = following = None
@@ -85,8 +101,7 @@ def neighbour_sections(section: Section) -> tuple[Section | None, Section | None
 
 def _newest_version_id(consultation: Consultation):
     """The id of the newest published version, as a subquery."""
-    return (select(Version.id).where(Version.consultation_id == consultation.id, Version.published_at.is_not(None),
-                                     Version.published_at <= utcnow())
+    return (_published_versions(consultation).with_only_columns(Version.id)
             .order_by(Version.number.desc()).limit(1).scalar_subquery())
 
 
@@ -126,6 +141,24 @@ def comment_target(consultation: Consultation, section: Section) -> CommentTarge
                                       if paragraph_id is not None})
 
 
+def sections_with_text(consultation: Consultation, number: int | None = None
+                       ) -> tuple[Version | None, list[tuple[Section, list[Paragraph]]]]:
+    """The current version and every published section (or only the one numbered `number`) with its
+    paragraphs in that version: three queries, whatever the size of the draft."""
+    version = current_version(consultation)
+    query = select(Section).where(Section.consultation_id == consultation.id, Section.is_published())
+    if number is not None:
+        query = query.where(Section.number == number)
+    sections = db.session.scalars(query.order_by(Section.number)).all()
+    paragraphs: dict[int, list[Paragraph]] = {s.id: [] for s in sections}
+    if version is not None and sections:
+        for paragraph in db.session.scalars(select(Paragraph).where(
+                Paragraph.version_id == version.id, Paragraph.section_id.in_(list(paragraphs)))
+                .order_by(Paragraph.number)):
+            paragraphs[paragraph.section_id].append(paragraph)
+    return version, [(s, paragraphs[s.id]) for s in sections]
+
+
 def section_paragraphs(section: Section, version: Version | None) -> list[Paragraph]:
     if version is None:
         return []
@@ -155,14 +188,14 @@ def faq_items(consultation: Consultation | None) -> list[FaqItem]:
     return list(db.session.scalars(select(FaqItem).where(condition).order_by(FaqItem.position, FaqItem.id)))
 
 
-def _visible_news():
+def visible_news(now: datetime | None = None):
+    """The query of the news the public may read: published, and site-wide or of a public consultation."""
     return (select(NewsItem).outerjoin(Consultation)
-            .where(NewsItem.published_at.is_not(None), NewsItem.published_at <= utcnow(),
-                   or_(NewsItem.consultation_id.is_(None), Consultation.status.in_(ConsultationStatus.PUBLIC))))
+            .where(NewsItem.is_published(now), site_wide_or_public(NewsItem.consultation_id)))
 
 
 def latest_news(limit: int = 10, offset: int = 0, consultation: Consultation | None = None) -> list[NewsItem]:
-    query = _visible_news().options(selectinload(NewsItem.consultation))
+    query = visible_news().options(selectinload(NewsItem.consultation))
     if consultation is not None:
         query = query.where(NewsItem.consultation_id == consultation.id)
     query = query.order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).limit(limit).offset(offset)
@@ -170,10 +203,10 @@ def latest_news(limit: int = 10, offset: int = 0, consultation: Consultation | N
 
 
 def count_news() -> int:
-    return db.session.scalar(select(func.count()).select_from(_visible_news().subquery())) or 0
+    return db.session.scalar(select(func.count()).select_from(visible_news().subquery())) or 0
 
 
 def news_item(slug: str) -> NewsItem | None:
     if len(slug) > 120:
         return None
-    return db.session.scalar(_visible_news().where(NewsItem.slug == slug))
+    return db.session.scalar(visible_news().where(NewsItem.slug == slug))

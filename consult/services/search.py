@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 from ..clock import utcnow
-from . import textlayer
+from . import publication, textlayer
 from .textlayer import fold, fold_with_map as _fold_with_map
 from ..extensions import db
 from ..i18n import LANGUAGES
@@ -157,7 +157,11 @@ def _consultation_rows(connection: Connection, ids: list[int]) -> list[dict]:
 
 
 def _section_rows(connection: Connection, ids: list[int]) -> list[dict]:
-    """A section's title and the text of each version it is read in, each for the time that version is current."""
+    """A section's title and the text of each version it is read in, each for the time that version is current.
+
+    Scheduled sections and versions are indexed too, with their publication time as visible_from: `_visible`
+    applies the publication rule when searching, so nothing is reindexed when that time comes.
+    """
     sections = list(connection.execute(select(Section.__table__).where(
         Section.id.in_(ids), Section.published_at.is_not(None))))
     consultations = _public_consultations(connection, {s.consultation_id for s in sections})
@@ -227,7 +231,7 @@ def _news_rows(connection: Connection, ids: list[int]) -> list[dict]:
     rows = list(connection.execute(
         select(NewsItem.__table__).outerjoin(Consultation, Consultation.id == NewsItem.consultation_id)
         .where(NewsItem.id.in_(ids), NewsItem.published_at.is_not(None),
-               or_(NewsItem.consultation_id.is_(None), Consultation.status.in_(ConsultationStatus.PUBLIC)))))
+               publication.site_wide_or_public(NewsItem.consultation_id))))
     return [_entry(SearchKind.NEWS, row.id, lang, _pick(row, "title", lang), markdown_text(_pick(row, "body", lang)),
                    consultation_id=row.consultation_id, visible_from=row.published_at)
             for row in rows for lang in LANGUAGES]
@@ -237,7 +241,7 @@ def _faq_rows(connection: Connection, ids: list[int]) -> list[dict]:
     rows = list(connection.execute(
         select(FaqItem.__table__).outerjoin(Consultation, Consultation.id == FaqItem.consultation_id)
         .where(FaqItem.id.in_(ids),
-               or_(FaqItem.consultation_id.is_(None), Consultation.status.in_(ConsultationStatus.PUBLIC)))))
+               publication.site_wide_or_public(FaqItem.consultation_id))))
     return [_entry(SearchKind.FAQ, row.id, lang, _pick(row, "question", lang),
                    markdown_text(_pick(row, "answer", lang)), consultation_id=row.consultation_id)
             for row in rows for lang in LANGUAGES]

@@ -38,7 +38,7 @@ def published_pages() -> list[Page]:
     if consultations:
         for section in db.session.scalars(
                 select(Section).where(Section.consultation_id.in_([c.id for c in consultations]),
-                                      Section.published_at.is_not(None), Section.published_at <= now)
+                                      Section.is_published(now))
                 .order_by(Section.consultation_id, Section.number)):
             sections.setdefault(section.consultation_id, []).append(section)
     for consultation in consultations:
@@ -52,7 +52,7 @@ def published_pages() -> list[Page]:
             pages.append(Page("site.outcome", slug, consultation.concluded_at))
         for section in sections.get(consultation.id, []):
             pages.append(Page("site.section", (*slug, ("number", section.number)), section.published_at))
-    for item in db.session.scalars(publication._visible_news().order_by(NewsItem.published_at.desc())):
+    for item in db.session.scalars(publication.visible_news(now).order_by(NewsItem.published_at.desc())):
         pages.append(Page("site.news_item", (("slug", item.slug),), item.published_at))
     return pages
 

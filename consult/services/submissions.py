@@ -388,10 +388,7 @@ class _Context:
 
     def __init__(self, consultation: Consultation):
         self.consultation = consultation
-        now = utcnow()
-        self.sections = {s.number: s for s in db.session.scalars(select(Section).where(
-            Section.consultation_id == consultation.id, Section.published_at.is_not(None),
-            Section.published_at <= now))}
+        self.sections = {s.number: s for s in publication.published_sections(consultation)}
         self._targets: dict[int, publication.CommentTarget] = {}
         self.today = datetime.now(RIGA).date()
         self.values = {"stance": _words(STANCES, Stance.ALL), "respondent_type": _words(RESPONDENT_TYPES,

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Comment, Consultation, ConsultationStatus, Paragraph, RespondentType, Section, Stance, Status, User
+from ..models import Comment, Consultation, ConsultationStatus, Paragraph, RespondentType, Stance, Status, User
 from . import publication
 from .comments import fingerprint
 
@@ -248,8 +248,7 @@ def add_synthetic_comments(count: int, seed: int | None = None, progress=None) -
     consultation = _consultation()
     now = utcnow()
     version = publication.current_version(consultation)
-    sections = [s for s in db.session.scalars(select(Section).where(Section.consultation_id == consultation.id)
-                                              .order_by(Section.number)) if s.is_published(now)]
+    sections = publication.published_sections(consultation, now)
     if not sections:
         raise SyntheticRefused("The open consultation has no published section.")
     paragraphs: dict[int, list[int]] = {s.id: [] for s in sections}

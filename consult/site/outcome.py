@@ -24,4 +24,4 @@ def outcome(slug: str):
                for entry in page.comments if entry.response is not None and entry.response.changed_paragraph}
     return render_template("site/outcome.html", consultation=consultation, result=page,
                            counts=responses.answer_counts(consultation), changes=changes,
-                           published_versions={v.number for v in diffing.published_versions(consultation)})
+                           published_versions={v.number for v in publication.published_versions(consultation)})

@@ -22,7 +22,7 @@ def version_changes(slug: str, spec: str):
     if changes.used_fallback:
         g.content_fallback = True
     return render_template("site/versions.html", consultation=consultation, changes=changes,
-                           versions=diffing.published_versions(consultation))
+                           versions=publication.published_versions(consultation))
 
 
 @bp.app_template_global()

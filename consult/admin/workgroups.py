@@ -2,22 +2,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .auth import require_role
-from .extensions import db
-from .forms import BaseForm, choices, max_chars, normalise_text
-from .i18n import LANG_PREFIX, localized
-from .models import Consultation, Role
-from .web import EmptyForm
-from .services import feedback, publication
+from ..auth import require_role
+from ..forms import BaseForm, choices, max_chars, normalise_text
+from ..i18n import LANG_PREFIX, localized
+from ..models import Role
+from ..web import EmptyForm, never_stored
+from ..services import authoring, feedback
+from .common import consultation_or_404, deleted, found_or_404
 
-bp = Blueprint("admin_workgroups", __name__, url_prefix=LANG_PREFIX + "/admin/workgroups")
+bp = never_stored(Blueprint("admin_workgroups", __name__, url_prefix=LANG_PREFIX + "/admin/workgroups"))
 
 REFUSALS = {
     "no_user": _l("There is no account with this e-mail address. The person must have an account first."),
@@ -25,12 +24,6 @@ REFUSALS = {
                "page first."),
     "already_member": _l("This person is already in this working group."),
 }
-
-
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _subgroup_field(label):
@@ -60,23 +53,11 @@ def _ids(values) -> list[int]:
     return [int(v) for v in values or [] if str(v).isdigit() and len(str(v)) < 10]
 
 
-def _consultation_or_404(consultation_id: int) -> Consultation:
-    item = db.session.get(Consultation, consultation_id) if 0 < consultation_id <= publication.MAX_ID else None
-    if item is None:
-        abort(404)
-    return item
-
-
 @bp.get("/")
 @require_role(Role.ADMIN)
 def index():
-    return render_template("admin_workgroups/index.html", consultations=_all_consultations(),
+    return render_template("admin/workgroups/index.html", consultations=authoring.all_consultations(),
                            counts=feedback.member_counts())
-
-
-def _all_consultations() -> list[Consultation]:
-    return list(db.session.scalars(select(Consultation).order_by(Consultation.created_at.desc(),
-                                                                 Consultation.id.desc())))
 
 
 def _members_page(consultation, form, status=200):
@@ -88,14 +69,14 @@ def _members_page(consultation, form, status=200):
                                     subgroups=[str(g.id) for g in member.subgroups])
         _set_choices(member_form, subgroups)
         forms[member.id] = member_form
-    return render_template("admin_workgroups/consultation.html", consultation=consultation, form=form,
+    return render_template("admin/workgroups/consultation.html", consultation=consultation, form=form,
                            members=members, member_forms=forms, subgroups=subgroups), status
 
 
 @bp.route("/<int:consultation_id>/", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def consultation(consultation_id: int):
-    item = _consultation_or_404(consultation_id)
+    item = consultation_or_404(consultation_id)
     subgroups = feedback.subgroups(item)
     form = MemberForm() if request.method == "POST" else MemberForm(formdata=None)
     _set_choices(form, subgroups)
@@ -116,10 +97,8 @@ def consultation(consultation_id: int):
 @bp.post("/<int:consultation_id>/members/<int:member_id>/")
 @require_role(Role.ADMIN)
 def member_subgroups(consultation_id: int, member_id: int):
-    item = _consultation_or_404(consultation_id)
-    member = feedback.member(item, member_id)
-    if member is None:
-        abort(404)
+    item = consultation_or_404(consultation_id)
+    member = found_or_404(feedback.member(item, member_id))
     form = SubgroupsForm(prefix=f"m{member.id}")
     _set_choices(form, feedback.subgroups(item))
     if not form.validate_on_submit():
@@ -133,10 +112,8 @@ def member_subgroups(consultation_id: int, member_id: int):
 @require_role(Role.ADMIN)
 def remove_member(consultation_id: int, member_id: int):
     """GET asks first (Confirm or Cancel); the POST removes the member."""
-    item = _consultation_or_404(consultation_id)
-    member = feedback.member(item, member_id)
-    if member is None:
-        abort(404)
+    item = consultation_or_404(consultation_id)
+    member = found_or_404(feedback.member(item, member_id))
     if request.method == "GET":
         back = url_for("admin_workgroups.consultation", consultation_id=item.id)
         return render_template(
@@ -146,9 +123,6 @@ def remove_member(consultation_id: int, member_id: int):
                            "Responses they wrote stay. You can add them again later.")],
             button=_("Remove from the working group"), cancel=back,
             action=url_for("admin_workgroups.remove_member", consultation_id=item.id, member_id=member.id))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    name = member.user.display_name
-    feedback.remove_member(member)
-    flash(_("%(name)s is no longer in the working group.", name=name), "success")
-    return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
+    return deleted(lambda: feedback.remove_member(member),
+                   _("%(name)s is no longer in the working group.", name=member.user.display_name),
+                   url_for("admin_workgroups.consultation", consultation_id=item.id))
