@@ -51,6 +51,27 @@ MESSAGES = {
                       ".odt, .ods, .doc or .xls file."),
     "upload.mismatch": _l("The file's name says %(claimed)s, but its content is %(actual)s. Check that you chose "
                           "the right file."),
+    # Authoring: consultations, their draft and versions, users and roles (admin).
+    "authoring.slug": _l("Another item already uses this web address name. Choose a different one."),
+    "authoring.status": _l("This status change is not possible from the current status."),
+    "authoring.closes_past": _l("The closing time has already passed. Set a later closing time before opening the "
+                                "consultation."),
+    "authoring.already_published": _l("This is already published."),
+    "authoring.not_latest": _l("Only the newest version can be published."),
+    "authoring.note_missing": _l("Write what changed (in Latvian) before publishing this version."),
+    "authoring.no_text": _l("This version has no text yet: import or write the text first."),
+    "authoring.draft_exists": _l("Version %(number)d is not yet published: edit that one instead of starting "
+                                 "another."),
+    "authoring.section_number": _l("Another section already has this number."),
+    "authoring.section_in_use": _l("This section has text or comments, so it cannot be deleted."),
+    "authoring.paragraph": _l("The paragraph could not be added; please try again."),
+    "authoring.paragraph_in_use": _l("Only the last paragraph can be deleted, and only while nobody has commented "
+                                     "on it."),
+    "authoring.plan_changed": _l("The draft has changed since the preview, so nothing was imported. Please import "
+                                 "the files again."),
+    "authoring.version": _l("The version could not be created; please try again."),
+    "authoring.role": _l("Choose a role."),
+    "authoring.own_role": _l("You cannot change your own role. Ask another administrator."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),

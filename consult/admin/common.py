@@ -5,45 +5,23 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from flask import abort, flash, redirect, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from .. import refusals
 from ..i18n import current_language
 from ..models import Consultation
 from ..services import authoring
+from ..services.refusals import Refused
 
 T = TypeVar("T")
 
-REFUSALS = {
-    "slug": _l("Another item already uses this web address name. Choose a different one."),
-    "status": _l("This status change is not possible from the current status."),
-    "closes_past": _l("The closing time has already passed. Set a later closing time before opening the "
-                      "consultation."),
-    "already_published": _l("This is already published."),
-    "not_latest": _l("Only the newest version can be published."),
-    "note_missing": _l("Write what changed (in Latvian) before publishing this version."),
-    "no_text": _l("This version has no text yet: import or write the text first."),
-    "section_number": _l("Another section already has this number."),
-    "section_in_use": _l("This section has text or comments, so it cannot be deleted."),
-    "paragraph": _l("The paragraph could not be added; please try again."),
-    "paragraph_in_use": _l("Only the last paragraph can be deleted, and only while nobody has commented on it."),
-    "plan_changed": _l("The draft has changed since the preview, so nothing was imported. Please import "
-                       "the files again."),
-    "version": _l("The version could not be created; please try again."),
-    "role": _l("Choose a role."),
-    "own_role": _l("You cannot change your own role. Ask another administrator."),
-}
 
 
-def refusal_message(refused: authoring.AuthoringRefused) -> str:
-    if refused.code == "draft_exists":
-        return _("Version %(number)d is not yet published: edit that one instead of starting another.",
-                 number=refused.details["number"])
-    return str(REFUSALS.get(refused.code) or _("This could not be done."))
+def refusal_message(refused: Refused) -> str:
+    return refusals.message(refused)
 
 
-def flash_refusal(refused: authoring.AuthoringRefused) -> None:
-    flash(refusal_message(refused), "error")
+def flash_refusal(refused: Refused) -> None:
+    flash(refusals.message(refused), "error")
 
 
 def found_or_404(found: T | None) -> T:

@@ -11,6 +11,7 @@ from ..auth import require_role
 from ..models import ConsultationStatus, Role
 from ..web import EmptyForm
 from ..services import authoring, importing, responses
+from ..services.refusals import Refused
 from . import bp
 from .common import consultation_or_404, flash_refusal, refusal_message
 from .forms import ChangeNoteForm, ConsultationForm, ImportConfirmForm, ImportForm
@@ -63,7 +64,7 @@ def _save_consultation(form: ConsultationForm, item=None):
         else:
             authoring.update_consultation(item, values)
             flash(_("Changes saved."), "success")
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         form.slug.errors.append(refusal_message(refused))
         return None
     return redirect(url_for("admin.consultation", consultation_id=item.id), code=303)
@@ -121,7 +122,7 @@ def change_status(consultation_id: int, target: str):
             return redirect(url_for("admin.status", consultation_id=item.id), code=303)
         try:
             sent = authoring.change_status(item, target, actor=current_user)
-        except authoring.AuthoringRefused as refused:
+        except Refused as refused:
             flash_refusal(refused)
         else:
             if target == ConsultationStatus.CONCLUDED:
@@ -161,7 +162,7 @@ def start_version(consultation_id: int):
         abort(400)
     try:
         new = authoring.start_version(item)
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         flash_refusal(refused)
     else:
         flash(_("Version %(number)d is started as a copy of the previous one. Edit its text, write what "
@@ -202,7 +203,7 @@ def publish_version(consultation_id: int, number: int):
             abort(400)
         try:
             authoring.publish_version(found)
-        except authoring.AuthoringRefused as refused:
+        except Refused as refused:
             flash_refusal(refused)
         else:
             flash(_("Version %(number)d is published: visitors now read it in every published section.",
@@ -293,7 +294,7 @@ def confirm_import(consultation_id: int):
         sections = importing.sections_from_payload(payload["sections"])
         stored = authoring.apply_import(item, sections, plan, str(payload.get("note_lv", "")),
                                         str(payload.get("note_en", "")))
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         flash_refusal(refused)
         return redirect(url_for("admin.import_draft", consultation_id=item.id), code=303)
     except (KeyError, TypeError, ValueError):

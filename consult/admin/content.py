@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth import require_role
 from ..models import Role
 from ..services import authoring
+from ..services.refusals import Refused
 from . import bp
 from .common import (
     confirm_delete, deleted, fill_form, form_page, form_values, found_or_404, in_page_language, refusal_message,
@@ -67,7 +68,7 @@ def _save_news(item=None):
             values.update(consultation_id=_consultation_id(form.consultation), published_at=published_at)
             try:
                 authoring.save_news(item, values)
-            except authoring.AuthoringRefused as refused:
+            except Refused as refused:
                 form.slug.errors.append(refusal_message(refused))
             else:
                 flash(_("News item saved."), "success")

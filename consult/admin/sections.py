@@ -10,6 +10,7 @@ from ..auth import require_role
 from ..models import Role
 from ..web import EmptyForm
 from ..services import authoring
+from ..services.refusals import Refused
 from . import bp
 from .common import (
     confirm_delete, consultation_or_404, deleted, flash_refusal, in_page_language, refusal_message,
@@ -68,7 +69,7 @@ def new_section(consultation_id: int):
             try:
                 section, text_published = authoring.add_section(item, values[0], form.title_lv.data,
                                                                 form.title_en.data or "", values[1])
-            except authoring.AuthoringRefused as refused:
+            except Refused as refused:
                 form.number.errors.append(refusal_message(refused))
             else:
                 flash(_("Section %(number)d added.", number=section.number), "success")
@@ -95,7 +96,7 @@ def section(consultation_id: int, number: int):
             try:
                 text_published = authoring.update_section(found, values[0], form.title_lv.data,
                                                           form.title_en.data or "", values[1])
-            except authoring.AuthoringRefused as refused:
+            except Refused as refused:
                 form.number.errors.append(refusal_message(refused))
             else:
                 flash(_("Changes saved."), "success")
@@ -121,7 +122,7 @@ def publish_section(consultation_id: int, number: int):
         abort(400)
     try:
         text_published = authoring.publish_section_now(found)
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         flash_refusal(refused)
     else:
         flash(_("Section %(number)d is published.", number=found.number), "success")
@@ -149,7 +150,7 @@ def delete_section(consultation_id: int, number: int):
         abort(400)
     try:
         authoring.delete_section(found)
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         flash_refusal(refused)
         return redirect(url_for("admin.section", consultation_id=item.id, number=number), code=303)
     flash(_("Section %(number)d deleted.", number=number), "success")
@@ -179,7 +180,7 @@ def new_paragraph(consultation_id: int, number: int):
         if form.validate_on_submit():
             try:
                 paragraph = authoring.add_paragraph(found, draft, form.text_lv.data, form.text_en.data or "")
-            except authoring.AuthoringRefused as refused:
+            except Refused as refused:
                 flash_refusal(refused)
             else:
                 flash(_("Paragraph %(label)s added.", label=f"{found.number}.{paragraph.number}"), "success")
@@ -247,7 +248,7 @@ def delete_paragraph(consultation_id: int, number: int, paragraph_number: int):
                     url_for("admin.section", consultation_id=item.id, number=found.number)), consultation=item)
     try:
         authoring.delete_last_paragraph(target)
-    except authoring.AuthoringRefused as refused:
+    except Refused as refused:
         flash_refusal(refused)
     else:
         flash(_("Paragraph %(label)s deleted.", label=f"{found.number}.{paragraph_number}"), "success")

@@ -9,6 +9,7 @@ from ..auth import require_role
 from ..labels import ROLES
 from ..models import Role
 from ..services import authoring
+from ..services.refusals import Refused
 from . import bp
 from .common import flash_refusal, page_arg
 from .forms import RoleForm, UserSearchForm
@@ -38,7 +39,7 @@ def user(user_id: int):
             return render_template("admin/user.html", person=person, form=form), 400
         try:
             changed = authoring.change_role(person, form.role.data, current_user)
-        except authoring.AuthoringRefused as refused:
+        except Refused as refused:
             flash_refusal(refused)
             return redirect(url_for("admin.user", user_id=person.id), code=303)
         if changed:

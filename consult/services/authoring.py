@@ -2,7 +2,7 @@
 subgroups, news, FAQ, documents and (admins only) people's roles.
 
 Plain functions on plain values; each one that changes something commits, and
-refuses with `AuthoringRefused(code)` when the change would break a rule.
+refuses with `Refused("authoring.…")` when the change would break a rule.
 """
 from __future__ import annotations
 
@@ -22,14 +22,8 @@ from ..models.workgroup import member_subgroups
 from . import responses, uploads
 from .importing import BilingualSection
 from . import ids
+from .refusals import Refused
 
-
-
-class AuthoringRefused(Exception):
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 def _get(model, object_id: int):
@@ -42,7 +36,7 @@ def _commit(code: str) -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise AuthoringRefused(code) from None
+        raise Refused(f"authoring.{code}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -101,7 +95,7 @@ def change_status(item: Consultation, target: str, now: datetime | None = None, 
     are e-mailed. Returns how many were mailed (0 for every other step).
     """
     if target not in STATUS_STEPS.get(item.status, ()):
-        raise AuthoringRefused("status")
+        raise Refused("authoring.status")
     now = now or utcnow()
     if target == ConsultationStatus.CONCLUDED:
         return responses.publish_outcome(item, actor, now)
@@ -109,7 +103,7 @@ def change_status(item: Consultation, target: str, now: datetime | None = None, 
         if item.opens_at is None:
             item.opens_at = now.replace(microsecond=0)
         if item.closes_at is not None and item.closes_at <= now:
-            raise AuthoringRefused("closes_past")
+            raise Refused("authoring.closes_past")
     elif target == ConsultationStatus.CLOSED and item.status == ConsultationStatus.OPEN:
         if item.closes_at is None or item.closes_at > now:
             item.closes_at = now.replace(microsecond=0)
@@ -159,7 +153,7 @@ def start_version(item: Consultation) -> Version:
         _commit("version")
         return new
     if not latest.is_published():
-        raise AuthoringRefused("draft_exists", number=latest.number)
+        raise Refused("authoring.draft_exists", number=latest.number)
     new = Version(consultation_id=item.id, number=latest.number + 1)
     db.session.add(new)
     db.session.flush()
@@ -180,14 +174,14 @@ def publish_version(version_: Version, now: datetime | None = None) -> None:
     """Make a draft version the one visitors read. A revised version needs its change note."""
     now = now or utcnow()
     if version_.is_published(now):
-        raise AuthoringRefused("already_published")
+        raise Refused("authoring.already_published")
     latest = latest_version(version_.consultation)
     if latest is not None and latest.id != version_.id:
-        raise AuthoringRefused("not_latest")
+        raise Refused("authoring.not_latest")
     if version_.number > 1 and not (version_.change_note_lv or "").strip():
-        raise AuthoringRefused("note_missing")
+        raise Refused("authoring.note_missing")
     if not db.session.scalar(select(Paragraph.id).where(Paragraph.version_id == version_.id).limit(1)):
-        raise AuthoringRefused("no_text")
+        raise Refused("authoring.no_text")
     version_.published_at = now.replace(microsecond=0)
     db.session.commit()
 
@@ -262,7 +256,7 @@ def publish_section_now(item: Section, now: datetime | None = None) -> bool:
     """Publish at once; returns True when version 1 of the text was published with it."""
     now = (now or utcnow()).replace(microsecond=0)
     if item.is_published(now):
-        raise AuthoringRefused("already_published")
+        raise Refused("authoring.already_published")
     item.published_at = now
     text_published = _text_goes_public_with(item.consultation, now)
     db.session.commit()
@@ -273,7 +267,7 @@ def delete_section(item: Section) -> None:
     """Only a section without text in any version and without comments can go."""
     if db.session.scalar(select(Paragraph.id).where(Paragraph.section_id == item.id).limit(1)) or \
             db.session.scalar(select(Comment.id).where(Comment.section_id == item.id).limit(1)):
-        raise AuthoringRefused("section_in_use")
+        raise Refused("authoring.section_in_use")
     db.session.delete(item)
     db.session.commit()
 
@@ -323,7 +317,7 @@ def delete_last_paragraph(item: Paragraph) -> None:
         Paragraph.section_id == item.section_id, Paragraph.version_id == item.version_id))
     if item.number != last or db.session.scalar(select(Comment.id).where(Comment.paragraph_id == item.id)
                                                 .limit(1)):
-        raise AuthoringRefused("paragraph_in_use")
+        raise Refused("authoring.paragraph_in_use")
     db.session.delete(item)
     db.session.commit()
 
@@ -375,7 +369,7 @@ def apply_import(item: Consultation, imported: list[BilingualSection], plan: Imp
                  note_lv: str = "", note_en: str = "") -> Version:
     """Store an imported draft as `plan` says; refuses when the draft changed since the preview."""
     if import_plan(item) != plan:
-        raise AuthoringRefused("plan_changed")
+        raise Refused("authoring.plan_changed")
     if plan.action == CREATE:
         target = Version(consultation_id=item.id, number=plan.version_number)
         db.session.add(target)
@@ -573,9 +567,9 @@ def user(user_id: int) -> User | None:
 def change_role(person: User, role: str, actor: User) -> bool:
     """Give `person` another role; their other sessions end. Returns False when nothing changed."""
     if role not in Role.ALL:
-        raise AuthoringRefused("role")
+        raise Refused("authoring.role")
     if person.id == actor.id:
-        raise AuthoringRefused("own_role")
+        raise Refused("authoring.own_role")
     if person.role == role:
         return False
     old = person.role
