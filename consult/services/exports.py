@@ -293,7 +293,6 @@ class Labels:
     position: str
     whole_draft: str
     email_mask: str
-    sheet_title: str = ""
     words: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
 
@@ -309,7 +308,6 @@ def make_labels(lang: str) -> Labels:
             decisions=decision_labels(),
             comment=_("Comment"), position=_("Position"), whole_draft=_("Whole draft"),
             email_mask=_("[e-mail address removed]"),
-            sheet_title=_("Response table (izziņa) on the proposals received"),
             words={
                 "figure": _("Figure"), "value": _("Value"), "comments": _("Comments"), "positions": _("Positions"),
                 "by_stance": _("By stance"), "by_respondent": _("By respondent type"),
@@ -317,9 +315,8 @@ def make_labels(lang: str) -> Labels:
                 "by_decision": _("By decision"), "not_answered": _("Not answered"), "poll": _("Poll"),
                 "answer": _("Answer"), "votes": _("Votes"), "share": _("Share"), "voters": _("Voters"),
                 "scope": _("Scope"), "generated": _("Generated"), "consultation": _("Consultation"),
-                "all": _("Everything"), "since": _("Since"), "section_and_paragraph": _("Section and paragraph"),
+                "all": _("Everything"), "since": _("Since"),
                 "section_n": _("Section %(number)s"), "subgroup": _("Subgroup"),
-                "justification": _("Justification"),
                 # i18n: names of the sheets of the XLSX export (at most 31 characters)
                 "polls": _("Polls"), "summary": _("Summary"),
                 "group": _("Group"), "time_zone": _("Time zone"),
