@@ -12,6 +12,9 @@ from ..services import authoring
 REFUSALS = {
     "slug": _l("Another item already uses this web address name. Choose a different one."),
     "status": _l("This status change is not possible from the current status."),
+    "outcome_intro": _l("The working group has not yet written the outcome's introduction in both languages, so "
+                        "the outcome cannot be published. The working group writes it and publishes the outcome "
+                        "on its “Publish the outcome” page."),
     "closes_past": _l("The closing time has already passed. Set a later closing time before opening the "
                       "consultation."),
     "already_published": _l("This is already published."),
