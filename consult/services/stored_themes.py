@@ -461,10 +461,13 @@ class ItemThemes:
     once, in the locale current when this is created. An item the themes were last worked out
     without (newer, or not approved then) has no theme."""
 
-    def __init__(self, consultation: Consultation):
-        self.theme_set = theme_set(consultation)
-        self.themes = ({t.id: ItemTheme(t.id, display_label(t)) for t in set_themes(self.theme_set)}
-                       if self.theme_set is not None else {})
+    def __init__(self, consultation: Consultation, themes: list[Theme] | None = None):
+        """`themes`: the whole consultation's themes when the caller has them already (saves a query)."""
+        if themes is None:
+            found = theme_set(consultation)
+            themes = set_themes(found) if found is not None else []
+        self.theme_set_id = themes[0].theme_set_id if themes else None
+        self.themes = {t.id: ItemTheme(t.id, display_label(t)) for t in themes}
 
     def of(self, comment_ids=(), position_ids=()) -> dict[str, ItemTheme]:
         """"c12"/"p3" → its theme, for the given ids (those without a theme are left out)."""
@@ -475,7 +478,7 @@ class ItemThemes:
                                   ("p", ThemeMember.position_id, list(position_ids))):
             for start in range(0, len(ids), INSERT_BATCH):
                 for theme_id, item_id in db.session.execute(
-                        select(ThemeMember.theme_id, column).where(ThemeMember.theme_set_id == self.theme_set.id,
+                        select(ThemeMember.theme_id, column).where(ThemeMember.theme_set_id == self.theme_set_id,
                                                                    column.in_(ids[start:start + INSERT_BATCH]))):
                     if theme_id in self.themes:
                         found[f"{kind}{item_id}"] = self.themes[theme_id]
@@ -483,11 +486,12 @@ class ItemThemes:
 
 
 def labels_by_item(consultation: Consultation) -> dict[str, str]:
-    """"c12"/"p3" → the name of its theme in the whole consultation's set, for every member."""
+    """"c12"/"p3" → the name of its theme in the whole consultation's set, for every member (no words of
+    a locale: empty for the unnamed "other" group; the exports use ItemThemes)."""
     found = theme_set(consultation)
     if found is None:
         return {}
-    names = {t.id: display_label(t) for t in set_themes(found)}
+    names = {t.id: default_label(t) for t in set_themes(found)}
     return {("c" if c is not None else "p") + str(c if c is not None else p): names.get(theme_id, "")
             for theme_id, c, p in db.session.execute(
                 select(ThemeMember.theme_id, ThemeMember.comment_id, ThemeMember.position_id)

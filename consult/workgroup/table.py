@@ -52,7 +52,8 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
     known_tags = feedback.tags(consultation)
     known_subgroups = feedback.subgroups(consultation)
     known_campaigns = analyse_texts(consultation).campaigns
-    known_themes = [(t, theme_label(t), section) for t, section in stored_themes.consultation_themes(consultation)]
+    all_themes = stored_themes.consultation_themes(consultation)
+    known_themes = [(t, theme_label(t), section) for t, section in all_themes]
     filter_form.set_choices(sections, feedback.paragraph_labels(consultation), known_tags, known_subgroups, localized,
                             known_campaigns, known_themes)
     if not filter_form.validate() and status == 200:
@@ -60,7 +61,8 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
     filters = filter_form.to_filters(known_tags, known_subgroups, known_campaigns, known_themes)
     per_page = filter_form.per_page_value()
     page = feedback.feedback_page(consultation, filters, _page(), per_page)
-    item_themes = stored_themes.ItemThemes(consultation).of(
+    # Each row's theme in the whole consultation's set (as the exports have it); none: no query.
+    item_themes = stored_themes.ItemThemes(consultation, [t for t, section in all_themes if section is None]).of(
         [e.item.id for e in page.items if e.kind == "comment"], [e.item.id for e in page.items if e.kind == "position"])
     if bulk_form is None:
         bulk_form = BulkForm(formdata=None)
