@@ -217,3 +217,39 @@ def test_other_roles_see_neither_the_table_nor_the_columns(app, extra, make_user
         response = client.get(url)
         assert response.status_code == 403
         assert THEME.encode("utf-8") not in response.get_data() and SIGNER.encode("utf-8") not in response.get_data()
+
+
+def test_several_signatures_line_up_in_their_cells(app, runner, extra, tmp_path):
+    from consult.extensions import db
+    from consult.models import Position, PositionSignature
+    with app.app_context():
+        position = db.session.get(Position, extra["position"])
+        position.signatures.append(PositionSignature(signer_name="Otrā Parakstītāja", issuer_name="",
+                                                     signed_at=None, status="broken"))
+        position.signature_status = "broken"
+        db.session.commit()
+    result, output = _cli_export(runner, tmp_path, "csv", "--lang", "lv")
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(output.read_bytes())
+    signed = next(row for row in rows if row[1] == "Viedoklis" and row[2] == str(extra["position"]))
+    assert signed[-4:] == ["Paraksts bojāts", f"{SIGNER}; Otrā Parakstītāja", f"{ISSUER}; –",
+                           "2024-01-15 11:30; –"], "the worst status; each signer beside their authority and time"
+
+
+def test_the_table_with_themes_and_signers_and_the_refused_conclusion_are_valid_html(app, extra, member, make_user,  # noqa: F811
+                                                                                     login):
+    from consult.extensions import db
+    from consult.models import Consultation
+    from .test_html_valid import check_html
+    from .test_workgroup import set_status
+    set_status(app, "closed")
+    with app.app_context():
+        cid = db.session.query(Consultation).filter_by(slug=DEMO).one().id
+    editor = login(app.test_client(), make_user(role="editor"))
+    pages = {}
+    for lang in ("lv", "en"):
+        pages[f"table {lang}"] = member.get(f"/{lang}/workgroup/{DEMO}/?per_page=100").get_data(as_text=True)
+        pages[f"conclude {lang}"] = editor.get(f"/{lang}/admin/consultations/{cid}/status/concluded/") \
+            .get_data(as_text=True)
+    assert "signature-line" in pages["table lv"] and "flash-error" in pages["conclude en"]
+    assert check_html(pages) == []

@@ -8,7 +8,7 @@ formula (starting with = + - @ TAB or CR) get a leading apostrophe.
 
 Privacy: no e-mail address is ever selected, and addresses typed into a text are
 masked; a person's name appears only where they chose to show it, otherwise their
-respondent type (a position shows its organisation when it agreed to publication).
+respondent type (a position shows its organisation, and who signed it, when it agreed to publication).
 """
 from __future__ import annotations
 
@@ -534,9 +534,9 @@ class Exporter:
                        text(justification_en), _changed_label(changed_s, changed_p, changed_v), "",
                        labels.channels["web"], theme.label if theme else "",
                        labels.signature_statuses.get(signature_status, "") if signature_status else "",
-                       "; ".join(signer for signer, _i, _m, _c in signed if signer),
-                       "; ".join(issuer for _s, issuer, _m, _c in signed if issuer),
-                       "; ".join(_local_text(moment) for _s, _i, moment, _c in signed if moment),
+                       _joined(signer for signer, _i, _m, _c in signed),
+                       _joined(issuer for _s, issuer, _m, _c in signed),
+                       _joined(_local_text(moment) if moment else "" for _s, _i, moment, _c in signed),
                        local, None, respondent, status, decision, tag_list, numbers, bool(whole_draft), "web",
                        theme.id if theme else None, signature_status, signed)
             if progress:
@@ -607,6 +607,13 @@ class Exporter:
         if self.scope.campaign:
             parts.append(f"{headers['campaign']}: {self.scope.campaign.id}")
         return "; ".join(parts) or words["all"]
+
+
+def _joined(values) -> str:
+    """Several signatures' values in one cell, "; " between them; a missing one is "–", so the signers,
+    authorities and times still line up; all missing: empty."""
+    values = [value or "" for value in values]
+    return "; ".join(value or "–" for value in values) if any(values) else ""
 
 
 def _natural(text: str):
