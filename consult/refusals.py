@@ -54,6 +54,9 @@ MESSAGES = {
     # Authoring: consultations, their draft and versions, users and roles (admin).
     "authoring.slug": _l("Another item already uses this web address name. Choose a different one."),
     "authoring.status": _l("This status change is not possible from the current status."),
+    "authoring.outcome_intro": _l("The working group has not yet written the outcome's introduction in both "
+                                  "languages, so the outcome cannot be published. The working group writes it and "
+                                  "publishes the outcome on its “Publish the outcome” page."),
     "authoring.closes_past": _l("The closing time has already passed. Set a later closing time before opening the "
                                 "consultation."),
     "authoring.already_published": _l("This is already published."),

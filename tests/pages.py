@@ -30,3 +30,11 @@ def both_languages(paths=PUBLIC_PAGES):
 PUBLISH = {"intro_lv": "Darba grupa izskatīja komentārus; atbildes ir zemāk.",
            "intro_en": "The working group considered the comments; the answers are below.",
            "confirm_unanswered": "y"}
+
+
+def conclude(consultation):
+    """Concludes through the editors' status change, as the working group would have left it: with the
+    outcome's introduction written in both languages (the step is refused without it)."""
+    from consult.services import authoring, responses
+    responses.save_outcome_introduction(consultation, PUBLISH["intro_lv"], PUBLISH["intro_en"])
+    return authoring.change_status(consultation, "concluded")

@@ -296,7 +296,8 @@ def test_exports_carry_each_comments_campaign(app, runner, demo, make_user, tmp_
     assert result.exit_code == 0, result.output
     rows = _csv_rows(output.read_bytes())
     header = rows[0]
-    assert header[-2:] == ["Campaign", "Channel"]
+    assert header[-7:] == ["Campaign", "Channel", "Theme", "Electronic signature", "Signed by",
+                           "Certificate authority", "Signing time (Riga time)"]
     by_id = {row[2]: dict(zip(header, row)) for row in rows[1:]}
     assert all(by_id[str(i)]["Campaign"] == str(copies[0]) for i in copies)
     assert by_id[str(alone)]["Campaign"] == ""

@@ -11,7 +11,7 @@ from consult.clock import utcnow
 from consult.models import Consultation, ConsultationEvent, Follow, User
 
 from .conftest import csrf_token_from, form_post, outbox_messages
-from .pages import CLOSED, DEMO
+from .pages import CLOSED, DEMO, conclude
 
 FOLLOW = f"/lv/consultations/{DEMO}/follow/"
 
@@ -184,7 +184,7 @@ def test_events_are_recorded_whatever_code_makes_the_change(app, demo):
         authoring.update_change_note(version, "Precizēts 2. punkts", "Point 2 clarified")
         authoring.publish_version(version)
         authoring.change_status(consultation, "closed")
-        authoring.change_status(consultation, "concluded")
+        conclude(consultation)
         kinds = [(e.kind, e.section.number if e.section else None, e.version.number if e.version else None,
                   e.happens_at > utcnow())
                  for e in db.session.query(ConsultationEvent).filter_by(consultation_id=consultation.id)
@@ -234,7 +234,7 @@ def test_one_message_covers_every_consultation_an_address_follows(app, client, d
     publish_section(app, 21, "Jauna sadaļa")
     db = _db()
     with app.app_context():
-        authoring.change_status(db.session.query(Consultation).filter_by(slug=CLOSED).one(), "concluded")
+        conclude(db.session.query(Consultation).filter_by(slug=CLOSED).one())
     before = len(outbox_messages(app))
     assert send(app) == 1
     messages = outbox_messages(app)[before:]
@@ -285,7 +285,7 @@ def test_follow_mail_carries_one_click_unsubscribe_header_fields(app, client, de
     db = _db()
     with app.app_context():
         from consult.services import authoring
-        authoring.change_status(db.session.query(Consultation).filter_by(slug=CLOSED).one(), "concluded")
+        conclude(db.session.query(Consultation).filter_by(slug=CLOSED).one())
     assert send(app) == 1
     digest = fake_smtp.messages()[-1]
     assert digest["To"] == "klikskis@example.test"

@@ -178,13 +178,24 @@ def _consultation_id(app):
         return db.session.query(Consultation).filter_by(slug=DEMO).one().id
 
 
-def _conclude_in_admin(app, editor_client):
-    return form_post(editor_client, f"/en/admin/consultations/{_consultation_id(app)}/status/concluded/", {})
+def _conclude_in_admin(app, editor_client, lang="en"):
+    return form_post(editor_client, f"/{lang}/admin/consultations/{_consultation_id(app)}/status/concluded/", {})
+
+
+def _write_introduction(app, text_lv=PUBLISH["intro_lv"], text_en=PUBLISH["intro_en"]):
+    """What the working group saves on its publish page before an editor concludes."""
+    from consult.extensions import db
+    from consult.models import Consultation
+    from consult.services import responses
+    with app.app_context():
+        responses.save_outcome_introduction(db.session.query(Consultation).filter_by(slug=DEMO).one(),
+                                            text_lv, text_en)
 
 
 def test_marking_as_concluded_in_the_admin_area_mails_the_authors_like_publishing(app, demo, make_user, login):
     _setup(app, make_user, login)
     set_status(app, "closed")
+    _write_introduction(app)
     editor_id = make_user(role="editor")
     editor = login(app.test_client(), editor_id)
     confirm = editor.get(f"/en/admin/consultations/{_consultation_id(app)}/status/concluded/").get_data(as_text=True)
@@ -206,6 +217,7 @@ def test_marking_as_concluded_in_the_admin_area_mails_the_authors_like_publishin
 def test_concluding_twice_by_either_way_never_mails_an_answer_twice(app, demo, make_user, login):
     member_client, *_ = _setup(app, make_user, login)
     set_status(app, "closed")
+    _write_introduction(app)
     editor = login(app.test_client(), make_user(role="editor"))
     assert _conclude_in_admin(app, editor).status_code == 303
     assert len(outbox_messages(app)) == 2
@@ -222,6 +234,61 @@ def test_concluding_twice_by_either_way_never_mails_an_answer_twice(app, demo, m
     assert _conclude_in_admin(app, editor).status_code == 303
     assert len(outbox_messages(app)) == 2
     assert len(_outcome_events(app)) == 3
+
+
+INTRO_MISSING_EN = "introduction in both languages, so the outcome cannot be published"
+INTRO_MISSING_LV = "rezultātu ievadu abās valodās, tāpēc rezultātus nevar publicēt"
+
+
+def test_the_admin_area_cannot_conclude_without_the_working_groups_introduction(app, demo, make_user, login):
+    """The public outcome opens with the working group's introduction; the publish form requires it, and
+    so does an editor's "mark as concluded": without it nothing is published and nobody is e-mailed."""
+    _setup(app, make_user, login)
+    set_status(app, "closed")
+    cid = _consultation_id(app)
+    for role in ("editor", "admin"):
+        staff = login(app.test_client(), make_user(role=role))
+        for lang, message in (("en", INTRO_MISSING_EN), ("lv", INTRO_MISSING_LV)):
+            confirm = staff.get(f"/{lang}/admin/consultations/{cid}/status/concluded/")
+            html = confirm.get_data(as_text=True)
+            assert confirm.status_code == 200 and message in html
+            assert "<button" not in html.split("<main", 1)[1], "no button to a step that is refused"
+            response = _conclude_in_admin(app, staff, lang)
+            assert response.status_code == 303
+            assert message in staff.get(response.headers["Location"]).get_data(as_text=True)
+    _write_introduction(app, text_lv="Ievads latviski.", text_en="   ")   # only one language: still refused
+    editor = login(app.test_client(), make_user(role="editor"))
+    _conclude_in_admin(app, editor)
+    assert _status_of(app) == "closed" and _outcome_events(app) == [] and outbox_messages(app) == []
+    assert app.test_client().get(OUTCOME.format(lang="en")).status_code == 404
+    # Other roles are refused as before, whatever the introduction.
+    _write_introduction(app)
+    for role in ("workgroup", "moderator", "citizen", "organisation"):
+        other = login(app.test_client(), make_user(role=role))
+        assert _conclude_in_admin(app, other).status_code == 403
+        assert other.get(f"/en/admin/consultations/{cid}/status/concluded/").status_code == 403
+    assert _status_of(app) == "closed" and outbox_messages(app) == []
+    # With the introduction in both languages the editor's step publishes.
+    assert "<button" in editor.get(f"/en/admin/consultations/{cid}/status/concluded/").get_data(as_text=True)
+    assert _conclude_in_admin(app, editor).status_code == 303
+    assert _status_of(app) == "concluded" and len(outbox_messages(app)) == 2
+    assert PUBLISH["intro_en"] in app.test_client().get(OUTCOME.format(lang="en")).get_data(as_text=True)
+
+
+def test_the_admin_step_is_refused_in_the_service_too(app, demo):
+    from consult.extensions import db
+    from consult.models import Consultation
+    from consult.services import authoring
+    set_status(app, "closed")
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
+        try:
+            authoring.change_status(consultation, "concluded")
+        except authoring.AuthoringRefused as refused:
+            assert refused.code == "outcome_intro"
+        else:
+            raise AssertionError("concluded without the introduction")
+    assert _status_of(app) == "closed"
 
 
 def test_of_two_people_concluding_at_the_same_moment_only_one_publishes(app, demo, make_user, login):

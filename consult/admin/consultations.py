@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..auth import require_role
 from ..models import ConsultationStatus, Role
 from ..web import EmptyForm
+from .. import refusals
 from ..services import authoring, importing, responses
 from ..services.refusals import Refused
 from . import bp
@@ -134,10 +135,13 @@ def change_status(consultation_id: int, target: str):
     if key not in STATUS_ACTIONS:
         flash(_("This status change is not possible from the current status."), "error")
         return redirect(url_for("admin.status", consultation_id=item.id), code=303)
-    counts = responses.answer_counts(item) if target == ConsultationStatus.CONCLUDED else None
+    concluding = target == ConsultationStatus.CONCLUDED
+    counts = responses.answer_counts(item) if concluding else None
+    # Without the working group's introduction the step is refused, so the page says why instead of a button.
+    refusal = refusals.message("authoring.outcome_intro") if concluding and not authoring.has_outcome_introduction(item) else None
     return render_template("admin/status_confirm.html", consultation=item, target=target,
                            action=STATUS_ACTIONS[key], explanation=STATUS_EXPLANATIONS[key], counts=counts,
-                           form=EmptyForm(formdata=None))
+                           refusal=refusal, form=EmptyForm(formdata=None))
 
 
 # ---------------------------------------------------------------------------

@@ -88,16 +88,26 @@ STATUS_STEPS = {
 }
 
 
+def has_outcome_introduction(item: Consultation) -> bool:
+    """Whether the working group has written the outcome's introduction in both languages."""
+    return bool((item.outcome_intro_lv or "").strip() and (item.outcome_intro_en or "").strip())
+
+
 def change_status(item: Consultation, target: str, now: datetime | None = None, actor: User | None = None) -> int:
     """Move to the next (or back to the previous) status; dates follow what really happened.
 
     Concluding publishes the outcome (responses.publish_outcome): the authors of answered proposals
-    are e-mailed. Returns how many were mailed (0 for every other step).
+    are e-mailed. It needs the working group's introduction in both languages ("outcome_intro").
+    Returns how many were mailed (0 for every other step).
     """
     if target not in STATUS_STEPS.get(item.status, ()):
         raise Refused("authoring.status")
     now = now or utcnow()
     if target == ConsultationStatus.CONCLUDED:
+        # The public outcome opens with the working group's introduction in both languages, and the
+        # working group's publish form requires it; concluding here must not publish an outcome without it.
+        if not has_outcome_introduction(item):
+            raise Refused("authoring.outcome_intro")
         return responses.publish_outcome(item, actor, now)
     if target == ConsultationStatus.OPEN:
         if item.opens_at is None:

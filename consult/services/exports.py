@@ -8,7 +8,7 @@ formula (starting with = + - @ TAB or CR) get a leading apostrophe.
 
 Privacy: no e-mail address is ever selected, and addresses typed into a text are
 masked; a person's name appears only where they chose to show it, otherwise their
-respondent type (a position shows its organisation when it agreed to publication).
+respondent type (a position shows its organisation, and who signed it, when it agreed to publication).
 """
 from __future__ import annotations
 
@@ -31,14 +31,14 @@ from sqlalchemy.orm import aliased
 
 from ..clock import utcnow
 from ..extensions import db
-from ..labels import CHANNELS, RESPONDENT_TYPES, STANCES, STATUSES
+from ..labels import CHANNELS, RESPONDENT_TYPES, SIGNATURE_STATUSES, STANCES, STATUSES
 from ..models import (
-    Comment, Consultation, Decision, Organisation, Paragraph, Position, Response, Section, Stance, Status, Subgroup, Tag,
-    User, Version,
+    Comment, Consultation, Decision, Organisation, Paragraph, Position, PositionSignature, Response, Section, Stance,
+    Status, Subgroup, Tag, User, Version,
 )
 from ..models.organisation import position_sections
 from ..models.workgroup import comment_tags, position_tags, response_comments, response_positions
-from . import feedback, polls
+from . import feedback, polls, stored_themes
 
 if TYPE_CHECKING:
     from .campaigns import Campaign
@@ -237,25 +237,29 @@ def date_text(moment: datetime | None) -> str:
 # facts as codes and typed values (JSON, and the spreadsheet's date cells).
 LABELLED_COLUMNS = ("no", "type", "id", "date", "section", "paragraph", "version", "stance", "respondent_type",
                     "submitter", "language", "status", "tags", "subgroup", "title", "text", "decision",
-                    "justification_lv", "justification_en", "changed_paragraph", "campaign", "channel")
+                    "justification_lv", "justification_en", "changed_paragraph", "campaign", "channel", "theme",
+                    # a position's electronic signatures (services.signatures), several joined by "; "
+                    "signature_status", "signed_by", "signature_issuer", "signed_at")
 TYPED_COLUMNS = ("created_at",       # an aware datetime in Europe/Riga
                  "stance_code", "respondent_code", "status_code", "decision_code",   # codes, or None
                  "tag_list",         # the tag names, a tuple
                  "section_list",     # section numbers, a tuple (a position may name several)
                  "whole_draft",      # a position on the whole draft: True; comments: None
-                 "channel_code")     # web, letter, email or meeting
+                 "channel_code",     # web, letter, email or meeting
+                 "theme_id",         # the item's theme in the whole consultation's set, or None
+                 "signature_status_code",   # a position's worst signature status, or None
+                 "signature_list")   # a position's signatures: (signer or None, issuer, aware datetime, status)
 COLUMNS = LABELLED_COLUMNS + TYPED_COLUMNS
 COL = {name: index for index, name in enumerate(COLUMNS)}
 CSV_COLUMNS = LABELLED_COLUMNS
 # The spreadsheet numbers its rows itself, so the sheets leave out "No."; the text columns come
 # early, so a printed page (fitted to one page wide) shows them at a readable size.
 COMMENT_SHEET = ("id", "created_at", "section", "paragraph", "stance", "respondent_type", "submitter", "channel", "text",
-                 "decision", "justification_lv", "justification_en", "changed_paragraph", "campaign", "tags",
+                 "decision", "justification_lv", "justification_en", "changed_paragraph", "campaign", "theme", "tags",
                  "subgroup", "status", "version")
 POSITION_SHEET = ("id", "created_at", "section", "respondent_type", "submitter", "title", "text", "decision",
-                  "justification_lv", "justification_en", "changed_paragraph", "tags", "subgroup", "status",
-                  "version")
-# Not yet in the exports: a comment's theme (text analysis).
+                  "justification_lv", "justification_en", "changed_paragraph", "theme", "tags", "subgroup", "status",
+                  "signature_status", "signed_by", "signature_issuer", "signed_at", "version")
 
 
 def column_headers() -> dict[str, str]:
@@ -270,6 +274,11 @@ def column_headers() -> dict[str, str]:
         "justification_en": _("Justification (English)"), "changed_paragraph": _("Changed paragraph"),
         # i18n: the id of the campaign (the same or nearly the same text from many people) a comment is in
         "campaign": _("Campaign"),
+        "theme": _("Theme"),
+        # i18n: what the check of a position's electronic signature found, e.g. "Signature valid"
+        "signature_status": _("Electronic signature"),
+        "signed_by": _("Signed by"), "signature_issuer": _("Certificate authority"),
+        "signed_at": _("Signing time (Riga time)"),
     }
     headers["created_at"] = headers["date"]
     return headers
@@ -293,9 +302,9 @@ class Labels:
     position: str
     whole_draft: str
     email_mask: str
-    sheet_title: str = ""
     words: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
+    signature_statuses: dict[str, str] = field(default_factory=dict)
 
 
 def make_labels(lang: str) -> Labels:
@@ -306,10 +315,10 @@ def make_labels(lang: str) -> Labels:
             statuses={k: str(v) for k, v in STATUSES.items()},
             respondents={k: str(v) for k, v in RESPONDENT_TYPES.items()},
             channels={k: str(v) for k, v in CHANNELS.items()},
+            signature_statuses={k: str(v) for k, v in SIGNATURE_STATUSES.items()},
             decisions=decision_labels(),
             comment=_("Comment"), position=_("Position"), whole_draft=_("Whole draft"),
             email_mask=_("[e-mail address removed]"),
-            sheet_title=_("Response table (izziņa) on the proposals received"),
             words={
                 "figure": _("Figure"), "value": _("Value"), "comments": _("Comments"), "positions": _("Positions"),
                 "by_stance": _("By stance"), "by_respondent": _("By respondent type"),
@@ -317,9 +326,8 @@ def make_labels(lang: str) -> Labels:
                 "by_decision": _("By decision"), "not_answered": _("Not answered"), "poll": _("Poll"),
                 "answer": _("Answer"), "votes": _("Votes"), "share": _("Share"), "voters": _("Voters"),
                 "scope": _("Scope"), "generated": _("Generated"), "consultation": _("Consultation"),
-                "all": _("Everything"), "since": _("Since"), "section_and_paragraph": _("Section and paragraph"),
+                "all": _("Everything"), "since": _("Since"),
                 "section_n": _("Section %(number)s"), "subgroup": _("Subgroup"),
-                "justification": _("Justification"),
                 # i18n: names of the sheets of the XLSX export (at most 31 characters)
                 "polls": _("Polls"), "summary": _("Summary"),
                 "group": _("Group"), "time_zone": _("Time zone"),
@@ -343,6 +351,8 @@ class Exporter:
         self.scope = scope
         self.lang = lang if lang in ("lv", "en") else "lv"
         self.labels = make_labels(self.lang)
+        with force_locale(self.lang):
+            self.themes = stored_themes.ItemThemes(scope.consultation)
         self.filters = scope.filters()
         self.stats: dict[str, Counter] = {"stance": Counter(), "respondent": Counter(), "section": Counter(),
                                           "status": Counter(), "decision": Counter(), "kind": Counter()}
@@ -435,6 +445,7 @@ class Exporter:
         number = 0
         for batch in self._stream(statement):
             tags = self._tags(comment_tags, "comment_id", [row[0] for row in batch])
+            themes = self.themes.of(comment_ids=[row[0] for row in batch])
             for (comment_id, created, body, stance, status, show_name, language, section, paragraph, version,
                  display_name, respondent, deleted, subgroup_lv, subgroup_en, decision, justification_lv,
                  justification_en, changed_s, changed_p, changed_v, channel) in batch:
@@ -447,6 +458,7 @@ class Exporter:
                     submitter = respondent_label
                 local = created.replace(tzinfo=UTC).astimezone(RIGA)
                 tag_list = tags.get(comment_id, ())
+                theme = themes.get(f"c{comment_id}")
                 yield (number, kind, comment_id, _local_text(local), section,
                        f"{section}.{paragraph}" if paragraph is not None else "", version,
                        stances.get(stance, stance), respondent_label, submitter, language,
@@ -455,7 +467,9 @@ class Exporter:
                        decisions.get(decision, "") if decision else "", text(justification_lv),
                        text(justification_en), _changed_label(changed_s, changed_p, changed_v),
                        campaign_of.get(comment_id, ""), labels.channels.get(channel, channel),
-                       local, stance, respondent, status, decision, tag_list, (section,), None, channel)
+                       theme.label if theme else "", "", "", "", "",
+                       local, stance, respondent, status, decision, tag_list, (section,), None, channel,
+                       theme.id if theme else None, None, ())
             if progress:
                 progress(len(batch))
 
@@ -472,7 +486,7 @@ class Exporter:
                    Position.publish_name, Position.whole_draft, Position.language, Organisation.name, Version.number,
                    User.respondent_type, Subgroup.name_lv, Subgroup.name_en, Response.decision,
                    Response.justification_lv, Response.justification_en, changed_section.number,
-                   changed_paragraph.number, changed_version.number)
+                   changed_paragraph.number, changed_version.number, Position.signature_status)
             .join(Organisation, Organisation.id == Position.organisation_id)
             .outerjoin(Version, Version.id == Position.version_id)
             .join(User, User.id == Position.author_id)
@@ -495,9 +509,11 @@ class Exporter:
                     .join(Section, Section.id == position_sections.c.section_id)
                     .where(position_sections.c.position_id.in_(ids)).order_by(Section.number)).all():
                 section_numbers.setdefault(position_id, []).append(section_number)
+            themes = self.themes.of(position_ids=ids)
+            signatures = self._signatures(ids)
             for (position_id, created, title, body, status, publish_name, whole_draft, language, organisation,
                  version, respondent, subgroup_lv, subgroup_en, decision, justification_lv, justification_en,
-                 changed_s, changed_p, changed_v) in batch:
+                 changed_s, changed_p, changed_v, signature_status) in batch:
                 number += 1
                 numbers = tuple(section_numbers.get(position_id, ()))
                 sections = ", ".join(str(n) for n in numbers)
@@ -506,16 +522,37 @@ class Exporter:
                 respondent_label = labels.respondents.get(respondent, respondent)
                 local = created.replace(tzinfo=UTC).astimezone(RIGA)
                 tag_list = tags.get(position_id, ())
+                theme = themes.get(f"p{position_id}")
+                # The signer is a person: named only where the organisation agreed to be named.
+                signed = tuple((signer if publish_name else None, issuer, moment, code)
+                               for signer, issuer, moment, code in signatures.get(position_id, ()))
                 yield (number, labels.position, position_id, _local_text(local), section, "", version, "",
                        respondent_label, text(organisation) if publish_name else respondent_label, language,
                        labels.statuses.get(status, status), ", ".join(tag_list),
                        self._subgroup(subgroup_lv, subgroup_en) if subgroup_lv else "", text(title), text(body),
                        labels.decisions.get(decision, "") if decision else "", text(justification_lv),
                        text(justification_en), _changed_label(changed_s, changed_p, changed_v), "",
-                       labels.channels["web"],
-                       local, None, respondent, status, decision, tag_list, numbers, bool(whole_draft), "web")
+                       labels.channels["web"], theme.label if theme else "",
+                       labels.signature_statuses.get(signature_status, "") if signature_status else "",
+                       _joined(signer for signer, _i, _m, _c in signed),
+                       _joined(issuer for _s, issuer, _m, _c in signed),
+                       _joined(_local_text(moment) if moment else "" for _s, _i, moment, _c in signed),
+                       local, None, respondent, status, decision, tag_list, numbers, bool(whole_draft), "web",
+                       theme.id if theme else None, signature_status, signed)
             if progress:
                 progress(len(batch))
+
+    def _signatures(self, position_ids) -> dict[int, list[tuple[str, str, datetime | None, str]]]:
+        """Position id → its signatures as checked at upload: (signer, certificate authority, signing time
+        as an aware Riga datetime or None, status), texts cleaned."""
+        found: dict[int, list[tuple[str, str, datetime | None, str]]] = {}
+        for position_id, signer, issuer, signed_at, status in db.session.execute(
+                select(PositionSignature.position_id, PositionSignature.signer_name, PositionSignature.issuer_name,
+                       PositionSignature.signed_at, PositionSignature.status)
+                .where(PositionSignature.position_id.in_(position_ids)).order_by(PositionSignature.id)):
+            found.setdefault(position_id, []).append((self.text(signer), self.text(issuer), riga_moment(signed_at),
+                                                      status))
+        return found
 
     def rows(self, progress: Progress = None) -> Iterator[tuple]:
         yield from self.comment_rows(progress)
@@ -570,6 +607,13 @@ class Exporter:
         if self.scope.campaign:
             parts.append(f"{headers['campaign']}: {self.scope.campaign.id}")
         return "; ".join(parts) or words["all"]
+
+
+def _joined(values) -> str:
+    """Several signatures' values in one cell, "; " between them; a missing one is "–", so the signers,
+    authorities and times still line up; all missing: empty."""
+    values = [value or "" for value in values]
+    return "; ".join(value or "–" for value in values) if any(values) else ""
 
 
 def _natural(text: str):
@@ -638,7 +682,8 @@ def json_chunks(exporter: Exporter, progress: Progress = None) -> Iterator[bytes
     }
     yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "comments": [').encode("utf-8")
     for name, rows, item in (("comments", exporter.comment_rows(progress), _json_comment),
-                             ("positions", exporter.position_rows(progress), _json_position)):
+                             ("positions", exporter.position_rows(progress),
+                              lambda row: _json_position(row, exporter.labels.signature_statuses))):
         if name == "positions":
             yield b'], "positions": ['
         parts = []
@@ -684,6 +729,8 @@ def _json_common(row: tuple) -> dict:
         "changed_paragraph": _or_none(row[COL["changed_paragraph"]]),
         "channel": row[COL["channel_code"]],
         "channel_label": _or_none(row[COL["channel"]]),
+        "theme": row[COL["theme_id"]],
+        "theme_label": _or_none(row[COL["theme"]]) if row[COL["theme_id"]] is not None else None,
     }
 
 
@@ -699,12 +746,17 @@ def _json_comment(row: tuple) -> dict:
     return item
 
 
-def _json_position(row: tuple) -> dict:
+def _json_position(row: tuple, signature_statuses: dict[str, str]) -> dict:
     item = _json_common(row)
     item.update({
         "sections": list(row[COL["section_list"]]),
         "whole_draft": row[COL["whole_draft"]],
         "title": _or_none(row[COL["title"]]),
+        "signature_status": row[COL["signature_status_code"]],
+        "signature_status_label": _or_none(row[COL["signature_status"]]),
+        "signatures": [{"signer": signer, "issuer": _or_none(issuer), "signed_at": iso_time(moment),
+                        "status": status, "status_label": signature_statuses.get(status, status)}
+                       for signer, issuer, moment, status in row[COL["signature_list"]]],
     })
     return item
 
@@ -714,7 +766,8 @@ def _json_position(row: tuple) -> dict:
 XLSX_WIDTHS = {"no": 6, "type": 11, "id": 8, "date": 17, "created_at": 17, "section": 9, "paragraph": 9,
                "version": 8, "stance": 13, "respondent_type": 15, "submitter": 18, "language": 8, "status": 13,
                "tags": 14, "subgroup": 16, "title": 28, "text": 60, "decision": 14, "justification_lv": 42,
-               "justification_en": 42, "changed_paragraph": 12, "campaign": 11, "channel": 11}
+               "justification_en": 42, "changed_paragraph": 12, "campaign": 11, "channel": 11, "theme": 20,
+               "signature_status": 15, "signed_by": 18, "signature_issuer": 18, "signed_at": 17}
 XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 

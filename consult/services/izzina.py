@@ -29,14 +29,15 @@ from sqlalchemy.orm import aliased
 from ..clock import utcnow
 from ..dates import date_text
 from ..extensions import db
-from ..labels import NAMELESS_ORGANISATIONS, RESPONDENT_TYPES, STATUSES
+from ..labels import NAMELESS_ORGANISATIONS, RESPONDENT_TYPES, SIGNATURE_STATUSES, STATUSES
 from ..models import (
-    Comment, Organisation, Paragraph, Position, Response, Section, Stance, Status, User, Version,
+    Comment, Organisation, Paragraph, Position, PositionSignature, Response, Section, Stance, Status, User, Version,
 )
 from ..models.organisation import position_sections
 from ..models.workgroup import Decision, response_comments, response_positions
 from . import feedback, publication
 from .exports import BATCH, Scope, clean_text
+from .exports import date_text as riga_time_text
 from .izzina_text import Block, Span, lead, markdown_blocks, marked_changes, plain_blocks
 
 Progress = Callable[[int], None] | None
@@ -169,6 +170,7 @@ class _Reader:
         self.respondents = {k: str(v) for k, v in RESPONDENT_TYPES.items()}
         self.nameless = {k: str(v) for k, v in NAMELESS_ORGANISATIONS.items()}
         self.statuses = {k: str(v) for k, v in STATUSES.items()}
+        self.signature_statuses = {k: str(v) for k, v in SIGNATURE_STATUSES.items()}
         self.paragraphs: dict[int, tuple[int, int, int, str]] = {}   # id → (section, number, version, text)
         self.by_place: dict[tuple[int, int, int], int] = {}          # (version, section, number) → id
 
@@ -198,6 +200,25 @@ class _Reader:
             section, number, version, _text = self.paragraphs[changed_id]
             answer.changed_id, answer.changed_label, answer.changed_version = changed_id, f"{section}.{number}", version
         return answer
+
+    def signature_blocks(self, position_ids: list[int], named: set[int]) -> dict[int, list[Block]]:
+        """Position id → a line per electronic signature, under the organisation's name: who signed
+        (only where the organisation agreed to be named), the certificate authority, when, and what
+        the check found."""
+        blocks: dict[int, list[Block]] = defaultdict(list)
+        for position_id, signer, issuer, signed_at, status in db.session.execute(
+                select(PositionSignature.position_id, PositionSignature.signer_name, PositionSignature.issuer_name,
+                       PositionSignature.signed_at, PositionSignature.status)
+                .where(PositionSignature.position_id.in_(position_ids)).order_by(PositionSignature.id)):
+            signer, issuer = self.text(signer), self.text(issuer) or _("unknown")
+            line = (_("Signed by %(name)s, certificate issued by %(issuer)s", name=signer, issuer=issuer)
+                    if signer and position_id in named
+                    else _("Signed electronically, certificate issued by %(issuer)s", issuer=issuer))
+            if signed_at is not None:
+                line += ", " + riga_time_text(signed_at)
+            word = self.signature_statuses.get(status, status)
+            blocks[position_id].append([(f"{line} — {word[:1].lower()}{word[1:]}.", "i")])
+        return blocks
 
     def status_note(self, status: str) -> str:
         return "" if status == Status.APPROVED else f" ({self.statuses.get(status, status)})"
@@ -263,6 +284,7 @@ class _Reader:
                     .where(position_sections.c.position_id.in_([row[0] for row in batch]))
                     .order_by(Section.number)).all():
                 numbers[position_id].append(number)
+            signatures = self.signature_blocks([row[0] for row in batch], {row[0] for row in batch if row[4]})
             for (position_id, title, body, status, publish_name, whole_draft, name, kind, version_number,
                  response_id, decision, justification_lv, justification_en, changed_id) in batch:
                 sections = numbers.get(position_id, [])
@@ -274,6 +296,8 @@ class _Reader:
                 blocks = plain_blocks(self.text(body))
                 if title:
                     blocks = [[(self.text(title), "i")]] + blocks
+                # The signature lines come first, so they stand right after the organisation's name.
+                blocks = signatures.get(position_id, []) + blocks
                 yield _Item("position", position_id, (section, None, version_number), None,
                             who + self.status_note(status), kind_label, blocks,
                             self.answer(decision, justification_lv, justification_en, changed_id),

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext, pgettext
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -438,8 +439,55 @@ def member_ids(found: Theme) -> tuple[list[int], list[int]]:
     return sorted(comments), sorted(positions)
 
 
+def display_label(theme: Theme) -> str:
+    """A theme's name in the current locale: the working group's name, its key phrases, or "Other".
+
+    A name and key phrases are in the words people wrote, so they are the same in both languages;
+    only the unnamed "other" group and a theme with neither get words of the locale."""
+    if theme.is_other and not theme.name:
+        return pgettext("theme", "Other")
+    return default_label(theme) or gettext("Theme %(id)d", id=theme.id)
+
+
+@dataclass(frozen=True)
+class ItemTheme:
+    id: int
+    label: str
+
+
+class ItemThemes:
+    """The themes of comments and positions in the whole consultation's set, looked up a batch at a
+    time (an export reads its rows in batches; the feedback table one page). The labels are made
+    once, in the locale current when this is created. An item the themes were last worked out
+    without (newer, or not approved then) has no theme."""
+
+    def __init__(self, consultation: Consultation, themes: list[Theme] | None = None):
+        """`themes`: the whole consultation's themes when the caller has them already (saves a query)."""
+        if themes is None:
+            found = theme_set(consultation)
+            themes = set_themes(found) if found is not None else []
+        self.theme_set_id = themes[0].theme_set_id if themes else None
+        self.themes = {t.id: ItemTheme(t.id, display_label(t)) for t in themes}
+
+    def of(self, comment_ids=(), position_ids=()) -> dict[str, ItemTheme]:
+        """"c12"/"p3" → its theme, for the given ids (those without a theme are left out)."""
+        if not self.themes or not (comment_ids or position_ids):
+            return {}
+        found: dict[str, ItemTheme] = {}
+        for kind, column, ids in (("c", ThemeMember.comment_id, list(comment_ids)),
+                                  ("p", ThemeMember.position_id, list(position_ids))):
+            for start in range(0, len(ids), INSERT_BATCH):
+                for theme_id, item_id in db.session.execute(
+                        select(ThemeMember.theme_id, column).where(ThemeMember.theme_set_id == self.theme_set_id,
+                                                                   column.in_(ids[start:start + INSERT_BATCH]))):
+                    if theme_id in self.themes:
+                        found[f"{kind}{item_id}"] = self.themes[theme_id]
+        return found
+
+
 def labels_by_item(consultation: Consultation) -> dict[str, str]:
-    """"c12"/"p3" → the name of its theme in the whole consultation's set (for an export column)."""
+    """"c12"/"p3" → the name of its theme in the whole consultation's set, for every member (no words of
+    a locale: empty for the unnamed "other" group; the exports use ItemThemes)."""
     found = theme_set(consultation)
     if found is None:
         return {}

@@ -52,7 +52,8 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
     known_tags = feedback.tags(consultation)
     known_subgroups = feedback.subgroups(consultation)
     known_campaigns = analyse_texts(consultation).campaigns
-    known_themes = [(t, theme_label(t), section) for t, section in stored_themes.consultation_themes(consultation)]
+    all_themes = stored_themes.consultation_themes(consultation)
+    known_themes = [(t, theme_label(t), section) for t, section in all_themes]
     filter_form.set_choices(sections, feedback.paragraph_labels(consultation), known_tags, known_subgroups, localized,
                             known_campaigns, known_themes)
     if not filter_form.validate() and status == 200:
@@ -60,6 +61,9 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
     filters = filter_form.to_filters(known_tags, known_subgroups, known_campaigns, known_themes)
     per_page = filter_form.per_page_value()
     page = feedback.feedback_page(consultation, filters, _page(), per_page)
+    # Each row's theme in the whole consultation's set (as the exports have it); none: no query.
+    item_themes = stored_themes.ItemThemes(consultation, [t for t, section in all_themes if section is None]).of(
+        [e.item.id for e in page.items if e.kind == "comment"], [e.item.id for e in page.items if e.kind == "position"])
     if bulk_form is None:
         bulk_form = BulkForm(formdata=None)
     bulk_form.set_choices(known_subgroups, localized)
@@ -68,7 +72,7 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
         "workgroup/table.html", consultation=consultation, member=member, filter_form=filter_form,
         bulk_form=bulk_form, form=bulk_form if bulk_form.errors else filter_form,
         result=page, filters=filters, query=query, query_string=urlencode(query), tags=known_tags,
-        subgroups=known_subgroups, selected=set(bulk_form.items.data or []),
+        subgroups=known_subgroups, selected=set(bulk_form.items.data or []), item_themes=item_themes,
     ), status
 
 

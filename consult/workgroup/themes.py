@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext, pgettext
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth import require_role
@@ -30,10 +30,7 @@ REFUSALS = {
 
 def theme_label(theme) -> str:
     """A theme's name in the page language: the working group's name, its key phrases, or "Other"."""
-    label = stored_themes.default_label(theme)
-    if theme.is_other and not theme.name:
-        return pgettext("theme", "Other")
-    return label or _("Theme %(id)d", id=theme.id)
+    return stored_themes.display_label(theme)
 
 
 @bp.record_once
