@@ -279,13 +279,14 @@ def test_the_admin_step_is_refused_in_the_service_too(app, demo):
     from consult.extensions import db
     from consult.models import Consultation
     from consult.services import authoring
+    from consult.services.refusals import Refused
     set_status(app, "closed")
     with app.app_context():
         consultation = db.session.query(Consultation).filter_by(slug=DEMO).one()
         try:
             authoring.change_status(consultation, "concluded")
-        except authoring.AuthoringRefused as refused:
-            assert refused.code == "outcome_intro"
+        except Refused as refused:
+            assert refused.code == "authoring.outcome_intro"
         else:
             raise AssertionError("concluded without the introduction")
     assert _status_of(app) == "closed"
