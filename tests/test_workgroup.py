@@ -135,6 +135,9 @@ def _workgroup_urls(app, response_id=1, slug=DEMO):
         ("GET", f"/lv/workgroup/{slug}/campaigns/1/"),
         ("GET", f"/lv/workgroup/{slug}/submissions/"), ("POST", f"/lv/workgroup/{slug}/submissions/"),
         ("POST", f"/lv/workgroup/{slug}/submissions/import/"),
+        ("POST", f"/lv/workgroup/{slug}/responses/{response_id}/approve/"),
+        ("POST", f"/lv/workgroup/{slug}/responses/{response_id}/send-back/"),
+        ("GET", f"/lv/workgroup/{slug}/responses/bulk/"), ("POST", f"/lv/workgroup/{slug}/responses/bulk/"),
     ]
 
 
