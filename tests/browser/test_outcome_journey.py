@@ -8,12 +8,13 @@ from playwright.sync_api import expect
 
 from ..conftest import PASSWORD
 from ..pages import DEMO
+from ..test_workflow import make_lead
 from ..test_workgroup import add_comment, add_member, set_status
 
 
 def test_member_publishes_an_honest_outcome(page, live_server, app, demo, make_user, check_accessibility):
     member = make_user(role="workgroup", email="rezultats@example.test")
-    add_member(app, member)
+    make_lead(app, add_member(app, member), 0)   # a lead: "Save and approve" is the form's first button
     answered = add_comment(app, make_user(), body="Ierosinām pagarināt termiņu.", section=1, stance="proposes")
     add_comment(app, make_user(), body="Kāpēc tieši šāds termiņš?", section=2, stance="asks")
     add_comment(app, make_user(), body="Atbalstu.", section=2, stance="supports")
