@@ -396,10 +396,11 @@ def test_a_campaign_and_a_theme_are_answered_at_once(app, people, make_user):
     copies = [add_comment(app, author, body=text, section=2) for text in edited_copies(random.Random(4), 6)]
     add_comment(app, author, body="Pavisam cits komentārs par transportu laukos", section=2)
     member = people["member"]
-    html = member.get(f"{TABLE_EN}campaigns/1/").get_data(as_text=True)
-    assert "responses/bulk/?campaign=1" in html
-    assert "Respond to all 6 items" in member.get(f"{BULK_EN}?campaign=1").get_data(as_text=True)
-    done = _bulk(member, "campaign=1", {"then": "draft", "step": "confirm", "confirmed_count": "6"})
+    campaign = copies[0]   # a campaign is known by its first member's id
+    html = member.get(f"{TABLE_EN}campaigns/{campaign}/").get_data(as_text=True)
+    assert f"responses/bulk/?campaign={campaign}" in html
+    assert "Respond to all 6 items" in member.get(f"{BULK_EN}?campaign={campaign}").get_data(as_text=True)
+    done = _bulk(member, f"campaign={campaign}", {"then": "draft", "step": "confirm", "confirmed_count": "6"})
     assert done.status_code == 303 and len(_responses(app)) == 6
     # A theme: the same page with the theme's filter.
     from consult.extensions import db
