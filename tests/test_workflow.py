@@ -333,7 +333,7 @@ def test_responding_to_all_filtered_items_confirms_the_count_then_makes_drafts(a
     add_comment(app, author, body="Priekšlikums", stance="proposes")
     member = people["member"]
     table = member.get(f"{TABLE_EN}?stance=asks").get_data(as_text=True)
-    assert "Respond to all 3 items" in table and f"responses/bulk/?stance=asks" in table
+    assert "Respond to all 3 items" in table and "responses/bulk/?stance=asks" in table
     form = member.get(f"{BULK_EN}?stance=asks").get_data(as_text=True)
     assert "Respond to all 3 items" in form and "Continue: approve them at once" not in form
     empty = _bulk(member, "stance=asks", {"justification_lv": ""}, BULK_EN)
@@ -403,7 +403,6 @@ def test_a_campaign_and_a_theme_are_answered_at_once(app, people, make_user):
     done = _bulk(member, f"campaign={campaign}", {"then": "draft", "step": "confirm", "confirmed_count": "6"})
     assert done.status_code == 303 and len(_responses(app)) == 6
     # A theme: the same page with the theme's filter.
-    from consult.extensions import db
     from consult.services import stored_themes
     with app.app_context():
         stored_themes.recompute(_consultation(app), None, member.user_id)
@@ -421,7 +420,6 @@ def test_nothing_to_answer_goes_back_to_the_table(app, people):
 # Leads in the admin area -----------------------------------------------------------------------
 
 def test_an_admin_marks_a_subgroup_lead_and_others_may_not(app, demo, make_user, login):
-    from consult.extensions import db
     from consult.services import feedback
     user_id = make_user(role="workgroup", display_name="Vadītāja")
     member_id = add_member(app, user_id)
