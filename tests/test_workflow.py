@@ -290,6 +290,9 @@ def test_items_are_assigned_to_a_member_who_sees_them_as_assigned_to_me(app, peo
     assert nobody.count('class="row-check"') == 1
     lv = member.get(TABLE).get_data(as_text=True)
     assert "Uzticēts man: 2 ieraksti" in lv
+    start = member.get("/en/workgroup/").get_data(as_text=True)
+    assert "Assigned to me: 2 items" in start and f"/en/workgroup/{DEMO}/?assignee=me" in start
+    assert "Assigned to me" not in lead.get("/en/workgroup/").get_data(as_text=True)
     # Taking it away, and a member of another consultation (or none) is refused beside the field.
     form_post(lead, TABLE + "bulk/", {"items": refs[:1], "action": "assign_member", "assignee": "none"},
               page_url=TABLE)

@@ -18,8 +18,8 @@ from sqlalchemy import delete, func, select, update
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, ModerationEvent, Position, Response, ResponseStatus, Role, Subgroup,
-    User, WorkgroupMember,
+    Comment, Consultation, ConsultationStatus, ModerationEvent, Position, Response, ResponseStatus, Role, Status,
+    Subgroup, User, WorkgroupMember,
 )
 from ..models.consultation import subgroup_sections
 from ..models.organisation import position_sections
@@ -268,3 +268,16 @@ def answered_count(consultation: Consultation, comment_ids: list[int], position_
         total += db.session.scalar(select(func.count()).select_from(response_positions).where(
             response_positions.c.position_id.in_(position_ids))) or 0
     return total
+
+
+def assigned_counts(user: User) -> dict[int, int]:
+    """consultation id → how many published items wait for this user there (the working group's start page)."""
+    counts: dict[int, int] = defaultdict(int)
+    for model in (Comment, Position):
+        for consultation_id, count in db.session.execute(
+                select(model.consultation_id, func.count()).join(WorkgroupMember,
+                                                                 WorkgroupMember.id == model.assignee_id)
+                .where(WorkgroupMember.user_id == user.id, model.status == Status.APPROVED)
+                .group_by(model.consultation_id)).all():
+            counts[consultation_id] += count
+    return dict(counts)

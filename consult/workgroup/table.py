@@ -48,7 +48,8 @@ def _filter_args() -> dict[str, str]:
 @bp.get("/")
 @require_role(Role.WORKGROUP)
 def index():
-    return render_template("workgroup/index.html", consultations=feedback.member_consultations(current_user))
+    return render_template("workgroup/index.html", consultations=feedback.member_consultations(current_user),
+                           assigned=workflow.assigned_counts(current_user))
 
 
 @dataclass
