@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .pages import DEMO
-from .test_workgroup import add_comment, add_member, add_position
+from .test_workgroup import add_comment, add_member, add_position, approve_all
 
 EXPORT = f"/en/workgroup/{DEMO}/export/"
 LATVIAN = "Ģimenēm ar bērniem jāsaņem atbalsts: ā č ē ģ ī ķ ļ ņ š ū ž — «pēdiņas» un 2014.–2020. gads."
@@ -187,6 +187,7 @@ def test_responses_tags_and_subgroups_appear_in_the_export(app, runner, content,
               page_url=table)
     form_post(member, f"{table}responses/new/?items={ref}", {"items": [ref], "decision": "accepted",
                                                              "justification_lv": "Ņemts vērā pilnībā."})
+    approve_all(app)
     result, output = _cli_export(runner, tmp_path, "csv", "--lang", "en", "--subgroup", str(subgroup_id))
     assert result.exit_code == 0, result.output
     rows = _csv_rows(output.read_bytes())
@@ -459,6 +460,7 @@ def test_json_has_codes_with_labels_times_with_offsets_and_nulls(app, runner, co
     ref = f"c{dated['summer']}"
     form_post(member, f"{table}responses/new/?items={ref}", {"items": [ref], "decision": "partly_accepted",
                                                              "justification_lv": "Daļēji ņemts vērā."})
+    approve_all(app)
     result, output = _cli_export(runner, tmp_path, "json", "--lang", "lv")
     assert result.exit_code == 0, result.output
     data = json.loads(output.read_text(encoding="utf-8"))
@@ -498,6 +500,7 @@ def test_exports_are_limited_by_stance_decision_and_campaign(app, runner, conten
     ref = f"c{dated['winter']}"
     form_post(member, f"{table}responses/new/?items={ref}", {"items": [ref], "decision": "not_accepted",
                                                              "justification_lv": "Nav ņemts vērā."})
+    approve_all(app)
 
     def ids(*extra):
         result, output = _cli_export(runner, tmp_path, "json", *extra)

@@ -60,7 +60,7 @@ def _answer(app, refs, decision="accepted", justification_lv="Ņemts vērā, pun
     with app.app_context():
         user = db.session.query(User).order_by(User.id).first()
         responses.save_response(_consultation(app), refs, decision, justification_lv, justification_en,
-                                changed_paragraph, user)
+                                changed_paragraph, user, approve=True)
 
 
 def _publish_version_two(app, changes: dict, removed=()):

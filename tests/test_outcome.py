@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .conftest import form_post, outbox_messages
 from .pages import DEMO, PUBLISH
-from .test_workgroup import add_comment, add_member, add_position, set_status
+from .test_workgroup import add_comment, add_member, add_position, approve_all, set_status
 
 OUTCOME = f"/{{lang}}/consultations/{DEMO}/outcome/"
 
@@ -26,6 +26,7 @@ def _setup(app, make_user, login):
                "justification_en": "The paragraph was clarified."})
     form_post(client, f"{table}responses/new/?items=p{position}",
               {"items": [f"p{position}"], "decision": "explained", "justification_lv": "Skaidrojam finansējumu."})
+    approve_all(app)
     return client, answered, other, position
 
 
@@ -146,6 +147,7 @@ def test_when_every_proposal_is_answered_the_outcome_says_so(app, demo, make_use
     member_client, answered, other, position = _setup(app, make_user, login)
     form_post(member_client, f"/lv/workgroup/{DEMO}/responses/new/?items=c{other}",
               {"items": [f"c{other}"], "decision": "explained", "justification_lv": "Skaidrojam."})
+    approve_all(app)
     set_status(app, "closed")
     page = member_client.get(f"/en/workgroup/{DEMO}/publish/").get_data(as_text=True)
     assert "Publish although" not in page

@@ -44,6 +44,7 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
                      base + "summary/", base + "export/", base + "submissions/", base + "export/?format=pdf&since=x",
                      base + "export/?format=csv&stance=x&decision=y&campaign=9&delimiter=%7C", base + "publish/",
                      f"{base}responses/new/?items=c{first}&items=p{position}", f"{base}responses/{response_id}/",
+                     f"{base}responses/bulk/?stance=proposes", base + "?assignee=me&decision=draft",
                      f"/{lang}/admin/workgroups/", f"/{lang}/admin/workgroups/{cid}/"):
             url = path.format(lang=lang)
             response = client.get(url)
@@ -56,6 +57,14 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
             f"{base}responses/new/?items=c{first}",
             data={"csrf_token": token, "items": [f"c{first}"], "decision": "", "justification_lv": ""},
         ).get_data(as_text=True)
+        pages[f"{base}responses/bulk/ (confirm)"] = client.post(f"{base}responses/bulk/?stance=proposes", data={
+            "csrf_token": token, "decision": "explained", "justification_lv": "Skaidrots.", "then": "draft"}
+        ).get_data(as_text=True)
+        pages[f"{base}responses/bulk/ (changed)"] = client.post(f"{base}responses/bulk/?stance=proposes", data={
+            "csrf_token": token, "decision": "explained", "justification_lv": "Skaidrots.", "then": "draft",
+            "step": "confirm", "confirmed_count": "1"}).get_data(as_text=True)
+        pages[f"{base}responses/send-back/ (errors)"] = client.post(
+            f"{base}responses/{response_id}/send-back/", data={"csrf_token": token, "note": ""}).get_data(as_text=True)
         pages[f"{base}submissions/ (errors)"] = client.post(base + "submissions/", data={
             "csrf_token": token, "section": "99", "received_date": "x", "text": "<b>vēstule</b>"}).get_data(as_text=True)
         pages[f"{base}submissions/import/ (errors)"] = client.post(

@@ -43,10 +43,14 @@ class MemberForm(BaseForm):
 
 class SubgroupsForm(BaseForm):
     subgroups = _subgroup_field(_l("Subgroups"))
+    # A lead approves the subgroup's draft responses (consult.services.workflow).
+    leads = _subgroup_field(_l("Lead of (approves the subgroup's responses)"))
 
 
 def _set_choices(form, subgroups) -> None:
     form.subgroups.choices = choices([(str(g.id), localized(g, "name")) for g in subgroups])
+    if hasattr(form, "leads"):
+        form.leads.choices = form.subgroups.choices
 
 
 def _ids(values) -> list[int]:
@@ -63,14 +67,16 @@ def index():
 def _members_page(consultation, form, status=200):
     subgroups = feedback.subgroups(consultation)
     members = feedback.members_of(consultation)
+    leads = feedback.lead_ids_by_member(consultation)
     forms = {}
     for member in members:
         member_form = SubgroupsForm(formdata=None, prefix=f"m{member.id}",
-                                    subgroups=[str(g.id) for g in member.subgroups])
+                                    subgroups=[str(g.id) for g in member.subgroups],
+                                    leads=[str(i) for i in sorted(leads.get(member.id, ()))])
         _set_choices(member_form, subgroups)
         forms[member.id] = member_form
     return render_template("admin/workgroups/consultation.html", consultation=consultation, form=form,
-                           members=members, member_forms=forms, subgroups=subgroups), status
+                           members=members, member_forms=forms, subgroups=subgroups, leads=leads), status
 
 
 @bp.route("/<int:consultation_id>/", methods=["GET", "POST"])
@@ -103,7 +109,7 @@ def member_subgroups(consultation_id: int, member_id: int):
     _set_choices(form, feedback.subgroups(item))
     if not form.validate_on_submit():
         abort(400)
-    feedback.set_member_subgroups(member, _ids(form.subgroups.data))
+    feedback.set_member_subgroups(member, _ids(form.subgroups.data), _ids(form.leads.data))
     flash(_("The subgroups of %(name)s are saved.", name=member.user.display_name), "success")
     return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
 

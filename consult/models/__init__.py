@@ -6,7 +6,7 @@ from .comment import Channel, Comment, Reason, Report, Stance, Status
 from .audit import ModerationEvent
 from .poll import Poll, PollOption, PollResults, PollVoters, Vote
 from .organisation import Organisation, OrganisationKind, Position, PositionSignature
-from .workgroup import Decision, Response, Tag, WorkgroupMember
+from .workgroup import Decision, Response, ResponseStatus, Tag, WorkgroupMember
 from .search import SearchEntry, SearchKind
 from .follow import ConsultationEvent, EventKind, Follow
 from .outbox import OutboxMessage
@@ -19,7 +19,7 @@ __all__ = [
     "NewsItem", "FaqItem", "Document", "User", "Role", "RespondentType", "RecoveryCode",
     "Channel", "Comment", "Reason", "Report", "Stance", "Status", "ModerationEvent",
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position", "PositionSignature",
-    "Decision", "Response", "Tag", "WorkgroupMember",
+    "Decision", "Response", "ResponseStatus", "Tag", "WorkgroupMember",
     "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind", "Setting",
     "LinkedIdentity", "Theme", "ThemeMember", "ThemeSet",
 ]

@@ -89,6 +89,9 @@ class Comment(db.Model):
     moderation_note: Mapped[str | None] = mapped_column(Text)
     # The working-group subgroup this comment is assigned to (set in the feedback table).
     subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroups.id", ondelete="SET NULL"), index=True)
+    # The working-group member who is to answer it ("assigned to me"); None = nobody in particular.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("workgroup_members.id", ondelete="SET NULL"),
+                                                    index=True)
     # Offline submissions (consult.services.submissions): the channel it came by, the day it was
     # received, who sent it (respondent type, organisation) and which staff member entered it. Their
     # author is the one placeholder account of offline senders, so these say who the sender was.

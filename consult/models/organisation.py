@@ -111,6 +111,9 @@ class Position(db.Model):
     signature_status: Mapped[str | None] = mapped_column(String(20))
     # The working-group subgroup this position is assigned to (set in the feedback table).
     subgroup_id: Mapped[int | None] = mapped_column(ForeignKey("subgroups.id", ondelete="SET NULL"), index=True)
+    # The working-group member who is to answer it; None = nobody in particular.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("workgroup_members.id", ondelete="SET NULL"),
+                                                    index=True)
 
     consultation: Mapped[Consultation] = relationship()
     organisation: Mapped[Organisation] = relationship()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -26,6 +26,8 @@ member_subgroups = Table(
     db.metadata,
     Column("member_id", ForeignKey("workgroup_members.id", ondelete="CASCADE"), primary_key=True),
     Column("subgroup_id", ForeignKey("subgroups.id", ondelete="CASCADE"), primary_key=True, index=True),
+    # A lead approves the subgroup's draft responses before they count as answers.
+    Column("is_lead", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 
@@ -90,12 +92,20 @@ response_positions = Table(
 )
 
 
+class ResponseStatus:
+    """A response is written as a draft; it becomes the public answer once a lead (or an admin) approves it."""
+    DRAFT = "draft"
+    APPROVED = "approved"
+    ALL = (DRAFT, APPROVED)
+
+
 class Response(db.Model):
     """The working group's answer to one or more proposals: a decision and its justification."""
     __tablename__ = "responses"
     __table_args__ = (
         CheckConstraint("decision IN ('accepted', 'partly_accepted', 'not_accepted', 'explained')",
                         name="decision"),
+        CheckConstraint("status IN ('draft', 'approved')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,8 +120,19 @@ class Response(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Responses stored before the approval step existed were public answers: they stay approved.
+    status: Mapped[str] = mapped_column(String(10), default=ResponseStatus.DRAFT, server_default=ResponseStatus.APPROVED)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
+    # Why a lead sent the draft back; cleared when it is approved.
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     consultation: Mapped[Consultation] = relationship()
     changed_paragraph: Mapped[Paragraph | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ResponseStatus.APPROVED

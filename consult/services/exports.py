@@ -33,8 +33,8 @@ from ..clock import utcnow
 from ..extensions import db
 from ..labels import CHANNELS, RESPONDENT_TYPES, SIGNATURE_STATUSES, STANCES, STATUSES
 from ..models import (
-    Comment, Consultation, Decision, Organisation, Paragraph, Position, PositionSignature, Response, Section, Stance,
-    Status, Subgroup, Tag, User, Version,
+    Comment, Consultation, Decision, Organisation, Paragraph, Position, PositionSignature, Response, ResponseStatus,
+    Section, Stance, Status, Subgroup, Tag, User, Version,
 )
 from ..models.organisation import position_sections
 from ..models.workgroup import comment_tags, position_tags, response_comments, response_positions
@@ -90,7 +90,7 @@ class Scope:
             section=self.section.number if self.section else None,
             subgroup_id=self.subgroup.id if self.subgroup else None,
             date_from=self.since, stance=self.stance, decision=self.decision,
-            campaign_ids=list(self.campaign.ids) if self.campaign else None)
+            campaign_ids=list(self.campaign.ids) if self.campaign else None, approved_only=True)
 
     def slug(self) -> str:
         parts = [self.consultation.slug]
@@ -429,7 +429,9 @@ class Exporter:
             .join(User, User.id == Comment.author_id)
             .outerjoin(Subgroup, Subgroup.id == Comment.subgroup_id)
             .outerjoin(response_comments, response_comments.c.comment_id == Comment.id)
-            .outerjoin(Response, Response.id == response_comments.c.response_id)
+            # A draft response is no answer yet: the file may leave the working group.
+            .outerjoin(Response, (Response.id == response_comments.c.response_id)
+                       & (Response.status == ResponseStatus.APPROVED))
             .outerjoin(changed_paragraph, changed_paragraph.id == Response.changed_paragraph_id)
             .outerjoin(changed_section, changed_section.id == changed_paragraph.section_id)
             .outerjoin(changed_version, changed_version.id == changed_paragraph.version_id)
@@ -492,7 +494,8 @@ class Exporter:
             .join(User, User.id == Position.author_id)
             .outerjoin(Subgroup, Subgroup.id == Position.subgroup_id)
             .outerjoin(response_positions, response_positions.c.position_id == Position.id)
-            .outerjoin(Response, Response.id == response_positions.c.response_id)
+            .outerjoin(Response, (Response.id == response_positions.c.response_id)
+                       & (Response.status == ResponseStatus.APPROVED))
             .outerjoin(changed_paragraph, changed_paragraph.id == Response.changed_paragraph_id)
             .outerjoin(changed_section, changed_section.id == changed_paragraph.section_id)
             .outerjoin(changed_version, changed_version.id == changed_paragraph.version_id)

@@ -19,19 +19,21 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    Channel, Comment, Consultation, Paragraph, Position, Response, Role, Section, Status, Subgroup, Tag,
-    User, WorkgroupMember,
+    Channel, Comment, Consultation, Paragraph, Position, Response, ResponseStatus, Role, Section, Status, Subgroup,
+    Tag, User, WorkgroupMember,
 )
 from ..models.consultation import subgroup_sections
 from ..models.organisation import position_sections
 from ..models.theme import ThemeMember
-from ..models.workgroup import comment_tags, position_tags, response_comments, response_positions
+from ..models.workgroup import comment_tags, member_subgroups, position_tags, response_comments, response_positions
 from . import publication
 
 RIGA = ZoneInfo("Europe/Riga")
 PER_PAGE_CHOICES = (25, 50, 100)
 TAG_MAX_CHARS = 60
 NOT_ANSWERED = "none"
+DRAFT = "draft"              # the decision filter's "draft, not approved yet"
+UNASSIGNED = "none"          # the assignee filter's "assigned to nobody"
 ALL_STATUSES = "all"
 _REF = re.compile(r"^([cp])(\d{1,10})$")
 
@@ -72,6 +74,14 @@ def members_of(consultation: Consultation) -> list[WorkgroupMember]:
         .join(User, User.id == WorkgroupMember.user_id).order_by(User.display_name, User.id)))
 
 
+def member_choices(consultation: Consultation) -> list[WorkgroupMember]:
+    """The members with their accounts only (for the assignee lists): one query."""
+    return list(db.session.scalars(
+        select(WorkgroupMember).where(WorkgroupMember.consultation_id == consultation.id)
+        .options(joinedload(WorkgroupMember.user))
+        .join(User, User.id == WorkgroupMember.user_id).order_by(User.display_name, User.id)))
+
+
 def member_counts() -> dict[int, int]:
     return dict(db.session.execute(select(WorkgroupMember.consultation_id, func.count())
                                    .group_by(WorkgroupMember.consultation_id)).all())
@@ -97,9 +107,26 @@ def add_member(consultation: Consultation, email: str, subgroup_ids: list[int]) 
     return member
 
 
-def set_member_subgroups(member: WorkgroupMember, subgroup_ids: list[int]) -> None:
+def set_member_subgroups(member: WorkgroupMember, subgroup_ids: list[int], lead_ids: list[int] = ()) -> None:
+    """The member's subgroups, and those of them the member leads (a lead of a subgroup not chosen is ignored)."""
     member.subgroups = _subgroups(member.consultation, subgroup_ids)
+    db.session.flush()
+    chosen = {g.id for g in member.subgroups}
+    leads = [i for i in lead_ids if i in chosen]
+    db.session.execute(update(member_subgroups).where(member_subgroups.c.member_id == member.id)
+                       .values(is_lead=member_subgroups.c.subgroup_id.in_(leads) if leads else False))
     db.session.commit()
+
+
+def lead_ids_by_member(consultation: Consultation) -> dict[int, set[int]]:
+    """member id → the subgroups that member leads."""
+    result: dict[int, set[int]] = {}
+    for member_id, subgroup_id in db.session.execute(
+            select(member_subgroups.c.member_id, member_subgroups.c.subgroup_id)
+            .join(WorkgroupMember, WorkgroupMember.id == member_subgroups.c.member_id)
+            .where(WorkgroupMember.consultation_id == consultation.id, member_subgroups.c.is_lead.is_(True))).all():
+        result.setdefault(member_id, set()).add(subgroup_id)
+    return result
 
 
 def remove_member(member: WorkgroupMember) -> None:
@@ -172,6 +199,10 @@ class Filters:
     campaign_ids: list | None = None  # the members of one campaign (consult.services.campaigns), or None for any
     channel: str | None = None        # a Channel: web, or how an offline submission came
     theme_id: int | None = None       # a theme of this consultation (consult.services.stored_themes)
+    assignee_id: int | str | None = None   # a member's id, or UNASSIGNED
+    # Public readers (izziņa, exports) count only approved responses as answers; the working
+    # group's table counts drafts too, and can ask for them with decision=DRAFT.
+    approved_only: bool = False
 
 
 def riga_start(day: date) -> datetime:
@@ -224,6 +255,31 @@ def _covered_by_subgroup(subgroup_id: int):
     return select(subgroup_sections.c.section_id).where(subgroup_sections.c.subgroup_id == subgroup_id)
 
 
+def _decision_conditions(f: Filters, link_column, model) -> list:
+    """The response filter on comments or positions (link_column: the proposal's column of its link table)."""
+    if not f.decision:
+        return []
+    link = link_column.table
+    answered = [link_column == model.id]
+    if f.approved_only or f.decision == DRAFT:
+        answered += [link.c.response_id == Response.id,
+                     Response.status == (ResponseStatus.DRAFT if f.decision == DRAFT else ResponseStatus.APPROVED)]
+    if f.decision == NOT_ANSWERED:
+        return [~exists().where(*answered).correlate(model)]
+    if f.decision == DRAFT:
+        return [exists().where(*answered).correlate(model)]
+    return [exists().where(*answered, link.c.response_id == Response.id,
+                           Response.decision == f.decision).correlate(model)]
+
+
+def _assignee_conditions(f: Filters, model) -> list:
+    if f.assignee_id is None:
+        return []
+    if f.assignee_id == UNASSIGNED:
+        return [model.assignee_id.is_(None)]
+    return [model.assignee_id == f.assignee_id]
+
+
 def comment_conditions(consultation: Consultation, f: Filters) -> list:
     conditions = [Comment.consultation_id == consultation.id]
     if f.status != ALL_STATUSES:
@@ -253,12 +309,8 @@ def comment_conditions(consultation: Consultation, f: Filters) -> list:
                                    Comment.section_id.in_(_covered_by_subgroup(f.subgroup_id)))))
     # The response subqueries correlate with the comment alone: a query that also joins the
     # responses (the exports do) would otherwise leave them with no table of their own.
-    if f.decision == NOT_ANSWERED:
-        conditions.append(~exists().where(response_comments.c.comment_id == Comment.id).correlate(Comment))
-    elif f.decision:
-        conditions.append(exists().where(response_comments.c.comment_id == Comment.id,
-                                         response_comments.c.response_id == Response.id,
-                                         Response.decision == f.decision).correlate(Comment))
+    conditions.extend(_decision_conditions(f, response_comments.c.comment_id, Comment))
+    conditions.extend(_assignee_conditions(f, Comment))
     if f.date_from:
         conditions.append(Comment.created_at >= riga_start(f.date_from))
     if f.date_to:
@@ -294,12 +346,8 @@ def position_conditions(consultation: Consultation, f: Filters) -> list | None:
                                  position_sections.c.section_id.in_(_covered_by_subgroup(f.subgroup_id)))
         conditions.append(or_(Position.subgroup_id == f.subgroup_id,
                               and_(Position.subgroup_id.is_(None), or_(Position.whole_draft.is_(True), covered))))
-    if f.decision == NOT_ANSWERED:
-        conditions.append(~exists().where(response_positions.c.position_id == Position.id).correlate(Position))
-    elif f.decision:
-        conditions.append(exists().where(response_positions.c.position_id == Position.id,
-                                         response_positions.c.response_id == Response.id,
-                                         Response.decision == f.decision).correlate(Position))
+    conditions.extend(_decision_conditions(f, response_positions.c.position_id, Position))
+    conditions.extend(_assignee_conditions(f, Position))
     if f.date_from:
         conditions.append(Position.created_at >= riga_start(f.date_from))
     if f.date_to:
@@ -367,8 +415,25 @@ def feedback_page(consultation: Consultation, f: Filters, page: int = 1, per_pag
     return FeedbackPage(items, total, page, per_page)
 
 
-def load_items(comment_ids: list[int], position_ids: list[int]) -> dict[str, FeedbackItem]:
-    """Comments and positions by id with their tags, responses and sections: seven queries whatever the count."""
+def count_items(consultation: Consultation, f: Filters) -> int:
+    refs = _refs_query(consultation, f)
+    return 0 if refs is None else db.session.scalar(select(func.count()).select_from(refs)) or 0
+
+
+def all_refs(consultation: Consultation, f: Filters, limit: int) -> list[str]:
+    """Refs of every item the filters match (at most `limit`), oldest first."""
+    refs = _refs_query(consultation, f)
+    if refs is None:
+        return []
+    rows = db.session.execute(select(refs.c.kind, refs.c.id).order_by(refs.c.created_at, refs.c.kind, refs.c.id)
+                              .limit(limit)).all()
+    return [f"{row.kind}{row.id}" for row in rows]
+
+
+def load_items(comment_ids: list[int], position_ids: list[int], approved_only: bool = False) -> dict[str, FeedbackItem]:
+    """Comments and positions by id with their tags, responses and sections: seven queries whatever the count.
+
+    approved_only: a draft response is left out, as if there were none (the public pages)."""
     comments = db.session.scalars(select(Comment).where(Comment.id.in_(comment_ids)).options(
         joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
         joinedload(Comment.version), joinedload(Comment.subgroup), joinedload(Comment.entered_by))).unique().all()
@@ -390,15 +455,18 @@ def load_items(comment_ids: list[int], position_ids: list[int]) -> dict[str, Fee
         result[f"p{position_id}"].tags.append(tag)
     response_options = (joinedload(Response.changed_paragraph).joinedload(Paragraph.section),
                         joinedload(Response.changed_paragraph).joinedload(Paragraph.version))
+    response_status = (Response.status == ResponseStatus.APPROVED,) if approved_only else ()
     for comment_id, response in db.session.execute(
             select(response_comments.c.comment_id, Response)
             .join(Response, Response.id == response_comments.c.response_id)
-            .where(response_comments.c.comment_id.in_(comment_ids)).options(*response_options)).unique().all():
+            .where(response_comments.c.comment_id.in_(comment_ids), *response_status)
+            .options(*response_options)).unique().all():
         result[f"c{comment_id}"].response = response
     for position_id, response in db.session.execute(
             select(response_positions.c.position_id, Response)
             .join(Response, Response.id == response_positions.c.response_id)
-            .where(response_positions.c.position_id.in_(position_ids)).options(*response_options)).unique().all():
+            .where(response_positions.c.position_id.in_(position_ids), *response_status)
+            .options(*response_options)).unique().all():
         result[f"p{position_id}"].response = response
     for position_id, section in db.session.execute(
             select(position_sections.c.position_id, Section).join(Section, Section.id == position_sections.c.section_id)

@@ -31,7 +31,8 @@ from ..dates import date_text
 from ..extensions import db
 from ..labels import NAMELESS_ORGANISATIONS, RESPONDENT_TYPES, SIGNATURE_STATUSES, STATUSES
 from ..models import (
-    Comment, Organisation, Paragraph, Position, PositionSignature, Response, Section, Stance, Status, User, Version,
+    Comment, Organisation, Paragraph, Position, PositionSignature, Response, ResponseStatus, Section, Stance, Status,
+    User, Version,
 )
 from ..models.organisation import position_sections
 from ..models.workgroup import Decision, response_comments, response_positions
@@ -234,7 +235,9 @@ class _Reader:
             .outerjoin(version, version.id == Comment.version_id)
             .join(User, User.id == Comment.author_id)
             .outerjoin(response_comments, response_comments.c.comment_id == Comment.id)
-            .outerjoin(Response, Response.id == response_comments.c.response_id)
+            # A draft response is no answer yet: the file may leave the working group.
+            .outerjoin(Response, (Response.id == response_comments.c.response_id)
+                       & (Response.status == ResponseStatus.APPROVED))
             .where(*feedback.comment_conditions(self.consultation, self.filters))
             .order_by(Comment.created_at, Comment.id))
         result = db.session.execute(statement.execution_options(yield_per=BATCH))
@@ -273,7 +276,8 @@ class _Reader:
             .join(Organisation, Organisation.id == Position.organisation_id)
             .outerjoin(Version, Version.id == Position.version_id)
             .outerjoin(response_positions, response_positions.c.position_id == Position.id)
-            .outerjoin(Response, Response.id == response_positions.c.response_id)
+            .outerjoin(Response, (Response.id == response_positions.c.response_id)
+                       & (Response.status == ResponseStatus.APPROVED))
             .where(*conditions).order_by(Position.created_at, Position.id))
         result = db.session.execute(statement.execution_options(yield_per=BATCH))
         for batch in result.partitions():

@@ -1,9 +1,11 @@
 """Responses to proposals, publishing the outcome, and telling the authors.
 
 A response (decision + justification) answers one or more proposals — identical
-proposals of a campaign can share one. Authors hear about it only when the outcome
-is published: publishing sets the consultation to "concluded" and e-mails every
-author of an answered proposal once, in their own language. A response written
+proposals of a campaign can share one. It is written as a draft and counts as an
+answer (outcome page, izziņa, exports, e-mails) only once a subgroup lead or an
+admin approves it (consult.services.workflow). Authors hear about it only when the
+outcome is published: publishing sets the consultation to "concluded" and e-mails
+every author of an approved answer once, in their own language. A response approved
 after publication is mailed at once.
 """
 from __future__ import annotations
@@ -19,8 +21,8 @@ from sqlalchemy.orm import joinedload
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, Decision, ModerationEvent, Paragraph, Position, Response, Section,
-    Stance, Status, User, Version,
+    Comment, Consultation, ConsultationStatus, Decision, ModerationEvent, Paragraph, Position, Response,
+    ResponseStatus, Section, Stance, Status, User, Version,
 )
 from ..models.workgroup import response_comments, response_positions
 from . import feedback, publication
@@ -83,11 +85,13 @@ def newer_paragraphs(consultation: Consultation, items: list[feedback.FeedbackIt
 
 def save_response(consultation: Consultation, raw_refs, decision: str, justification_lv: str,
                   justification_en: str, changed_paragraph_id: int | None, user: User,
-                  response: Response | None = None) -> Response:
+                  response: Response | None = None, approve: bool = False) -> Response:
     """Creates (or updates) a response and makes it the answer of the given proposals.
 
-    A proposal answered before by another response moves to this one; a response left
-    answering nothing is deleted.
+    It is saved as a draft, or approved when `approve` (the caller has checked that the user
+    may approve: consult.services.workflow.may_approve). An approved response edited without
+    `approve` becomes a draft again, so no unreviewed text is public. A proposal answered
+    before by another response moves to this one; a response left answering nothing is deleted.
     """
     if decision not in Decision.ALL:
         raise ResponseRefused("decision")
@@ -102,23 +106,48 @@ def save_response(consultation: Consultation, raw_refs, decision: str, justifica
         if ok is None:
             raise ResponseRefused("paragraph")
     now = utcnow()
+    action = "response_edit"
     if response is None:
         response = Response(consultation_id=consultation.id, created_by_id=user.id, created_at=now)
         db.session.add(response)
+        action = "response_draft"
     response.decision = decision
     response.justification_lv = justification_lv.strip()
     response.justification_en = (justification_en or "").strip()
     response.changed_paragraph_id = changed_paragraph_id
     response.updated_by_id = user.id
     response.updated_at = now
+    mark_status(response, user, approve, now)
     db.session.flush()
     _link(response_comments, "comment_id", comment_ids, response.id)
     _link(response_positions, "position_id", position_ids, response.id)
     _delete_orphans(consultation)
+    db.session.add(ModerationEvent(actor_id=user.id, action=action, target_type="response", target_id=response.id,
+                                   note=audit_note(response, len(comment_ids) + len(position_ids)), created_at=now))
+    if approve:
+        db.session.add(ModerationEvent(actor_id=user.id, action="response_approve", target_type="response",
+                                       target_id=response.id, created_at=now))
     db.session.commit()
-    if consultation.status == ConsultationStatus.CONCLUDED:
+    if approve and consultation.status == ConsultationStatus.CONCLUDED:
         notify_authors(consultation)
     return response
+
+
+def mark_status(response: Response, user: User, approve: bool, now: datetime) -> None:
+    if approve:
+        response.status = ResponseStatus.APPROVED
+        response.approved_by_id = user.id
+        response.approved_at = now
+        response.review_note = ""
+    else:
+        response.status = ResponseStatus.DRAFT
+        response.approved_by_id = None
+        response.approved_at = None
+
+
+def audit_note(response: Response, count: int) -> str:
+    """What the audit log says of a saved response: its decision and how many proposals it answers."""
+    return f"{response.decision}, {count}"
 
 
 def _link(table, column: str, ids: list[int], response_id: int) -> None:
@@ -141,9 +170,15 @@ def _delete_orphans(consultation: Consultation) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def detach(consultation: Consultation, raw_refs) -> int:
-    """Takes the answer away from these proposals (they become "not answered")."""
+def detach(consultation: Consultation, raw_refs, user: User | None = None, response: Response | None = None) -> int:
+    """Takes the answer away from these proposals (they become "not answered").
+
+    With `response`, the whole response is deleted, and the audit log says so."""
     comment_ids, position_ids = feedback._own_ids(consultation, *feedback.split_refs(raw_refs))
+    if response is not None:
+        db.session.add(ModerationEvent(actor_id=user.id if user is not None else None, action="response_delete",
+                                       target_type="response", target_id=response.id,
+                                       note=audit_note(response, len(comment_ids) + len(position_ids))))
     if comment_ids:
         db.session.execute(delete(response_comments).where(response_comments.c.comment_id.in_(comment_ids)))
     if position_ids:
@@ -175,7 +210,7 @@ class AnswerCounts:
 
 def answer_counts(consultation: Consultation) -> AnswerCounts:
     """Approved proposals (positions, and comments other than supports) and how they were answered
-    (by proposal, not by response), and the supports apart."""
+    (by proposal, not by response; approved responses only), and the supports apart."""
     by_stance = dict(db.session.execute(select(Comment.stance, func.count()).where(
         Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
         .group_by(Comment.stance)).all())
@@ -188,15 +223,16 @@ def answer_counts(consultation: Consultation) -> AnswerCounts:
             select(Response.decision, func.count())
             .join(response_comments, response_comments.c.response_id == Response.id)
             .join(Comment, Comment.id == response_comments.c.comment_id)
-            .where(Response.consultation_id == consultation.id, Comment.status == Status.APPROVED,
-                   Comment.stance != Stance.SUPPORTS)
+            .where(Response.consultation_id == consultation.id, Response.status == ResponseStatus.APPROVED,
+                   Comment.status == Status.APPROVED, Comment.stance != Stance.SUPPORTS)
             .group_by(Response.decision)).all():
         by_decision[decision] += count
     for decision, count in db.session.execute(
             select(Response.decision, func.count())
             .join(response_positions, response_positions.c.response_id == Response.id)
             .join(Position, Position.id == response_positions.c.position_id)
-            .where(Response.consultation_id == consultation.id, Position.status == Status.APPROVED)
+            .where(Response.consultation_id == consultation.id, Response.status == ResponseStatus.APPROVED,
+                   Position.status == Status.APPROVED)
             .group_by(Response.decision)).all():
         by_decision[decision] += count
     return AnswerCounts(comments + positions, sum(by_decision.values()),
@@ -251,14 +287,14 @@ class AnsweredProposal:
 
 
 def notify_authors(consultation: Consultation) -> int:
-    """One e-mail per author with every answered proposal not yet mailed; marks them as mailed."""
+    """One e-mail per author with every proposal answered (approved) and not yet mailed; marks them as mailed."""
     pending: dict[int, list[AnsweredProposal]] = defaultdict(list)
     authors: dict[int, User] = {}
     comment_rows = db.session.execute(
         select(Comment, Response).join(response_comments, response_comments.c.comment_id == Comment.id)
         .join(Response, Response.id == response_comments.c.response_id)
         .where(Comment.consultation_id == consultation.id, response_comments.c.notified_at.is_(None),
-               Comment.status == Status.APPROVED)
+               Comment.status == Status.APPROVED, Response.status == ResponseStatus.APPROVED)
         .options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
                  joinedload(Response.changed_paragraph).joinedload(Paragraph.section))
         .order_by(Comment.created_at, Comment.id)).unique().all()
@@ -266,7 +302,7 @@ def notify_authors(consultation: Consultation) -> int:
         select(Position, Response).join(response_positions, response_positions.c.position_id == Position.id)
         .join(Response, Response.id == response_positions.c.response_id)
         .where(Position.consultation_id == consultation.id, response_positions.c.notified_at.is_(None),
-               Position.status == Status.APPROVED)
+               Position.status == Status.APPROVED, Response.status == ResponseStatus.APPROVED)
         .options(joinedload(Position.author), joinedload(Position.organisation),
                  joinedload(Response.changed_paragraph).joinedload(Paragraph.section))
         .order_by(Position.created_at, Position.id)).unique().all()
@@ -319,7 +355,7 @@ class OutcomePage:
 
 
 def outcome_page(consultation: Consultation, page: int = 1, per_page: int = OUTCOME_PER_PAGE) -> OutcomePage:
-    """Published comments (in document order) with their responses; the positions come on the first page."""
+    """Published comments (in document order) with their approved responses; the positions come on the first page."""
     condition = (Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
     total = db.session.scalar(select(func.count(Comment.id)).where(*condition)) or 0
     comment_ids = list(db.session.scalars(
@@ -330,6 +366,6 @@ def outcome_page(consultation: Consultation, page: int = 1, per_page: int = OUTC
     position_ids = list(db.session.scalars(
         select(Position.id).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
         .order_by(Position.created_at, Position.id))) if page == 1 else []
-    loaded = feedback.load_items(comment_ids, position_ids)
+    loaded = feedback.load_items(comment_ids, position_ids, approved_only=True)
     return OutcomePage([loaded[f"c{i}"] for i in comment_ids if f"c{i}" in loaded],
                        [loaded[f"p{i}"] for i in position_ids if f"p{i}" in loaded], total, page, per_page)

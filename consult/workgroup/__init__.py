@@ -56,4 +56,4 @@ def member_view(view):
     return wrapped
 
 
-from . import exports, offline, responses, summary, table, themes  # noqa: E402,F401
+from . import bulk_respond, exports, offline, responses, summary, table, themes  # noqa: E402,F401

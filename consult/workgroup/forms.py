@@ -56,6 +56,9 @@ def campaign_choices(campaigns) -> list:
 STANCE_CHOICES = [("", _l("Any stance"))] + [(code, STANCES[code]) for code in Stance.ALL]
 DECISION_CHOICES = ([("", _l("Answered or not")), (feedback.NOT_ANSWERED, _l("Not answered"))]
                     + [(code, DECISION_LABELS[code]) for code in Decision.ALL])
+# The table also finds the drafts a lead has still to approve (exports count approved answers only).
+TABLE_DECISION_CHOICES = DECISION_CHOICES + [(feedback.DRAFT, _l("Draft, not approved yet"))]
+ASSIGNED_TO_ME = "me"
 
 
 def _digits(value: str | None) -> int | None:
@@ -85,14 +88,19 @@ class FilterForm(BaseForm):
     subgroup = SelectField(_l("Subgroup"), validate_choice=False)
     campaign = SelectField(_l("Campaign"), validate_choice=False)
     theme = SelectField(_l("Theme"), validate_choice=False)
-    decision = SelectField(_l("Response"), validate_choice=False, choices=choices(DECISION_CHOICES))
+    decision = SelectField(_l("Response"), validate_choice=False, choices=choices(TABLE_DECISION_CHOICES))
+    assignee = SelectField(_l("Assigned to"), validate_choice=False)
     date_from = StringField(_l("From"), filters=[normalise_text], validators=[Optional(), _date_check])
     date_to = StringField(_l("To"), filters=[normalise_text], validators=[Optional(), _date_check])
     per_page = SelectField(_l("Per page"), validate_choice=False, default="25",
                            choices=choices([(str(n), str(n)) for n in feedback.PER_PAGE_CHOICES]))
 
-    def set_choices(self, sections, paragraph_labels, tags, subgroups, localized, campaigns=(), themes=()) -> None:
-        """themes: (theme, its label, the section its set is for or None) triples."""
+    def set_choices(self, sections, paragraph_labels, tags, subgroups, localized, campaigns=(), themes=(),
+                    members=()) -> None:
+        """themes: (theme, its label, the section its set is for or None) triples; members: the working group."""
+        self.assignee.choices = choices([("", _l("Anybody or nobody")), (ASSIGNED_TO_ME, _l("Assigned to me")),
+                                         (feedback.UNASSIGNED, _l("Nobody"))] + [
+            (str(m.id), m.user.display_name) for m in members])
         self.section.choices = choices([("", _l("All sections"))] + [
             (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
         self.paragraph.choices = choices([("", _l("Any paragraph"))] + [(label, label) for label in paragraph_labels])
@@ -104,7 +112,8 @@ class FilterForm(BaseForm):
             (str(t.id), _l("Section %(number)d: %(theme)s", number=section.number, theme=label) if section else label)
             for t, label, section in themes])
 
-    def to_filters(self, known_tags, known_subgroups, known_campaigns=(), known_themes=()) -> feedback.Filters:
+    def to_filters(self, known_tags, known_subgroups, known_campaigns=(), known_themes=(), members=(),
+                   me=None) -> feedback.Filters:
         """What the form asks for; values that are not among the choices count as "any"."""
         f = feedback.Filters()
         f.kind = self.kind.data if self.kind.data in ("all", "comments", "positions") else "all"
@@ -120,7 +129,15 @@ class FilterForm(BaseForm):
         f.tag_id = tag_id if tag_id in {t.id for t in known_tags} else None
         subgroup_id = _digits(self.subgroup.data)
         f.subgroup_id = subgroup_id if subgroup_id in {g.id for g in known_subgroups} else None
-        f.decision = self.decision.data if self.decision.data in (*Decision.ALL, feedback.NOT_ANSWERED) else None
+        f.decision = self.decision.data if self.decision.data in (*Decision.ALL, feedback.NOT_ANSWERED,
+                                                                 feedback.DRAFT) else None
+        if self.assignee.data == ASSIGNED_TO_ME and me is not None:
+            f.assignee_id = me.id
+        elif self.assignee.data == feedback.UNASSIGNED:
+            f.assignee_id = feedback.UNASSIGNED
+        else:
+            assignee_id = _digits(self.assignee.data)
+            f.assignee_id = assignee_id if assignee_id in {m.id for m in members} else None
         f.date_from = _safe_date(self.date_from.data) if not self.date_from.errors else None
         f.date_to = _safe_date(self.date_to.data) if not self.date_to.errors else None
         f.text = (self.q.data or "")[:200] if not self.q.errors else ""
@@ -149,13 +166,16 @@ class BulkForm(BaseForm):
     tag = StringField(_l("Tag name"), id="bulk-tag", filters=[normalise_text],
                       validators=[Optional(), no_nul, max_chars(feedback.TAG_MAX_CHARS)])
     subgroup = SelectField(_l("Subgroup"), id="bulk-subgroup", validate_choice=False)
+    assignee = SelectField(_l("Member"), id="bulk-assignee", validate_choice=False)
     action = StringField()
 
-    ACTIONS = ("tag", "untag", "assign", "answer")
+    ACTIONS = ("tag", "untag", "assign", "assign_member", "approve", "answer")
 
-    def set_choices(self, subgroups, localized) -> None:
+    def set_choices(self, subgroups, localized, members=()) -> None:
         self.subgroup.choices = choices([("", _l("Choose a subgroup")), ("none", _l("No subgroup (remove)"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
+        self.assignee.choices = choices([("", _l("Choose a member")), ("none", _l("Nobody (remove)"))] + [
+            (str(m.id), m.user.display_name) for m in members])
 
     def validate_items(self, field):
         field.data = [value for value in (field.data or []) if feedback.parse_ref(value)]
@@ -175,6 +195,9 @@ class BulkForm(BaseForm):
             valid = False
         if action == "assign" and self.subgroup.data not in {c.value for c in self.subgroup.choices} - {""}:
             self.subgroup.errors = [_l("Choose a subgroup.")]
+            valid = False
+        if action == "assign_member" and self.assignee.data not in {c.value for c in self.assignee.choices} - {""}:
+            self.assignee.errors = [_l("Choose a member.")]
             valid = False
         self._errors = None
         return valid
@@ -208,6 +231,36 @@ class ResponseForm(BaseForm):
     def validate_justification_lv(self, field):
         if not (field.data or "").strip():
             raise ValidationError(_l("Write the justification in Latvian."))
+
+
+class BulkResponseForm(BaseForm):
+    """One answer for every item of a set (the table's filters, a theme, a campaign); confirmed first."""
+    decision = RadioField(_l("Decision"), choices=choices([(code, DECISION_LABELS[code]) for code in Decision.ALL]),
+                          validate_choice=False, validators=[InputRequired(message=_l("Choose a decision."))])
+    justification_lv = TextAreaField(_l("Justification in Latvian"), filters=[normalise_text], validators=[
+        InputRequired(message=_l("Write the justification in Latvian.")), no_nul, max_chars(JUSTIFICATION_MAX_CHARS)])
+    justification_en = TextAreaField(_l("Justification in English (optional)"), filters=[normalise_text],
+                                     validators=[Optional(), no_nul, max_chars(JUSTIFICATION_MAX_CHARS)])
+    # The count the confirmation page showed; set only there.
+    confirmed_count = HiddenField()
+
+    def validate_decision(self, field):
+        if field.data not in Decision.ALL:
+            raise ValidationError(_l("Choose a decision."))
+
+    def validate_justification_lv(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Write the justification in Latvian."))
+
+
+class SendBackForm(BaseForm):
+    """A lead's note when sending a draft response back to its writer."""
+    note = TextAreaField(_l("What should change"), filters=[normalise_text], validators=[
+        InputRequired(message=_l("Write what should change, so the writer knows.")), no_nul, max_chars(2000)])
+
+    def validate_note(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Write what should change, so the writer knows."))
 
 
 FORMAT_CHOICES = [("xlsx", _l("Excel (XLSX): comments, positions, polls and a summary")),

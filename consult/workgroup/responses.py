@@ -1,4 +1,5 @@
-"""Answering proposals (one response may answer several identical ones) and publishing the outcome."""
+"""Answering proposals (one response may answer several identical ones), approving the drafts, and publishing
+the outcome."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,11 +11,11 @@ from flask_login import current_user
 from ..auth import require_role
 from ..forms import choices
 from ..models import Role
+from ..services import campaigns, feedback, responses, workflow
 from ..web import EmptyForm
-from ..services import campaigns, feedback, responses
 from ..services.summary import analyse_texts
 from . import bp, member_view
-from .forms import PublishForm, ResponseForm
+from .forms import PublishForm, ResponseForm, SendBackForm
 
 REFUSALS = {
     "decision": _l("Choose a decision."),
@@ -22,6 +23,9 @@ REFUSALS = {
     "no_items": _l("Keep at least one proposal selected."),
     "paragraph": _l("Choose a paragraph from the list, or none."),
     "status": _l("The outcome can be published only when the consultation is closed for comments."),
+    "note_empty": _l("Write what should change, so the writer knows."),
+    "note_long": _l("Use at most %(limit)d characters.", limit=workflow.REVIEW_NOTE_MAX_CHARS),
+    "already_approved": _l("This response is already approved."),
 }
 SIMILAR_SHOWN = 50
 
@@ -47,7 +51,8 @@ def _similar(consultation, items: list[feedback.FeedbackItem], exclude: set[str]
     return refs[:SIMILAR_SHOWN]
 
 
-def _prepare(consultation, form: ResponseForm, chosen: list[str], response=None) -> dict | None:
+def _prepare(consultation, member, form: ResponseForm, chosen: list[str], response=None,
+             send_back_form: SendBackForm | None = None) -> dict | None:
     """Sets the form's choices for the chosen proposals (and their campaign siblings); None when none is left."""
     chosen_items = feedback.items_of(consultation, chosen)
     if not chosen_items:
@@ -65,8 +70,10 @@ def _prepare(consultation, form: ResponseForm, chosen: list[str], response=None)
         form.items.data = []
     previous = [item.response for item in chosen_items if item.response is not None
                 and (response is None or item.response.id != response.id)]
+    approver = workflow.may_approve(consultation, member, chosen_refs)
     return {"consultation": consultation, "form": form, "items": chosen_items, "similar": similar_items,
-            "response": response, "previous": previous, "back": _back(consultation)}
+            "response": response, "previous": previous, "back": _back(consultation), "approver": approver,
+            "send_back_form": send_back_form or SendBackForm(formdata=None)}
 
 
 def _nothing_chosen(consultation):
@@ -74,19 +81,24 @@ def _nothing_chosen(consultation):
     return redirect(_back(consultation), code=303)
 
 
-def _respond(consultation, form: ResponseForm, chosen: list[str], response=None, linked: list[str] = ()):
-    """GET: the form; POST: validate and save, or the form again with its messages."""
-    context = _prepare(consultation, form, chosen, response)
+def _respond(consultation, member, form: ResponseForm, chosen: list[str], response=None, linked: list[str] = ()):
+    """GET: the form; POST: validate and save (as a draft, or approved by a lead), or the form again with its
+    messages. "Save and approve" from somebody who may not approve these proposals is refused (403)."""
+    context = _prepare(consultation, member, form, chosen, response)
     if context is None:
         return _nothing_chosen(consultation)
     if request.method == "GET":
         return render_template("workgroup/respond.html", **context)
+    approve = request.form.get("then") == "approve"
     if not form.validate():
         return render_template("workgroup/respond.html", **context), 400
+    if approve and not workflow.may_approve(consultation, member, form.items.data):
+        abort(403)
     paragraph = int(form.changed_paragraph.data) if (form.changed_paragraph.data or "").isdigit() else None
     try:
         responses.save_response(consultation, form.items.data, form.decision.data, form.justification_lv.data,
-                                form.justification_en.data or "", paragraph, current_user, response)
+                                form.justification_en.data or "", paragraph, current_user, response,
+                                approve=approve)
         if response is not None:
             dropped = [ref for ref in linked if ref not in form.items.data]
             if dropped:
@@ -98,9 +110,15 @@ def _respond(consultation, form: ResponseForm, chosen: list[str], response=None,
         form._errors = None
         return render_template("workgroup/respond.html", **context), 400
     count = len(form.items.data)
-    flash(ngettext("Response saved for %(num)d proposal.", "Response saved for %(num)d proposals.", count), "success")
-    if consultation.status == "concluded":
-        flash(_("The outcome is already published, so the authors have been e-mailed this answer."), "success")
+    if approve:
+        flash(ngettext("Response approved for %(num)d proposal.", "Response approved for %(num)d proposals.", count),
+              "success")
+        if consultation.status == "concluded":
+            flash(_("The outcome is already published, so the authors have been e-mailed this answer."), "success")
+    else:
+        flash(ngettext("Draft response saved for %(num)d proposal. It is public once a subgroup lead approves it.",
+                       "Draft response saved for %(num)d proposals. It is public once a subgroup lead approves it.",
+                       count), "success")
     return redirect(_back(consultation), code=303)
 
 
@@ -116,8 +134,8 @@ def new_response(consultation, member):
         if items and len(answered) == 1 and all(item.response is not None for item in items):
             return redirect(url_for("workgroup.edit_response", slug=consultation.slug,
                                     response_id=answered.pop(), back=_back(consultation)), code=303)
-        return _respond(consultation, ResponseForm(formdata=None), chosen)
-    return _respond(consultation, ResponseForm(), chosen)
+        return _respond(consultation, member, ResponseForm(formdata=None), chosen)
+    return _respond(consultation, member, ResponseForm(), chosen)
 
 
 def _response_or_404(consultation, response_id: int):
@@ -140,7 +158,61 @@ def edit_response(consultation, member, response_id: int):
                             changed_paragraph=str(response.changed_paragraph_id or ""))
     else:
         form = ResponseForm()
-    return _respond(consultation, form, chosen, response, linked)
+    return _respond(consultation, member, form, chosen, response, linked)
+
+
+def _edit_url(consultation, response) -> str:
+    return url_for("workgroup.edit_response", slug=consultation.slug, response_id=response.id,
+                   back=_back(consultation))
+
+
+@bp.post("/<slug>/responses/<int:response_id>/approve/")
+@require_role(Role.WORKGROUP)
+@member_view
+def approve_response(consultation, member, response_id: int):
+    """A lead of the proposals' subgroup (or an admin) makes the draft the public answer; others get 403."""
+    response = _response_or_404(consultation, response_id)
+    if not workflow.may_approve_response(consultation, member, response):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        workflow.approve(consultation, response, member)
+    except workflow.WorkflowRefused as refused:
+        flash(str(REFUSALS.get(refused.code, _("This could not be done."))), "error")
+        return redirect(_edit_url(consultation, response), code=303)
+    flash(_("The response is approved and counts as the answer."), "success")
+    if consultation.status == "concluded":
+        flash(_("The outcome is already published, so the authors have been e-mailed this answer."), "success")
+    return redirect(_back(consultation), code=303)
+
+
+@bp.post("/<slug>/responses/<int:response_id>/send-back/")
+@require_role(Role.WORKGROUP)
+@member_view
+def send_back_response(consultation, member, response_id: int):
+    """A lead returns the response as a draft, with a note for its writer."""
+    response = _response_or_404(consultation, response_id)
+    if not workflow.may_approve_response(consultation, member, response):
+        abort(403)
+    send_back_form = SendBackForm()
+    if send_back_form.validate_on_submit():
+        try:
+            workflow.send_back(consultation, response, member, send_back_form.note.data)
+        except workflow.WorkflowRefused as refused:
+            send_back_form.note.errors = list(send_back_form.note.errors) + [str(REFUSALS[refused.code])]
+        else:
+            flash(_("The response was sent back as a draft with your note."), "success")
+            return redirect(_back(consultation), code=303)
+    linked = responses.refs_of(response)
+    form = ResponseForm(formdata=None, decision=response.decision, justification_lv=response.justification_lv,
+                        justification_en=response.justification_en,
+                        changed_paragraph=str(response.changed_paragraph_id or ""))
+    context = _prepare(consultation, member, form, linked, response, send_back_form)
+    if context is None:
+        abort(404)
+    form.items.data = [item.ref for item in context["items"]]
+    return render_template("workgroup/respond.html", **context), 400
 
 
 @bp.route("/<slug>/responses/<int:response_id>/delete/", methods=["GET", "POST"])
@@ -164,7 +236,7 @@ def delete_response(consultation, member, response_id: int):
                            back=_back(consultation)))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    count = responses.detach(consultation, responses.refs_of(response))
+    count = responses.detach(consultation, responses.refs_of(response), current_user, response)
     flash(ngettext("The response was deleted; %(num)d proposal is not answered now.",
                    "The response was deleted; %(num)d proposals are not answered now.", count), "success")
     return redirect(_back(consultation), code=303)

@@ -8,12 +8,13 @@ from playwright.sync_api import expect
 
 from ..conftest import PASSWORD
 from ..pages import DEMO
+from ..test_workflow import make_lead
 from ..test_workgroup import add_comment, add_member, set_status
 
 
 def test_member_publishes_an_honest_outcome(page, live_server, app, demo, make_user, check_accessibility):
     member = make_user(role="workgroup", email="rezultats@example.test")
-    add_member(app, member)
+    make_lead(app, add_member(app, member), 0)   # a lead, who saves and approves in one step
     answered = add_comment(app, make_user(), body="Ierosinām pagarināt termiņu.", section=1, stance="proposes")
     add_comment(app, make_user(), body="Kāpēc tieši šāds termiņš?", section=2, stance="asks")
     add_comment(app, make_user(), body="Atbalstu.", section=2, stance="supports")
@@ -25,7 +26,7 @@ def test_member_publishes_an_honest_outcome(page, live_server, app, demo, make_u
     page.goto(f"{live_server}/en/workgroup/{DEMO}/responses/new/?items=c{answered}")
     page.check("#decision-0")
     page.fill("#justification_lv", "Termiņš pagarināts līdz 2016. gadam.")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form button[value=approve]").click()
     expect(page.locator(".flash-success")).to_be_visible()
     set_status(app, "closed")
 
