@@ -32,7 +32,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -259,8 +259,11 @@ def _vectorise(documents: list[list[str]]):
     return matrix, vectorizer.get_feature_names_out()
 
 
-def find_themes(texts: Iterable[Text]) -> ThemeResult:
-    """Groups the texts into themes and an "other" group; the same input always gives the same result."""
+def find_themes(texts: Iterable[Text], progress: Callable[[float], None] | None = None) -> ThemeResult:
+    """Groups the texts into themes and an "other" group; the same input always gives the same result.
+    `progress`, when given, is told the share of the work done (0–1) now and then."""
+    report = progress or (lambda share: None)
+    total = len(texts) if hasattr(texts, "__len__") else 0
     reader = _Reader()
     other: list[Hashable] = []
     bodies: dict[Hashable, str] = {}
@@ -268,7 +271,9 @@ def find_themes(texts: Iterable[Text]) -> ThemeResult:
     distinct: dict[str, int] = {}         # normalised text → its index among the distinct texts, -1: "other"
     distinct_terms: list[tuple[list[str], list[str]]] = []
     row_of: list[tuple[Hashable, int]] = []   # (ref, distinct index) of each text that was read
-    for text in texts:
+    for number, text in enumerate(texts):
+        if total and number % 1000 == 0:
+            report(0.5 * number / total)    # reading the texts
         bodies[text.ref] = text.body or ""
         same = normalise(text.body)
         index = distinct.get(same)
@@ -293,8 +298,11 @@ def find_themes(texts: Iterable[Text]) -> ThemeResult:
     if len(usable) < MIN_THEME_SIZE:
         return everything_other
     fitted = matrix[usable]
+    report(0.5)
     k = _choose_count(fitted) if len(usable) >= MIN_GROUPED else 1
+    report(0.75)
     weights, components = _nmf(fitted, k)
+    report(0.85)
     labels = weights.argmax(axis=1)
     # How well each text fits its theme: the cosine between the text and the theme's terms.
     norms = np.linalg.norm(components, axis=1)
