@@ -35,8 +35,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
+from datasketch.hashfunc import sha1_hash32
 from rapidfuzz.distance import Indel
 
 from . import textlayer
@@ -76,8 +78,15 @@ def shingles(keys) -> set[bytes]:
     return found
 
 
+@lru_cache(maxsize=1 << 18)
+def _shingle_hash(data: bytes) -> int:
+    """datasketch's own 32-bit hash, remembered: the same shingles come back in text after text."""
+    return sha1_hash32(data)
+
+
 def signature(keys) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme="affine32")
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme="affine32",
+                      hashfunc=_shingle_hash)
     minhash.update_batch(shingles(keys))
     return minhash
 

@@ -31,9 +31,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -90,12 +91,26 @@ class ThemeResult:
 
 # --- Reading a text -------------------------------------------------------------------------
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=8192)
+def _letter_kind(char: str) -> tuple[bool, bool]:
+    """(a letter, a Latin letter) for one character outside ASCII."""
+    return char.isalpha(), char.isalpha() and unicodedata.name(char, "").startswith("LATIN")
+
+
 def _latin_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
-    return latin / len(letters)
+    """The share of Latin letters among the text's letters. ASCII letters are counted by a regular
+    expression; only the few other characters are looked at one by one."""
+    ascii_letters = len(_ASCII_LETTER.findall(text))
+    letters = latin = ascii_letters
+    for char in _NON_ASCII.findall(text):
+        is_letter, is_latin = _letter_kind(char)
+        letters += is_letter
+        latin += is_latin
+    return latin / letters if letters else 0.0
 
 
 def _foreign(text: str, words: list[str]) -> bool:
@@ -113,7 +128,7 @@ class _Reader:
     """Turns texts into terms, remembering how people wrote each term."""
 
     def __init__(self) -> None:
-        self.forms: dict[str, Counter[str]] = {}
+        self.forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
 
     def terms(self, text: Text) -> tuple[list[str], list[str]] | None:
         """The text's keys and its pairs of neighbouring keys, or None when it belongs in "other"."""
@@ -132,12 +147,12 @@ class _Reader:
                     continue
                 key = textlayer.key(word, text.lang)
                 keys.append(key)
-                self.forms.setdefault(key, Counter())[word] += 1
+                self.forms[key][word] += 1
                 if previous is not None and index - previous[0] <= MAX_GAP + 1:
                     # The pair as written, with the small words between ("bērniem ar invaliditāti").
                     pair = f"{previous[1]} {key}"
                     pairs.append(pair)
-                    self.forms.setdefault(pair, Counter())[" ".join(words[previous[0]:index + 1])] += 1
+                    self.forms[pair][" ".join(words[previous[0]:index + 1])] += 1
                 previous = (index, key)
         if len(set(keys)) < MIN_TERMS:
             return None
@@ -148,6 +163,7 @@ class _Reader:
         return min(self.forms[term].items(), key=lambda item: (-item[1], item[0]))[0]
 
 
+@lru_cache(maxsize=65536)
 def _meaningful(word: str) -> bool:
     """A word that can carry a theme: MIN_WORD letters or more, no digits, not a stop word."""
     return len(word) >= MIN_WORD and not any(c.isdigit() for c in word) and not textlayer.is_stopword(word)
