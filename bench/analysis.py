@@ -55,6 +55,7 @@ def child() -> None:
         consultation = feedback.consultation_by_slug(SLUG)
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         total = time.perf_counter()
+        cpu = time.process_time()
         for kind in (jobs.TEXTS, jobs.THEMES):
             started = time.perf_counter()
             job = jobs.enqueue(consultation, kind)
@@ -62,9 +63,10 @@ def child() -> None:
                 raise SystemExit(f"the {kind} job ended {job.status}: {job.error}")
             figures[kind] = {"seconds": round(time.perf_counter() - started, 2), "result": jobs.result_of(job)}
         figures["seconds"] = round(time.perf_counter() - total, 2)
+        figures["cpu"] = round(time.process_time() - cpu, 2)
     texts, themes = figures[jobs.TEXTS]["result"], figures[jobs.THEMES]["result"]
     print(json.dumps({"texts_seconds": figures[jobs.TEXTS]["seconds"], "themes_seconds": figures[jobs.THEMES]["seconds"],
-                      "seconds": figures["seconds"], "campaigns": len(texts["campaigns"]), "themes": themes["themes"],
+                      "seconds": figures["seconds"], "cpu_seconds": figures["cpu"], "campaigns": len(texts["campaigns"]), "themes": themes["themes"],
                       "other": themes["other"], "baseline_mb": round(baseline, 1),
                       "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 
@@ -95,7 +97,8 @@ def main() -> int:
             output = subprocess.run([sys.executable, __file__, "--child"], cwd=ROOT, env=env, check=True,
                                     capture_output=True, text=True).stdout
             result = json.loads(output.strip().splitlines()[-1])
-            print(f"analysis {count:>7,} comments  {result['seconds']:6.2f} s (campaigns and words "
+            print(f"analysis {count:>7,} comments  {result['seconds']:6.2f} s, CPU {result['cpu_seconds']:.2f} s "
+                  f"(campaigns and words "
                   f"{result['texts_seconds']:.2f} s, themes {result['themes_seconds']:.2f} s)  "
                   f"peak {result['peak_mb']:6.1f} MB (app {result['baseline_mb']:.1f} MB)  "
                   f"{result['campaigns']} campaigns, {result['themes']} themes, {result['other']} in “other”",

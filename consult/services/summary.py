@@ -203,7 +203,7 @@ def load_texts(campaign: campaign_service.Campaign, ids) -> None:
     missing = [item_id for item_id in ids if item_id not in campaign.texts]
     for start in range(0, len(missing), 1000):
         campaign.texts.update(db.session.execute(select(Comment.id, Comment.body).where(
-            Comment.id.in_(missing[start:start + 1000]))).tuples())
+            Comment.id.in_(missing[start:start + 1000]))).all())
 
 
 def run_job(job: Job, progress) -> dict:
