@@ -203,7 +203,7 @@ def test_while_the_themes_run_the_page_shows_the_last_result_and_a_progress_bar(
     assert '<progress id="themes-job-bar" max="100" value="42">' in section and "Paveikti 42%" in section
     assert "Noteikt tēmas no jauna</button>" not in section       # no second job while one runs
     assert section.count('class="theme-card"') == 4                # the last result stays
-    assert 'href="/lv/workgroup/' + DEMO + '/summary/#themes"' in section   # a reload link, no script needed
+    assert 'href="/lv/workgroup/' + DEMO + '/summary/">Pārlādēt lapu' in section   # a reload link, no script needed
     before = _jobs(app)
     token = csrf_token_from(html)
     assert member.post(BASE + "themes/recompute/", data={"csrf_token": token, "section": ""}).status_code == 303
