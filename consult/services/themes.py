@@ -29,6 +29,7 @@ refs. consult.services.stored_themes keeps the result, with the working group's 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 import warnings
 from collections import Counter, defaultdict
@@ -113,13 +114,16 @@ def _latin_share(text: str) -> float:
     return latin / letters if letters else 0.0
 
 
-def _foreign(text: str, words: list[str]) -> bool:
+def _foreign(text: str) -> bool:
     """Whether a text is in neither Latvian nor English: mostly not in Latin letters, or long with
     none of the two languages' stop words and none of the letters only Latvian has (so Latvian
     typed without diacritics, or a short list of nouns, is never taken for another language)."""
     if _latin_share(text) < 0.5:
         return True
-    if len(words) < FOREIGN_CHECK_WORDS or _LATVIAN_LETTERS.search(text):
+    if _LATVIAN_LETTERS.search(text):
+        return False
+    words = textlayer.tokens(text)   # only for the few texts without a Latvian letter
+    if len(words) < FOREIGN_CHECK_WORDS:
         return False
     return not any(textlayer.is_stopword(w) for w in words)
 
@@ -133,10 +137,11 @@ class _Reader:
     def terms(self, text: Text) -> tuple[list[str], list[str]] | None:
         """The text's keys and its pairs of neighbouring keys, or None when it belongs in "other"."""
         body = text.body or ""
-        if _foreign(body, textlayer.tokens(body)):
+        if _foreign(body):
             return None
         keys: list[str] = []
         pairs: list[str] = []
+        forms = self.forms
         for clause in _CLAUSE_END.split(body):
             words = [w.casefold() for w in textlayer.tokens(clause)]
             previous = None   # (index among the words, key) of the last meaningful word
@@ -147,12 +152,13 @@ class _Reader:
                     continue
                 key = textlayer.key(word, text.lang)
                 keys.append(key)
-                self.forms[key][word] += 1
+                forms[key][word] += 1
                 if previous is not None and index - previous[0] <= MAX_GAP + 1:
                     # The pair as written, with the small words between ("bērniem ar invaliditāti").
-                    pair = f"{previous[1]} {key}"
+                    # Interned: the same pair comes back in thousands of texts, one string serves them all.
+                    pair = sys.intern(f"{previous[1]} {key}")
                     pairs.append(pair)
-                    self.forms[pair][" ".join(words[previous[0]:index + 1])] += 1
+                    forms[pair][" ".join(words[previous[0]:index + 1])] += 1
                 previous = (index, key)
         if len(set(keys)) < MIN_TERMS:
             return None
