@@ -51,6 +51,7 @@ bench: install translations
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/campaigns.py
+	$(BIN)/python bench/analysis.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -57,6 +57,18 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Restored {len(result.restored)} file(s) whose row was saved before their worker stopped.")
         click.echo(f"Removed {len(result.removed)} orphaned upload file(s).")
 
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
+    def worker_command(burst: bool):
+        """Run the background jobs (themes, campaigns) queued in Redis (CONSULT_REDIS_URL); any host will do."""
+        from flask import current_app
+
+        from .services import jobs
+        if not current_app.config.get("REDIS_URL"):
+            raise click.UsageError("CONSULT_REDIS_URL is not set: without Redis the web process runs the jobs "
+                                   "itself and no worker is needed.")
+        jobs.work(current_app._get_current_object(), burst=burst)
+
     @app.cli.command("collect-static")
     @click.argument("target", type=click.Path(file_okay=False))
     def collect_static_command(target: str):

@@ -49,6 +49,10 @@ def load_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},
         "REDIS_URL": _env("REDIS_URL"),
+        # Where background jobs run: "rq" (the default with REDIS_URL), "thread" (the default without) or
+        # "inline" (in the request itself: tests only). See consult/services/jobs.py.
+        "JOBS_RUNNER": _env("JOBS_RUNNER"),
+        "JOBS_QUEUE": _env("JOBS_QUEUE", "consult"),
         "MAIL_URL": _env("MAIL_URL"),
         "MAIL_FROM": _mail_from(_env("MAIL_FROM")),
         "OUTBOX_DIR": str(instance / "outbox"),

@@ -43,6 +43,9 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         # Still scrypt, with a smaller work factor than production so the suite stays quick.
         "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",
+        # Background jobs run at once, inside the request, so a page shows their result; the runners
+        # themselves are tested in tests/test_jobs.py.
+        "JOBS_RUNNER": "inline",
     })
     from flask_migrate import upgrade
     with app.app_context():

@@ -13,6 +13,7 @@ from .outbox import OutboxMessage
 from .setting import Setting
 from .identity import LinkedIdentity
 from .theme import Theme, ThemeMember, ThemeSet
+from .job import Job, JobStatus
 
 __all__ = [
     "Consultation", "ConsultationStatus", "Version", "Section", "Paragraph", "Subgroup",
@@ -21,5 +22,5 @@ __all__ = [
     "Poll", "PollOption", "PollResults", "PollVoters", "Vote", "Organisation", "OrganisationKind", "Position", "PositionSignature",
     "Decision", "Response", "ResponseStatus", "Tag", "WorkgroupMember",
     "SearchEntry", "SearchKind", "Follow", "ConsultationEvent", "EventKind", "Setting",
-    "LinkedIdentity", "Theme", "ThemeMember", "ThemeSet",
+    "LinkedIdentity", "Theme", "ThemeMember", "ThemeSet", "Job", "JobStatus",
 ]

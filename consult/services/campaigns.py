@@ -33,10 +33,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
+from datasketch.hashfunc import sha1_hash32
 from rapidfuzz.distance import Indel
 
 from . import textlayer
@@ -76,8 +78,15 @@ def shingles(keys) -> set[bytes]:
     return found
 
 
+@lru_cache(maxsize=1 << 18)
+def _shingle_hash(data: bytes) -> int:
+    """datasketch's own 32-bit hash, remembered: the same shingles come back in text after text."""
+    return sha1_hash32(data)
+
+
 def signature(keys) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme="affine32")
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme="affine32",
+                      hashfunc=_shingle_hash)
     minhash.update_batch(shingles(keys))
     return minhash
 
@@ -172,7 +181,8 @@ def _join_candidates(i: int, candidates, keys: list[tuple], union: _UnionFind) -
     return joined
 
 
-def _join_near_copies(keys: list[tuple], sections: list, duplicates_of: list[int], union: _UnionFind) -> None:
+def _join_near_copies(keys: list[tuple], sections: list, duplicates_of: list[int], union: _UnionFind,
+                      progress=None) -> None:
     """Near-copies among the distinct texts of a section: LSH candidates, confirmed by rapidfuzz.
 
     The index keeps every lone text and the first SEEDS_PER_CAMPAIGN members of a campaign, so its
@@ -184,6 +194,8 @@ def _join_near_copies(keys: list[tuple], sections: list, duplicates_of: list[int
     left_out: dict[Hashable, list[tuple[int, MinHash]]] = defaultdict(list)
     lone: list[tuple[int, MinHash]] = []
     for i, first in enumerate(duplicates_of):
+        if progress is not None and i % 1000 == 0:
+            progress(i / len(duplicates_of))
         if first != i or len(keys[i]) < MIN_WORDS:
             continue
         lsh = indexes.get(sections[i])
@@ -212,8 +224,12 @@ def _join_near_copies(keys: list[tuple], sections: list, duplicates_of: list[int
                 _join_candidates(i, candidates, keys, union)
 
 
-def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], min_size: int = 2) -> list[Campaign]:
+def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], min_size: int = 2,
+                   progress: Callable[[float], None] | None = None) -> list[Campaign]:
     """Groups (id, section, text) triples into campaigns of at least `min_size` members.
+
+    `progress`, when given, is told the share of the work done (0–1) now and then; it learns
+    nothing while the texts are read unless `items` has a length.
 
     Exact copies are found everywhere; near-copies only within a section. Members are
     listed in the order given (give them oldest first). Returns the campaigns largest first.
@@ -224,8 +240,11 @@ def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], min_size: in
     keys: list[tuple] = []
     exact: dict[str, int] = {}
     duplicates_of: list[int] = []  # index → index of its first exact copy, or itself
+    total = len(items) if progress is not None and hasattr(items, "__len__") else 0
     for item_id, section, text in items:
         index = len(ids)
+        if total and index % 1000 == 0:
+            progress(0.6 * index / total)   # reading the texts is most of the work
         ids.append(item_id)
         sections.append(section)
         texts.append(text)
@@ -237,7 +256,8 @@ def find_campaigns(items: Iterable[tuple[Hashable, Hashable, str]], min_size: in
         if first != index:
             union.union(first, index)
 
-    _join_near_copies(keys, sections, duplicates_of, union)
+    _join_near_copies(keys, sections, duplicates_of, union,
+                      None if progress is None else (lambda share: progress(0.6 + 0.35 * share)))
 
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(ids)):

@@ -9,8 +9,9 @@ so one long text cannot dominate.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from . import textlayer
 
@@ -21,9 +22,15 @@ def stopwords() -> frozenset[str]:
     return textlayer.stopwords()
 
 
+@lru_cache(maxsize=65536)
+def _keyword(word: str) -> str | None:
+    """A meaningful word in lower case, or None when it has a digit."""
+    return None if any(c.isdigit() for c in word) else word.casefold()
+
+
 def words(text: str) -> list[str]:
     """The keywords of one text, lower case, in order, repeats kept."""
-    return [w.casefold() for w in textlayer.content_words(text, MIN_LENGTH) if not any(c.isdigit() for c in w)]
+    return [found for found in map(_keyword, textlayer.content_words(text, MIN_LENGTH)) if found is not None]
 
 
 class KeywordCounter:
@@ -31,14 +38,16 @@ class KeywordCounter:
 
     def __init__(self) -> None:
         self.counts: dict[object, Counter[str]] = {}
-        self.forms: dict[object, dict[str, Counter[str]]] = {}
+        self.forms: dict[object, defaultdict[str, Counter[str]]] = {}
 
     def add(self, group, text: str, lang: str | None = "lv") -> None:
         found: dict[str, str] = {}
-        forms = self.forms.setdefault(group, {})
+        forms = self.forms.get(group)
+        if forms is None:
+            forms = self.forms[group] = defaultdict(Counter)
         for word in words(text):
             key = textlayer.key(word, lang)
-            forms.setdefault(key, Counter())[word] += 1
+            forms[key][word] += 1
             found.setdefault(key, word)
         self.counts.setdefault(group, Counter()).update(found.keys())
 

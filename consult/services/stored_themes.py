@@ -155,10 +155,16 @@ def _interleave(lists: list[list[str]], limit: int) -> list[str]:
     return merged[:limit]
 
 
-def recompute(consultation: Consultation, section: Section | None = None, user_id: int | None = None) -> Recomputed:
-    """Works out the scope's themes again from its approved comments and positions, keeping people's edits."""
+def recompute(consultation: Consultation, section: Section | None = None, user_id: int | None = None,
+              progress=None) -> Recomputed:
+    """Works out the scope's themes again from its approved comments and positions, keeping people's edits.
+    `progress` (a consult.services.jobs.Progress) hears how far it got while it reads and computes."""
     texts = _scope_texts(consultation, section)
-    result = theme_finder.find_themes(texts)
+    if progress is not None:
+        progress.step(10, 90)
+    result = theme_finder.find_themes(texts, progress)
+    if progress is not None:
+        progress.step(90, 99)   # the last report: from here on the session writes the themes
     present = {text.ref for text in texts}
     theme_set_row = _get_set(consultation, section)
     stored = {t.id: t for t in db.session.scalars(select(Theme).where(Theme.theme_set_id == theme_set_row.id))}
@@ -227,6 +233,23 @@ def recompute(consultation: Consultation, section: Section | None = None, user_i
     theme_set_row.items = len(texts)
     db.session.commit()
     return Recomputed(theme_set_row, themes=len(placed), other=len(result.other), kept_moves=len(moved))
+
+
+def section_of_scope(consultation: Consultation, scope: str) -> Section | None:
+    """The section a scope names ("section-<id>"), None for the whole consultation."""
+    if scope == WHOLE:
+        return None
+    found = db.session.get(Section, int(scope.removeprefix("section-")))
+    if found is None or found.consultation_id != consultation.id:
+        raise ThemeRefused("no_section")
+    return found
+
+
+def run_job(job, progress) -> dict:
+    """The "themes" job (consult.services.jobs): the scope's themes worked out again."""
+    consultation = db.session.get(Consultation, job.consultation_id)
+    done = recompute(consultation, section_of_scope(consultation, job.scope), job.requested_by_id, progress)
+    return {"themes": done.themes, "other": done.other, "kept_moves": done.kept_moves}
 
 
 # Editing --------------------------------------------------------------------------------------

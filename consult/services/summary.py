@@ -2,7 +2,8 @@
 
 The figures come from GROUP BY queries, so their cost does not grow with the number
 of comments. Campaigns and keywords need the texts: one streamed pass over the
-approved comments, remembered per process until a comment is added or moderated.
+approved comments, done by a background job (consult.services.jobs) whose result is
+kept with the job, and remembered per process until a comment is added or moderated.
 """
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from ..models import (
     Channel, Comment, Consultation, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
     Status, User,
 )
+from ..models.job import Job, JobStatus
 from . import campaigns as campaign_service
-from . import polls, responses
+from . import jobs, polls, responses
 from .keywords import KeywordCounter
 
 RIGA = ZoneInfo("Europe/Riga")
@@ -113,13 +115,8 @@ def _text_signature(consultation: Consultation) -> tuple:
     return (consultation.id, *[str(value) for value in row])
 
 
-def analyse_texts(consultation: Consultation) -> TextAnalysis:
-    """Campaigns and keywords of the approved comments (cached until the comments change)."""
-    signature = _text_signature(consultation)
-    with _cache_lock:
-        if signature in _cache:
-            _cache.move_to_end(signature)
-            return _cache[signature]
+def _compute_texts(consultation: Consultation, progress=None) -> TextAnalysis:
+    """Campaigns and keywords of the approved comments, read in one streamed pass."""
     items = []
     languages: dict[int, str] = {}
     result = db.session.execute(
@@ -129,7 +126,11 @@ def analyse_texts(consultation: Consultation) -> TextAnalysis:
     for row in result:
         items.append((row.id, row.section_id, row.body))
         languages[row.id] = row.language
-    found = campaign_service.find_campaigns(items)
+    if progress is not None:
+        progress.step(10, 85)
+    found = campaign_service.find_campaigns(items, progress=progress)
+    if progress is not None:
+        progress.step(85, 99)
     in_campaign = campaign_service.campaign_of(found)
     counter = KeywordCounter()
     distinct: dict[int, int] = defaultdict(int)
@@ -143,13 +144,101 @@ def analyse_texts(consultation: Consultation) -> TextAnalysis:
             counted.add(key)
         distinct[section_id] += 1
         counter.add(section_id, body, languages[item_id])
-    analysis = TextAnalysis(found, {s: counter.top(s, KEYWORDS_PER_SECTION) for s in counter.counts},
-                            dict(distinct))
+    return TextAnalysis(found, {s: counter.top(s, KEYWORDS_PER_SECTION) for s in counter.counts}, dict(distinct))
+
+
+# No campaigns or keywords yet: the summary page before the first background analysis.
+NOTHING_YET = TextAnalysis([], {}, {})
+
+
+def _remember(signature: tuple, analysis: TextAnalysis) -> None:
     with _cache_lock:
         _cache[signature] = analysis
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
+
+
+def _as_json(signature: tuple, analysis: TextAnalysis) -> dict:
+    """A text analysis as a job's result. The campaigns' texts stay in the comments table."""
+    return {"signature": list(signature),
+            "campaigns": [{"ids": c.ids, "text": c.text, "section": c.section, "sections": list(c.sections),
+                           "model_id": c.model_id} for c in analysis.campaigns],
+            "keywords": [[section, words] for section, words in analysis.keywords.items()],
+            "distinct": [[section, count] for section, count in analysis.distinct_by_section.items()]}
+
+
+def _from_json(data: dict) -> TextAnalysis:
+    campaigns = [campaign_service.Campaign(ids=c["ids"], text=c["text"], section=c["section"],
+                                           sections=tuple(c["sections"]), model_id=c["model_id"])
+                 for c in data["campaigns"]]
+    return TextAnalysis(campaigns, {section: [tuple(pair) for pair in words] for section, words in data["keywords"]},
+                        {section: count for section, count in data["distinct"]})
+
+
+def _stored(consultation: Consultation) -> tuple[Job | None, TextAnalysis | None]:
+    job = jobs.latest(consultation, jobs.TEXTS, status=JobStatus.DONE)
+    data = jobs.result_of(job)
+    return job, (_from_json(data) if data else None)
+
+
+def analyse_texts(consultation: Consultation) -> TextAnalysis:
+    """Campaigns and keywords of the approved comments: remembered per process, or the background
+    job's result when the comments have not changed since, or worked out here."""
+    signature = _text_signature(consultation)
+    with _cache_lock:
+        if signature in _cache:
+            _cache.move_to_end(signature)
+            return _cache[signature]
+    job, stored = _stored(consultation)
+    if stored is not None and tuple(jobs.result_of(job)["signature"]) == signature:
+        analysis = stored
+    else:
+        analysis = _compute_texts(consultation)
+    _remember(signature, analysis)
     return analysis
+
+
+def load_texts(campaign: campaign_service.Campaign, ids) -> None:
+    """Fills in the texts of these members of a campaign that came from a stored result."""
+    missing = [item_id for item_id in ids if item_id not in campaign.texts]
+    for start in range(0, len(missing), 1000):
+        campaign.texts.update(db.session.execute(select(Comment.id, Comment.body).where(
+            Comment.id.in_(missing[start:start + 1000]))).all())
+
+
+def run_job(job: Job, progress) -> dict:
+    """The "texts" job: campaigns and keywords of the whole consultation, for the summary page."""
+    consultation = db.session.get(Consultation, job.consultation_id)
+    signature = _text_signature(consultation)   # taken first: a comment added meanwhile makes it stale
+    analysis = _compute_texts(consultation, progress)
+    _remember(signature, analysis)
+    return _as_json(signature, analysis)
+
+
+@dataclass
+class TextState:
+    """What the summary page shows of the campaigns and keywords."""
+    analysis: TextAnalysis | None   # the last result, None before the first
+    computed_at: datetime | None
+    current: bool                   # the comments have not changed since
+    job: Job | None                 # the job working them out again, queued or running
+    failed: bool                    # the last attempt failed
+
+
+def text_state(consultation: Consultation, user_id: int | None = None, start: bool = True) -> TextState:
+    """The last campaigns and keywords; when the comments changed since, a job is started to work
+    them out again (unless one runs, or the last attempt on these comments failed)."""
+    signature = list(_text_signature(consultation))
+    done, analysis = _stored(consultation)
+    current = done is not None and jobs.result_of(done)["signature"] == signature
+    running = jobs.active(consultation, jobs.TEXTS)
+    last = jobs.latest(consultation, jobs.TEXTS)
+    failed = last is not None and last.status == JobStatus.FAILED
+    if start and not current and running is None and not failed:
+        running = jobs.enqueue(consultation, jobs.TEXTS, user_id=user_id)
+        if not running.active:   # it ran at once (the inline runner)
+            return text_state(consultation, user_id, start=False)
+    return TextState(analysis, done.finished_at if done else None, current, running, failed and running is None)
 
 
 def _ordered(rows, order) -> list[tuple[str, int]]:
@@ -159,7 +248,9 @@ def _ordered(rows, order) -> list[tuple[str, int]]:
     return known + extra
 
 
-def build_summary(consultation: Consultation) -> Summary:
+def build_summary(consultation: Consultation, analysis: TextAnalysis | None = None) -> Summary:
+    """The figures, with the campaigns and keywords of `analysis`: worked out here when not given, none
+    with NOTHING_YET (the summary page passes the background job's last result: see text_state)."""
     approved_comment = (Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
     approved_position = (Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
     comments = db.session.scalar(select(func.count(Comment.id)).where(*approved_comment)) or 0
@@ -204,7 +295,10 @@ def build_summary(consultation: Consultation) -> Summary:
                 .group_by(model.status, model.moderation_reason)).all():
             reasons[status][reason or "other"] += count
     poll_list = [(poll, polls.results(poll)) for poll in polls.consultation_polls(consultation)]
-    analysis = analyse_texts(consultation)
+    if analysis is None:
+        analysis = analyse_texts(consultation)
+    elif analysis is NOTHING_YET:   # before the first analysis every comment counts as distinct
+        analysis = TextAnalysis([], {}, dict(section_counts))
     section_by_id = {s.id: s for s in sections}
     distinct_total = campaign_service.distinct_count(comments, analysis.campaigns)
     return Summary(

@@ -89,6 +89,7 @@ def _meaningful(word: str, min_length: int) -> bool:
     return len(word) >= min_length and not word.isdigit() and fold(word) not in stopwords()
 
 
+@lru_cache(maxsize=65536)
 def is_stopword(word: str) -> bool:
     return fold(word) in stopwords()
 

@@ -29,11 +29,13 @@ refs. consult.services.stored_themes keeps the result, with the working group's 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 import warnings
-from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -90,21 +92,38 @@ class ThemeResult:
 
 # --- Reading a text -------------------------------------------------------------------------
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=8192)
+def _letter_kind(char: str) -> tuple[bool, bool]:
+    """(a letter, a Latin letter) for one character outside ASCII."""
+    return char.isalpha(), char.isalpha() and unicodedata.name(char, "").startswith("LATIN")
+
+
 def _latin_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
-    return latin / len(letters)
+    """The share of Latin letters among the text's letters. ASCII letters are counted by a regular
+    expression; only the few other characters are looked at one by one."""
+    ascii_letters = len(_ASCII_LETTER.findall(text))
+    letters = latin = ascii_letters
+    for char in _NON_ASCII.findall(text):
+        is_letter, is_latin = _letter_kind(char)
+        letters += is_letter
+        latin += is_latin
+    return latin / letters if letters else 0.0
 
 
-def _foreign(text: str, words: list[str]) -> bool:
+def _foreign(text: str) -> bool:
     """Whether a text is in neither Latvian nor English: mostly not in Latin letters, or long with
     none of the two languages' stop words and none of the letters only Latvian has (so Latvian
     typed without diacritics, or a short list of nouns, is never taken for another language)."""
     if _latin_share(text) < 0.5:
         return True
-    if len(words) < FOREIGN_CHECK_WORDS or _LATVIAN_LETTERS.search(text):
+    if _LATVIAN_LETTERS.search(text):
+        return False
+    words = textlayer.tokens(text)   # only for the few texts without a Latvian letter
+    if len(words) < FOREIGN_CHECK_WORDS:
         return False
     return not any(textlayer.is_stopword(w) for w in words)
 
@@ -113,15 +132,16 @@ class _Reader:
     """Turns texts into terms, remembering how people wrote each term."""
 
     def __init__(self) -> None:
-        self.forms: dict[str, Counter[str]] = {}
+        self.forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
 
     def terms(self, text: Text) -> tuple[list[str], list[str]] | None:
         """The text's keys and its pairs of neighbouring keys, or None when it belongs in "other"."""
         body = text.body or ""
-        if _foreign(body, textlayer.tokens(body)):
+        if _foreign(body):
             return None
         keys: list[str] = []
         pairs: list[str] = []
+        forms = self.forms
         for clause in _CLAUSE_END.split(body):
             words = [w.casefold() for w in textlayer.tokens(clause)]
             previous = None   # (index among the words, key) of the last meaningful word
@@ -132,12 +152,13 @@ class _Reader:
                     continue
                 key = textlayer.key(word, text.lang)
                 keys.append(key)
-                self.forms.setdefault(key, Counter())[word] += 1
+                forms[key][word] += 1
                 if previous is not None and index - previous[0] <= MAX_GAP + 1:
                     # The pair as written, with the small words between ("bērniem ar invaliditāti").
-                    pair = f"{previous[1]} {key}"
+                    # Interned: the same pair comes back in thousands of texts, one string serves them all.
+                    pair = sys.intern(f"{previous[1]} {key}")
                     pairs.append(pair)
-                    self.forms.setdefault(pair, Counter())[" ".join(words[previous[0]:index + 1])] += 1
+                    forms[pair][" ".join(words[previous[0]:index + 1])] += 1
                 previous = (index, key)
         if len(set(keys)) < MIN_TERMS:
             return None
@@ -148,6 +169,7 @@ class _Reader:
         return min(self.forms[term].items(), key=lambda item: (-item[1], item[0]))[0]
 
 
+@lru_cache(maxsize=65536)
 def _meaningful(word: str) -> bool:
     """A word that can carry a theme: MIN_WORD letters or more, no digits, not a stop word."""
     return len(word) >= MIN_WORD and not any(c.isdigit() for c in word) and not textlayer.is_stopword(word)
@@ -259,8 +281,11 @@ def _vectorise(documents: list[list[str]]):
     return matrix, vectorizer.get_feature_names_out()
 
 
-def find_themes(texts: Iterable[Text]) -> ThemeResult:
-    """Groups the texts into themes and an "other" group; the same input always gives the same result."""
+def find_themes(texts: Iterable[Text], progress: Callable[[float], None] | None = None) -> ThemeResult:
+    """Groups the texts into themes and an "other" group; the same input always gives the same result.
+    `progress`, when given, is told the share of the work done (0–1) now and then."""
+    report = progress or (lambda share: None)
+    total = len(texts) if hasattr(texts, "__len__") else 0
     reader = _Reader()
     other: list[Hashable] = []
     bodies: dict[Hashable, str] = {}
@@ -268,7 +293,9 @@ def find_themes(texts: Iterable[Text]) -> ThemeResult:
     distinct: dict[str, int] = {}         # normalised text → its index among the distinct texts, -1: "other"
     distinct_terms: list[tuple[list[str], list[str]]] = []
     row_of: list[tuple[Hashable, int]] = []   # (ref, distinct index) of each text that was read
-    for text in texts:
+    for number, text in enumerate(texts):
+        if total and number % 1000 == 0:
+            report(0.5 * number / total)    # reading the texts
         bodies[text.ref] = text.body or ""
         same = normalise(text.body)
         index = distinct.get(same)
@@ -293,8 +320,11 @@ def find_themes(texts: Iterable[Text]) -> ThemeResult:
     if len(usable) < MIN_THEME_SIZE:
         return everything_other
     fitted = matrix[usable]
+    report(0.5)
     k = _choose_count(fitted) if len(usable) >= MIN_GROUPED else 1
+    report(0.75)
     weights, components = _nmf(fitted, k)
+    report(0.85)
     labels = weights.argmax(axis=1)
     # How well each text fits its theme: the cosine between the text and the theme's terms.
     norms = np.linalg.norm(components, axis=1)

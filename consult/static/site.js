@@ -192,8 +192,54 @@
     });
   }
 
+  /* A background job's progress bar (workgroup/_jobs.html) moves on by itself: every few seconds the
+     page is fetched again and the bar takes the new figure; once the job is done the page reloads to
+     show the new result. Without JavaScript the reload link beside the bar does the same. */
+  function jobProgress() {
+    if (!document.querySelector("[data-job-running]") || !window.fetch || !window.DOMParser) {
+      return;
+    }
+    function check() {
+      fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          var running = document.querySelectorAll("[data-job-running]");
+          var finished = false;
+          Array.prototype.forEach.call(running, function (box) {
+            var now = fresh.getElementById(box.id);
+            if (!now || !now.hasAttribute("data-job-running")) {
+              finished = true;
+              return;
+            }
+            var bar = box.querySelector("progress");
+            var newBar = now.querySelector("progress");
+            if (bar && newBar) {
+              bar.value = newBar.value;
+              bar.textContent = newBar.textContent;
+            }
+            ["label", ".job-percent"].forEach(function (selector) {
+              var old = box.querySelector(selector);
+              var updated = now.querySelector(selector);
+              if (old && updated && old.textContent !== updated.textContent) {
+                old.textContent = updated.textContent;
+              }
+            });
+          });
+          if (finished) {
+            window.location.reload();
+          } else {
+            window.setTimeout(check, 3000);
+          }
+        })
+        .catch(function () { window.setTimeout(check, 15000); });
+    }
+    window.setTimeout(check, 3000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     languageSwitchKeepsAnchor();
+    jobProgress();
     formsWithoutAnchors();
     characterCounts();
     commentHeading();

@@ -371,6 +371,10 @@ class RecomputeThemesForm(BaseForm):
     section = StringField(filters=[normalise_text], validators=[Optional(), max_chars(10)])
 
 
+class RecomputeTextsForm(BaseForm):
+    """The button that works the campaigns and frequent words out again."""
+
+
 class RenameThemeForm(BaseForm):
     name = StringField(_l("New name"), filters=[normalise_name], validators=[
         InputRequired(message=_l("Enter a name for the theme.")), no_nul, max_chars(theme_model.NAME_MAX_CHARS)])

@@ -13,8 +13,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth import require_role
-from ..models import Role
-from ..services import feedback, stored_themes
+from ..models import JobStatus, Role
+from ..services import feedback, jobs, stored_themes
 from . import bp, member_view
 from .forms import MergeThemeForm, MoveThemeForm, RecomputeThemesForm, RenameThemeForm
 
@@ -64,10 +64,25 @@ def recompute_themes(consultation, member):
     if not form.validate_on_submit():
         abort(400)
     section = section_by_number(consultation, form.section.data)
-    result = stored_themes.recompute(consultation, section, current_user.id)
-    flash(ngettext("The themes were worked out again: %(num)d theme.",
-                   "The themes were worked out again: %(num)d themes.", result.themes), "success")
+    job = jobs.enqueue(consultation, jobs.THEMES, stored_themes.scope_of(section), current_user.id)
+    flash_job(job, lambda result: ngettext("The themes were worked out again: %(num)d theme.",
+                                           "The themes were worked out again: %(num)d themes.", result["themes"]))
+    back = request.form.get("back_to_theme", "")
+    if back.isdigit() and len(back) < 10 and stored_themes.theme(consultation, int(back)) is not None:
+        return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=int(back)), code=303)
     return redirect(_summary_url(consultation, section), code=303)
+
+
+def flash_job(job, done_message) -> None:
+    """What became of a job just asked for: done at once (the in-process runner of tests), failed,
+    or on its way (the usual case: the page then shows its progress)."""
+    if job.status == JobStatus.DONE:
+        flash(done_message(jobs.result_of(job)), "success")
+    elif job.status == JobStatus.FAILED:
+        flash(_("The last attempt to work this out failed. Try again; if it fails again, tell the site's "
+                "administrators."), "error")
+    else:
+        flash(_("It is being worked out in the background: the page shows how far it got."), "success")
 
 
 def _theme_or_404(consultation, theme_id: int):
@@ -91,11 +106,16 @@ def render_theme(consultation, theme, rename_form=None, merge_form=None, move_fo
     items = feedback.items_of(consultation, members.refs)
     (view,) = stored_themes.views([theme]) or [stored_themes.ThemeView(theme)]
     failed = next((f for f in (rename_form, merge_form, move_form) if f.errors), None)
+    scope = theme.theme_set.scope
+    last = jobs.latest(consultation, jobs.THEMES, scope)
     return render_template(
         "workgroup/theme.html", consultation=consultation, theme=theme, view=view, section=theme.theme_set.section,
         others=others, rename_form=rename_form, merge_form=merge_form, move_form=move_form, form=failed,
         members=members, items=items, selected=set(move_form.items.data or []),
-        back=_summary_url(consultation, theme.theme_set.section)), status
+        back=_summary_url(consultation, theme.theme_set.section), recompute_form=RecomputeThemesForm(
+            formdata=None, section=str(theme.theme_set.section.number) if theme.theme_set.section else ""),
+        themes_job=jobs.active(consultation, jobs.THEMES, scope),
+        themes_failed=last is not None and last.status == JobStatus.FAILED), status
 
 
 @bp.get("/<slug>/themes/<int:theme_id>/")
