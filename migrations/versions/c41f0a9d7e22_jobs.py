@@ -1,7 +1,7 @@
 """jobs: background computations (themes, campaigns) with their state and progress
 
 Revision ID: c41f0a9d7e22
-Revises: 851669ca6bea
+Revises: c5e1a7f3b902
 Create Date: 2026-12-07 11:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c41f0a9d7e22'
-down_revision = '851669ca6bea'
+down_revision = "c5e1a7f3b902"
 branch_labels = None
 depends_on = None
 
