@@ -1,13 +1,50 @@
-"""consult: a bilingual public consultation site."""
+"""consult: a bilingual public consultation site.
+
+`create_app` builds the application: settings, the database and the site-wide extensions, then each
+area's blueprints. The areas (site, participation, account, moderation, admin, workgroup, search,
+follow, api, discovery) import the services and the site-wide modules, never this package's factory.
+"""
 from __future__ import annotations
 
 import os
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, url_for
 
-from . import i18n
+from . import (
+    assets,
+    auth,
+    compression,
+    database,
+    errors,
+    forms,
+    i18n,
+    labels,
+    models,  # noqa: F401  (registers the models with SQLAlchemy)
+    pagecache,
+    pagemeta,
+    security,
+    textsize,
+    uploads_limit,
+    web,
+)
+from .account import bp as account_bp
+from .account import oidc
+from .admin import register as register_admin
+from .api import register as register_api
+from .cli import register_cli
 from .config import load_config
+from .discovery import bp as discovery_bp
 from .extensions import babel, csrf, db, limiter, migrate
+from .follow import bp as follow_bp
+from .moderation import bp as moderation_bp
+from .participation import bp as participation_bp
+from .search import bp as search_bp
+from .services import mail
+from .services.sanitize import render_markdown, render_markdown_diff, render_plain_text
+from .site import bp as site_bp
+from .workgroup import bp as workgroup_bp
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -29,54 +66,31 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     _trust_proxies(app)
 
-    from . import models  # noqa: F401  (register the models with SQLAlchemy)
-
-    from . import database
-    database.configure(app)
+    database.configure(app)  # engine options must be set before the engine exists
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    migrate.init_app(app, db, render_as_batch=True, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
     i18n.init_app(app)
-    from .services.sanitize import render_markdown, render_markdown_diff, render_plain_text
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plain_text"] = render_plain_text
     app.jinja_env.filters["markdown_diff"] = render_markdown_diff
 
-    from . import auth, database, errors, forms, labels, security, textsize, uploads_limit, web
-    uploads_limit.init_app(app)
-    from .services import mail
-    mail.init_app(app)
-    database.init_app(app)
-    labels.init_app(app)
-    forms.init_app(app)
-    web.init_app(app)
-    auth.init_app(app)
-    security.init_app(app)
-    textsize.init_app(app)
-    errors.init_app(app)
+    # Site-wide pieces first: the id converter (web) must exist before any blueprint's routes use it,
+    # and the page cache before the blueprints it wraps.
+    for module in (uploads_limit, mail, database, labels, forms, web, auth, security, textsize, errors,
+                   pagemeta, pagecache, compression):
+        module.init_app(app)
 
-    from . import compression, pagecache, pagemeta
-    pagemeta.init_app(app)
-    from .site import bp as site_bp
-    pagecache.init_app(app)
-    compression.init_app(app)
-    app.register_blueprint(site_bp)
-    from .account import bp as account_bp; app.register_blueprint(account_bp)  # noqa: E702
-    from .account import oidc; oidc.init_app(app)  # noqa: E702
-    from .participation import bp as participation_bp
-    app.register_blueprint(participation_bp)
-    from .moderation import bp as moderation_bp
-    app.register_blueprint(moderation_bp)
-    from .admin import register as register_admin; register_admin(app)  # noqa: E702
-    from .workgroup import bp as workgroup_bp; app.register_blueprint(workgroup_bp)  # noqa: E702
-    from .search import bp as search_bp; app.register_blueprint(search_bp)  # noqa: E702
-    from .follow import bp as follow_bp; app.register_blueprint(follow_bp)  # noqa: E702
-    from .api import register as register_api; register_api(app)  # noqa: E702
-    from .discovery import bp as discovery_bp; app.register_blueprint(discovery_bp)  # noqa: E702
-    from . import assets; assets.init_app(app)  # noqa: E702
+    for blueprint in (site_bp, account_bp, participation_bp, moderation_bp, workgroup_bp, search_bp, follow_bp,
+                      discovery_bp):
+        app.register_blueprint(blueprint)
+    oidc.init_app(app)
+    register_admin(app)
+    register_api(app)
+    assets.init_app(app)
 
     @app.get("/")
     def root():
@@ -87,6 +101,5 @@ def create_app(config: dict | None = None) -> Flask:
         db.session.execute(db.text("SELECT 1"))
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
-    from .cli import register_cli
     register_cli(app)
     return app

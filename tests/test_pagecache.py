@@ -203,8 +203,7 @@ def test_a_comment_refers_to_the_version_published_a_moment_before(cached_app, d
 def test_a_kept_section_is_still_checked_against_the_clock(cached_app, demo, monkeypatch):
     """The consultation and section rows are kept while published; a request before the section's
     publication time (a clock set back) still finds no section."""
-    import consult.models.consultation as consultation_model
-    import consult.services.publication as publication_service
+    import consult.models.publishing as publishing_rule
     from consult.clock import utcnow
     from consult.extensions import db
     from consult.models import Consultation, Section
@@ -215,8 +214,7 @@ def test_a_kept_section_is_still_checked_against_the_clock(cached_app, demo, mon
             Consultation.slug == DEMO, Section.number == 2).one().published_at
     earlier = published_at.replace(year=published_at.year - 1)
     assert earlier < utcnow()
-    for module in (consultation_model, publication_service):
-        monkeypatch.setattr(module, "utcnow", lambda: earlier)
+    monkeypatch.setattr(publishing_rule, "utcnow", lambda: earlier)
     # Another query string, so the anonymous page cache holds no copy of this page.
     assert client.get(SECTION + "?comments=1").status_code == 404
 
