@@ -111,12 +111,14 @@ def change_marker(consultation: Consultation) -> tuple | None:
     """A cheap value that changes whenever any comment or position may have: the page cache's content
     generation (bumped by every change of one, consult.pagecache) and the newest ids (a new pending
     one does not bump it). Two primary-key lookups, where counting a consultation's comments reads
-    all of them. None when the generation is unknown (Redis down)."""
+    all of them. None when the generation is unknown (Redis down) or was never bumped ("0": a new
+    database could then repeat an old one's marker)."""
     generation = pagecache.generation(current_app)
-    if not generation:
+    if generation in ("", "0"):
         return None
-    return (consultation.id, generation, db.session.scalar(select(func.max(Comment.id))),
-            db.session.scalar(select(func.max(Position.id))))
+    newest = db.session.execute(select(select(func.max(Comment.id)).scalar_subquery(),
+                                       select(func.max(Position.id)).scalar_subquery())).one()
+    return (consultation.id, generation, *newest)
 
 
 _signatures: OrderedDict = OrderedDict()   # change marker → text signature
