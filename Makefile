@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app consult
 
-.PHONY: run test install install-test translations bench clean lock
+.PHONY: run test install install-test translations bench bench-scale clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,7 @@ bench: install translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Minutes: 1,000,000 comments over 3 consultations in PostgreSQL, then the pages' p50/p99 and the exports.
+bench-scale: install translations
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)

@@ -17,7 +17,9 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no consultation yet.")
     @click.option("--synthetic", type=click.IntRange(min=0), default=0, metavar="N",
                   help="Also add N generated, approved comments to the open demo consultation (for load tests).")
-    def demo_command(if_empty: bool, synthetic: int):
+    @click.option("--consultations", type=click.IntRange(min=1, max=20), default=1, metavar="K",
+                  help="Spread the synthetic comments over the demo consultation and K-1 open copies of it.")
+    def demo_command(if_empty: bool, synthetic: int, consultations: int):
         """Load the demo content (idempotent)."""
         from .demo import database_is_empty, load_demo
         if if_empty and not database_is_empty():
@@ -27,7 +29,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Demo content: added {len(added)} consultation(s)." if added else "Demo content already present.")
         if synthetic:
             from .services.synthetic import add_synthetic_from_cli
-            add_synthetic_from_cli(synthetic)
+            add_synthetic_from_cli(synthetic, consultations)
 
     @app.cli.command("send-mail")
     @click.option("--once", is_flag=True, help="Send what is due, then stop (for cron).")

@@ -63,6 +63,10 @@ class Comment(db.Model):
         UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_comments_section_status", "section_id", "status"),
         Index("ix_comments_author_fingerprint", "author_id", "fingerprint"),
+        # For a million comments (migration c5d2a8e41f07): each in the order its query reads.
+        Index("ix_comments_consultation_status_created", "consultation_id", "status", "created_at", "id"),
+        Index("ix_comments_consultation_status_id", "consultation_id", "status", "id"),
+        Index("ix_comments_section_threads", "section_id", "status", "parent_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

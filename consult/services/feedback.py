@@ -359,7 +359,10 @@ def position_conditions(consultation: Consultation, f: Filters) -> list | None:
     return conditions
 
 
-def _refs_query(consultation: Consultation, f: Filters):
+def _refs_query(consultation: Consultation, f: Filters, first: int | None = None):
+    """(kind, id, created_at) of the matching comments and positions; with `first`, only the first
+    `first` of each kind in the table's order (newest first), so each reads its index in order and
+    stops there instead of sorting every match (a database does not push the order into a UNION)."""
     parts = []
     if f.kind in ("all", "comments"):
         parts.append(select(literal_column("'c'", String).label("kind"), Comment.id.label("id"),
@@ -370,6 +373,13 @@ def _refs_query(consultation: Consultation, f: Filters):
                             Position.created_at.label("created_at")).where(*position_where))
     if not parts:
         return None
+    if first is not None:
+        bounded = []
+        for part in parts:
+            inner = part.order_by(part.selected_columns.created_at.desc(), part.selected_columns.id.desc()) \
+                .limit(first).subquery()
+            bounded.append(select(inner.c.kind, inner.c.id, inner.c.created_at))
+        parts = bounded
     return (parts[0] if len(parts) == 1 else parts[0].union_all(*parts[1:])).subquery()
 
 
@@ -388,31 +398,44 @@ class FeedbackItem:
         return ("c" if self.kind == "comment" else "p") + str(self.item.id)
 
 
+# Counting every match of a consultation with a million comments takes longer than the page
+# itself; past this many the table says "more than" and pages on without a last page.
+COUNT_LIMIT = 10_000
+
+
 @dataclass
 class FeedbackPage:
     items: list[FeedbackItem]
-    total: int
+    total: int                 # at most COUNT_LIMIT, see more_than
     page: int
     per_page: int
+    more_than: bool = False    # more items match than `total`
+    has_next: bool = False
 
     @property
     def pages(self) -> int:
+        """The number of pages, or (with more_than) of the pages counted so far."""
         return max(1, -(-self.total // self.per_page))
 
 
 def feedback_page(consultation: Consultation, f: Filters, page: int = 1, per_page: int = 25) -> FeedbackPage:
-    refs = _refs_query(consultation, f)
-    if refs is None:
+    counted = _refs_query(consultation, f, first=COUNT_LIMIT + 1)
+    if counted is None:
         return FeedbackPage([], 0, page, per_page)
-    total = db.session.scalar(select(func.count()).select_from(refs)) or 0
+    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    more_than = total > COUNT_LIMIT
+    refs = _refs_query(consultation, f, first=page * per_page + 1)
     rows = db.session.execute(select(refs.c.kind, refs.c.id).order_by(
-        refs.c.created_at.desc(), refs.c.kind, refs.c.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
+        refs.c.created_at.desc(), refs.c.kind, refs.c.id.desc()).limit(per_page + 1)
+        .offset((page - 1) * per_page)).all()
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
     comment_ids = [row.id for row in rows if row.kind == "c"]
     position_ids = [row.id for row in rows if row.kind == "p"]
     loaded = load_items(comment_ids, position_ids)
     items = [loaded[("c" if row.kind == "c" else "p") + str(row.id)] for row in rows
              if (("c" if row.kind == "c" else "p") + str(row.id)) in loaded]
-    return FeedbackPage(items, total, page, per_page)
+    return FeedbackPage(items, min(total, COUNT_LIMIT), page, per_page, more_than, has_next)
 
 
 def count_items(consultation: Consultation, f: Filters) -> int:

@@ -208,9 +208,15 @@ def _comment_rows(connection: Connection, ids: list[int]) -> list[dict]:
         .join(Consultation, Consultation.id == Comment.consultation_id)
         .where(Comment.id.in_(ids), Comment.status == Status.APPROVED, Section.published_at.is_not(None),
                Consultation.status.in_(ConsultationStatus.PUBLIC))))
-    return [_entry(SearchKind.COMMENT, row.id, row.language if row.language in LANGUAGES else "lv", "",
-                   _plain(row.body), consultation_id=row.consultation_id, section_id=row.section_id,
-                   visible_from=row.published_at) for row in rows]
+    return [comment_entry(row.id, row.body, row.language, row.consultation_id, row.section_id, row.published_at)
+            for row in rows]
+
+
+def comment_entry(comment_id: int, body: str, language: str, consultation_id: int, section_id: int,
+                  visible_from: datetime | None) -> dict:
+    """The index row of an approved comment in a public consultation (also written by bulk loads)."""
+    return _entry(SearchKind.COMMENT, comment_id, language if language in LANGUAGES else "lv", "", _plain(body),
+                  consultation_id=consultation_id, section_id=section_id, visible_from=visible_from)
 
 
 def _position_rows(connection: Connection, ids: list[int]) -> list[dict]:

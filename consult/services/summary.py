@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from .. import pagecache
 from ..extensions import db
 from ..models import (
     Channel, Comment, Consultation, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
@@ -107,7 +109,38 @@ _cache_lock = threading.Lock()
 _CACHE_SIZE = 8
 
 
+def change_marker(consultation: Consultation) -> tuple | None:
+    """A cheap value that changes whenever any comment or position may have: the page cache's content
+    generation (bumped by every change of one, consult.pagecache) and the newest ids (a new pending
+    one does not bump it). Two primary-key lookups, where counting a consultation's comments reads
+    all of them. None when the generation is unknown (Redis down) or was never bumped ("0": a new
+    database could then repeat an old one's marker)."""
+    generation = pagecache.generation(current_app)
+    if generation in ("", "0"):
+        return None
+    newest = db.session.execute(select(select(func.max(Comment.id)).scalar_subquery(),
+                                       select(func.max(Position.id)).scalar_subquery())).one()
+    return (consultation.id, generation, *newest)
+
+
+_signatures: OrderedDict = OrderedDict()   # change marker → text signature
+
+
 def _text_signature(consultation: Consultation) -> tuple:
+    marker = change_marker(consultation)
+    with _cache_lock:
+        if marker is not None and marker in _signatures:
+            return _signatures[marker]
+    signature = _full_text_signature(consultation)
+    if marker is not None:
+        with _cache_lock:
+            _signatures[marker] = signature
+            while len(_signatures) > _CACHE_SIZE:
+                _signatures.popitem(last=False)
+    return signature
+
+
+def _full_text_signature(consultation: Consultation) -> tuple:
     row = db.session.execute(select(func.count(Comment.id), func.max(Comment.id), func.max(Comment.moderated_at),
                                     func.max(Comment.edited_at))
                              .where(Comment.consultation_id == consultation.id,
@@ -248,9 +281,56 @@ def _ordered(rows, order) -> list[tuple[str, int]]:
     return known + extra
 
 
+_figures: OrderedDict = OrderedDict()   # change marker → the counted figures of build_summary
+
+
 def build_summary(consultation: Consultation, analysis: TextAnalysis | None = None) -> Summary:
     """The figures, with the campaigns and keywords of `analysis`: worked out here when not given, none
-    with NOTHING_YET (the summary page passes the background job's last result: see text_state)."""
+    with NOTHING_YET (the summary page passes the background job's last result: see text_state). The
+    counts are remembered per process until a comment or position changes (change_marker), as a dozen
+    GROUP BYs over a consultation's million comments take seconds."""
+    marker = change_marker(consultation)
+    with _cache_lock:
+        figures = _figures.get(marker) if marker is not None else None
+    if figures is None:
+        figures = _count_figures(consultation)
+        if marker is not None:
+            with _cache_lock:
+                _figures[marker] = figures
+                while len(_figures) > _CACHE_SIZE:
+                    _figures.popitem(last=False)
+    sections = list(db.session.scalars(select(Section).where(Section.consultation_id == consultation.id)
+                                       .order_by(Section.number)))
+    poll_list = [(poll, polls.results(poll)) for poll in polls.consultation_polls(consultation)]
+    comments, section_counts = figures["comments"], figures["section_counts"]
+    if analysis is None:
+        analysis = analyse_texts(consultation)
+    elif analysis is NOTHING_YET:   # before the first analysis every comment counts as distinct
+        analysis = TextAnalysis([], {}, dict(section_counts))
+    section_by_id = {s.id: s for s in sections}
+    distinct_total = campaign_service.distinct_count(comments, analysis.campaigns)
+    reasons = figures["reasons"]
+    return Summary(
+        consultation=consultation, comments=comments, distinct_comments=distinct_total,
+        positions=figures["positions"], participants=figures["participants"], per_day=figures["per_day"],
+        by_section=[(s, section_counts.get(s.id, 0), analysis.distinct_by_section.get(s.id, 0)) for s in sections],
+        by_paragraph=figures["by_paragraph"],
+        by_stance=figures["by_stance"], by_respondent=figures["by_respondent"], by_channel=figures["by_channel"],
+        positions_by_kind=figures["positions_by_kind"],
+        polls=poll_list, moderation=dict(figures["moderation"]),
+        rejected_by_reason=sorted(reasons[Status.REJECTED].items(), key=lambda r: (-r[1], r[0])),
+        hidden_by_reason=sorted(reasons[Status.HIDDEN].items(), key=lambda r: (-r[1], r[0])),
+        keywords=analysis.keywords,
+        campaigns=[(c, [section_by_id[s] for s in c.sections if s in section_by_id])
+                   for c in analysis.campaigns[:CAMPAIGNS_SHOWN]],
+        campaign_count=len(analysis.campaigns),
+        answers=responses.answer_counts(consultation),
+        sections=sections,
+    )
+
+
+def _count_figures(consultation: Consultation) -> dict:
+    """The summary's counts of comments and positions (plain values, safe to keep between requests)."""
     approved_comment = (Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED)
     approved_position = (Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
     comments = db.session.scalar(select(func.count(Comment.id)).where(*approved_comment)) or 0
@@ -259,8 +339,6 @@ def build_summary(consultation: Consultation, analysis: TextAnalysis | None = No
     authors = select(Comment.author_id).where(*approved_comment, Comment.channel == Channel.WEB).union(
         select(Position.author_id).where(*approved_position)).subquery()
     participants = db.session.scalar(select(func.count()).select_from(authors)) or 0
-    sections = list(db.session.scalars(select(Section).where(Section.consultation_id == consultation.id)
-                                       .order_by(Section.number)))
     section_counts = dict(db.session.execute(select(Comment.section_id, func.count()).where(*approved_comment)
                                              .group_by(Comment.section_id)).all())
     paragraph_rows = db.session.execute(
@@ -294,28 +372,11 @@ def build_summary(consultation: Consultation, analysis: TextAnalysis | None = No
                        model.status.in_((Status.REJECTED, Status.HIDDEN)))
                 .group_by(model.status, model.moderation_reason)).all():
             reasons[status][reason or "other"] += count
-    poll_list = [(poll, polls.results(poll)) for poll in polls.consultation_polls(consultation)]
-    if analysis is None:
-        analysis = analyse_texts(consultation)
-    elif analysis is NOTHING_YET:   # before the first analysis every comment counts as distinct
-        analysis = TextAnalysis([], {}, dict(section_counts))
-    section_by_id = {s.id: s for s in sections}
-    distinct_total = campaign_service.distinct_count(comments, analysis.campaigns)
-    return Summary(
-        consultation=consultation, comments=comments, distinct_comments=distinct_total, positions=positions,
-        participants=participants, per_day=_per_day(consultation),
-        by_section=[(s, section_counts.get(s.id, 0), analysis.distinct_by_section.get(s.id, 0)) for s in sections],
-        by_paragraph=[(f"{s}.{p}", count) for s, p, count in paragraph_rows],
-        by_stance=by_stance, by_respondent=by_respondent, by_channel=by_channel,
-        positions_by_kind=[(kind, count) for kind, count in positions_by_kind],
-        polls=poll_list, moderation=dict(moderation),
-        rejected_by_reason=sorted(reasons[Status.REJECTED].items(), key=lambda r: (-r[1], r[0])),
-        hidden_by_reason=sorted(reasons[Status.HIDDEN].items(), key=lambda r: (-r[1], r[0])),
-        keywords=analysis.keywords,
-        campaigns=[(c, [section_by_id[s] for s in c.sections if s in section_by_id])
-                   for c in analysis.campaigns[:CAMPAIGNS_SHOWN]],
-        campaign_count=len(analysis.campaigns),
-        answers=responses.answer_counts(consultation),
-        sections=sections,
-    )
+    return {
+        "comments": comments, "positions": positions, "participants": participants, "per_day": _per_day(consultation),
+        "section_counts": section_counts, "by_paragraph": [(f"{s}.{p}", count) for s, p, count in paragraph_rows],
+        "by_stance": by_stance, "by_respondent": by_respondent, "by_channel": by_channel,
+        "positions_by_kind": [(kind, count) for kind, count in positions_by_kind],
+        "moderation": dict(moderation), "reasons": {status: dict(counts) for status, counts in reasons.items()},
+    }
 

@@ -1,24 +1,30 @@
 """Generated feedback for load tests: `flask --app consult demo --synthetic N`.
 
 Adds N approved comments in Latvian (with diacritics), spread over the open demo
-consultation's published sections and paragraphs, over the days it has been open,
+consultation's published sections and paragraphs (or, with `--consultations K`, evenly
+over it and K-1 open copies of it), over the days it has been open,
 with varied stances and respondent types. A few percent are copies of three campaign
 texts (with changed case and punctuation, or one extra word), so campaign detection
 has something to find. Authors are 500 generated accounts, reused across runs; they
-have no password and cannot sign in. Rows go in with bulk INSERTs of a few thousand.
+have no password and cannot sign in. Rows go in a few thousand at a time with their search
+index rows: PostgreSQL's COPY (1,000,000 in a few minutes), batched INSERTs on SQLite.
 """
 from __future__ import annotations
 
 import random
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Comment, Consultation, ConsultationStatus, Paragraph, RespondentType, Stance, Status, User
-from . import publication
+from ..models import (
+    Channel, Comment, Consultation, ConsultationStatus, Paragraph, RespondentType, SearchEntry, Section, Stance, Status,
+    Subgroup, User, Version,
+)
+from . import publication, search
 from .comments import fingerprint
 
 DEMO_SLUG = "social-services-guidelines-2014-2020"
@@ -224,6 +230,79 @@ def _consultation() -> Consultation:
     return consultation
 
 
+def copy_slug(source: Consultation, number: int) -> str:
+    return f"{source.slug}-copy-{number}"[:120]
+
+
+def _copy_of(source: Consultation, number: int) -> Consultation:
+    """An open copy of the consultation (its current text, sections and subgroups), for loads spread over several.
+
+    Made through the ORM, so the search index gets its consultation and section rows as usual."""
+    slug = copy_slug(source, number)
+    existing = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if existing is not None:
+        return existing
+    version = publication.current_version(source)
+    copy = Consultation(
+        slug=slug, status=ConsultationStatus.OPEN, moderation_mode=source.moderation_mode,
+        title_lv=f"{source.title_lv} ({number})", title_en=f"{source.title_en} ({number})",
+        summary_lv=source.summary_lv, summary_en=source.summary_en, institution_lv=source.institution_lv,
+        institution_en=source.institution_en, opens_at=source.opens_at, closes_at=source.closes_at)
+    new_version = None
+    if version is not None:
+        new_version = Version(number=1, change_note_lv=version.change_note_lv, change_note_en=version.change_note_en,
+                              published_at=version.published_at)
+        copy.versions.append(new_version)
+    sections = {}
+    for section in source.sections:
+        new = Section(number=section.number, title_lv=section.title_lv, title_en=section.title_en,
+                      published_at=section.published_at)
+        copy.sections.append(new)
+        sections[section.id] = new
+    if version is not None:
+        for paragraph in db.session.scalars(select(Paragraph).where(Paragraph.version_id == version.id)
+                                            .order_by(Paragraph.section_id, Paragraph.number)):
+            if paragraph.section_id in sections:
+                sections[paragraph.section_id].paragraphs.append(Paragraph(
+                    number=paragraph.number, version=new_version, text_lv=paragraph.text_lv,
+                    text_en=paragraph.text_en))
+    for subgroup in source.subgroups:
+        copy.subgroups.append(Subgroup(
+            position=subgroup.position, name_lv=subgroup.name_lv, name_en=subgroup.name_en,
+            description_lv=subgroup.description_lv, description_en=subgroup.description_en,
+            sections=[sections[s.id] for s in subgroup.sections if s.id in sections]))
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+@dataclass
+class _Target:
+    """Where generated comments go in one consultation, and over which span of time."""
+    consultation: Consultation
+    version_id: int | None
+    sections: list[Section]
+    paragraphs: dict[int, list[int]]
+    start: datetime
+    span: int
+
+
+def _target(consultation: Consultation, now: datetime) -> _Target:
+    version = publication.current_version(consultation)
+    sections = publication.published_sections(consultation, now)
+    if not sections:
+        raise SyntheticRefused("The open consultation has no published section.")
+    paragraphs: dict[int, list[int]] = {s.id: [] for s in sections}
+    if version is not None:
+        for paragraph_id, section_id in db.session.execute(select(Paragraph.id, Paragraph.section_id).where(
+                Paragraph.version_id == version.id, Paragraph.section_id.in_(list(paragraphs)))).all():
+            paragraphs[section_id].append(paragraph_id)
+    start = consultation.opens_at if consultation.opens_at and consultation.opens_at < now else now - timedelta(days=30)
+    end = min(now, consultation.closes_at) if consultation.closes_at and consultation.closes_at > start else now
+    return _Target(consultation, version.id if version else None, sections, paragraphs, start,
+                   max(1, int((end - start).total_seconds())))
+
+
 def _users(rng: random.Random) -> list[int]:
     """The ids of the generated authors, creating whichever of the 500 are missing."""
     emails = [f"synthetic-{i:04d}@{EMAIL_DOMAIN}" for i in range(1, USERS + 1)]
@@ -240,38 +319,59 @@ def _users(rng: random.Random) -> list[int]:
     return [existing[email] for email in emails]
 
 
-def add_synthetic_comments(count: int, seed: int | None = None, progress=None) -> int:
-    """Adds `count` approved comments to the open demo consultation; returns how many were added."""
+COMMENT_COLUMNS = ("id", "consultation_id", "section_id", "version_id", "paragraph_id", "author_id", "stance", "body",
+                   "language", "show_name", "status", "needs_review", "fingerprint", "idempotency_key", "created_at",
+                   "moderated_at", "channel")
+ENTRY_COLUMNS = ("kind", "object_id", "consultation_id", "section_id", "lang", "title", "text", "folded",
+                 "visible_from", "visible_until")
+
+
+def _next_ids(connection, count: int) -> list[int]:
+    """Ids for the next `count` comments, so their search index rows can go in with them."""
+    if connection.dialect.name == "postgresql":
+        return list(connection.scalars(text("SELECT nextval(pg_get_serial_sequence('comments', 'id')) "
+                                            "FROM generate_series(1, :n)"), {"n": count}))
+    first = (connection.scalar(select(func.max(Comment.id))) or 0) + 1   # one writer: the demo command
+    return list(range(first, first + count))
+
+
+def _write(connection, table, columns, rows: list[dict]) -> None:
+    """PostgreSQL's COPY (several times faster than INSERTs at this size); batched INSERTs elsewhere."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+
+
+def add_synthetic_comments(count: int, seed: int | None = None, progress=None, consultations: int = 1) -> int:
+    """Adds `count` approved comments to the open demo consultation, or spread evenly over it and
+    `consultations - 1` open copies of it; returns how many were added. They go into the search index too."""
     if count <= 0:
         return 0
     rng = random.Random(seed if seed is not None else secrets.randbits(32))
-    consultation = _consultation()
+    source = _consultation()
     now = utcnow()
-    version = publication.current_version(consultation)
-    sections = publication.published_sections(consultation, now)
-    if not sections:
-        raise SyntheticRefused("The open consultation has no published section.")
-    paragraphs: dict[int, list[int]] = {s.id: [] for s in sections}
-    if version is not None:
-        for paragraph_id, section_id in db.session.execute(select(Paragraph.id, Paragraph.section_id).where(
-                Paragraph.version_id == version.id, Paragraph.section_id.in_(list(paragraphs)))).all():
-            paragraphs[section_id].append(paragraph_id)
+    chosen = [source] + [_copy_of(source, number) for number in range(2, max(1, consultations) + 1)]
+    targets = [_target(consultation, now) for consultation in chosen]
     users = _users(rng)
-    start = consultation.opens_at if consultation.opens_at and consultation.opens_at < now else now - timedelta(days=30)
-    end = min(now, consultation.closes_at) if consultation.closes_at and consultation.closes_at > start else now
-    span = max(1, int((end - start).total_seconds()))
+    connection = db.session.connection()
     added = 0
     while added < count:
-        rows = []
-        for _ in range(min(BATCH, count - added)):
-            section = rng.choice(sections)
+        size = min(BATCH, count - added)
+        rows, entries = [], []
+        for index, comment_id in enumerate(_next_ids(connection, size)):
+            target = targets[(added + index) % len(targets)]
+            section = rng.choice(target.sections)
             in_campaign = rng.random() < CAMPAIGN_SHARE
             body = campaign_text(rng) if in_campaign else comment_text(rng)
-            choices = paragraphs[section.id]
-            created = start + timedelta(seconds=rng.randrange(span))
+            choices = target.paragraphs[section.id]
+            created = target.start + timedelta(seconds=rng.randrange(target.span))
             rows.append({
-                "consultation_id": consultation.id, "section_id": section.id,
-                "version_id": version.id if version else None,
+                "id": comment_id, "consultation_id": target.consultation.id, "section_id": section.id,
+                "version_id": target.version_id,
                 "paragraph_id": rng.choice(choices) if choices and rng.random() < 0.6 else None,
                 "author_id": rng.choice(users),
                 "stance": Stance.OBJECTS if in_campaign else _weighted(rng, STANCE_WEIGHTS),
@@ -279,17 +379,21 @@ def add_synthetic_comments(count: int, seed: int | None = None, progress=None) -
                 "needs_review": False, "fingerprint": fingerprint(body),
                 "idempotency_key": "synthetic-" + secrets.token_hex(12),
                 "created_at": created, "moderated_at": min(now, created + timedelta(minutes=rng.randint(5, 600))),
+                "channel": Channel.WEB,
             })
-        db.session.execute(insert(Comment), rows)
+            entries.append(search.comment_entry(comment_id, body, "lv", target.consultation.id, section.id,
+                                                section.published_at))
+        _write(connection, Comment.__table__, COMMENT_COLUMNS, rows)
+        _write(connection, SearchEntry.__table__, ENTRY_COLUMNS, entries)
         db.session.commit()
-        added += len(rows)
+        connection = db.session.connection()
+        added += size
         if progress:
-            progress(len(rows))
+            progress(size)
     return added
 
 
-
-def add_synthetic_from_cli(count: int) -> None:
+def add_synthetic_from_cli(count: int, consultations: int = 1) -> None:
     """The `demo --synthetic N` part: a progress bar on a terminal, a plain line otherwise."""
     import time
 
@@ -297,7 +401,7 @@ def add_synthetic_from_cli(count: int) -> None:
     started = time.perf_counter()
     try:
         with click.progressbar(length=count, label="Adding synthetic comments") as bar:
-            added = add_synthetic_comments(count, progress=bar.update)
+            added = add_synthetic_comments(count, progress=bar.update, consultations=consultations)
     except SyntheticRefused as refused:
         raise click.ClickException(str(refused)) from None
     click.echo(f"Synthetic content: added {added} approved comment(s) in {time.perf_counter() - started:.1f} s.")

@@ -44,9 +44,21 @@ def _fold_char(char: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+class _FoldTable(dict):
+    """code point → its folded text, filled as characters are first met; for str.translate, which is
+    several times faster than joining the characters one by one (bulk loads fold millions of texts)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(value: str) -> str:
     """Lower case, no diacritics: what the search index and its queries are compared in."""
-    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", value or ""))
+    return unicodedata.normalize("NFC", value or "").translate(_FOLD_TABLE)
 
 
 def fold_with_map(value: str) -> tuple[str, list[int]]:

@@ -46,11 +46,18 @@ def _shorten(text: str, size: int = 80) -> str:
     return line[:cut if cut > size // 2 else size] + "…"
 
 
-def campaign_choices(campaigns) -> list:
-    """"Any campaign", then each campaign by its size and the start of its model text."""
+CAMPAIGNS_LISTED = 100
+
+
+def campaign_choices(campaigns, selected: str | None = None) -> list:
+    """"Any campaign", then the CAMPAIGNS_LISTED largest campaigns (and the one chosen) by size and the
+    start of the model text: a million comments hold thousands of pairs of identical texts, and a list
+    of them all would make the page megabytes long."""
+    largest = sorted(campaigns, key=lambda c: (-c.size, str(c.id)))
+    listed = largest[:CAMPAIGNS_LISTED] + [c for c in largest[CAMPAIGNS_LISTED:] if str(c.id) == selected]
     return choices([("", _l("Any campaign"))] + [
         (str(c.id), ngettext("%(num)d copy: %(text)s", "%(num)d copies: %(text)s", c.size,
-                             text=_shorten(c.text))) for c in campaigns])
+                             text=_shorten(c.text))) for c in listed])
 
 
 STANCE_CHOICES = [("", _l("Any stance"))] + [(code, STANCES[code]) for code in Stance.ALL]
@@ -107,7 +114,7 @@ class FilterForm(BaseForm):
         self.tag.choices = choices([("", _l("Any tag"))] + [(str(t.id), t.name) for t in tags])
         self.subgroup.choices = choices([("", _l("Any subgroup"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
-        self.campaign.choices = campaign_choices(campaigns)
+        self.campaign.choices = campaign_choices(campaigns, self.campaign.data)
         self.theme.choices = choices([("", _l("Any theme"))] + [
             (str(t.id), _l("Section %(number)d: %(theme)s", number=section.number, theme=label) if section else label)
             for t, label, section in themes])
@@ -301,7 +308,7 @@ class ExportForm(BaseForm):
             (str(s.number), f"{s.number}. {localized(s, 'title')}") for s in sections])
         self.subgroup.choices = choices([("", _l("All subgroups"))] + [
             (str(g.id), localized(g, "name")) for g in subgroups])
-        self.campaign.choices = campaign_choices(campaigns)
+        self.campaign.choices = campaign_choices(campaigns, self.campaign.data)
 
 
 OUTCOME_INTRO_MAX_CHARS = 5000
