@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app consult
 
-.PHONY: run test install install-test translations bench bench-scale clean lock
+.PHONY: run test lint install install-test translations bench bench-scale clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,11 @@ run: install translations
 	$(FLASK) demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install-test translations
+# ruff first: a lint finding fails the run before the suite's minutes are spent.
+lint: install-test
+	$(BIN)/ruff check .
+
+test: lint translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install translations

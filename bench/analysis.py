@@ -65,8 +65,10 @@ def child() -> None:
         figures["seconds"] = round(time.perf_counter() - total, 2)
         figures["cpu"] = round(time.process_time() - cpu, 2)
     texts, themes = figures[jobs.TEXTS]["result"], figures[jobs.THEMES]["result"]
-    print(json.dumps({"texts_seconds": figures[jobs.TEXTS]["seconds"], "themes_seconds": figures[jobs.THEMES]["seconds"],
-                      "seconds": figures["seconds"], "cpu_seconds": figures["cpu"], "campaigns": len(texts["campaigns"]), "themes": themes["themes"],
+    print(json.dumps({"texts_seconds": figures[jobs.TEXTS]["seconds"],
+                      "themes_seconds": figures[jobs.THEMES]["seconds"],
+                      "seconds": figures["seconds"], "cpu_seconds": figures["cpu"],
+                      "campaigns": len(texts["campaigns"]), "themes": themes["themes"],
                       "other": themes["other"], "baseline_mb": round(baseline, 1),
                       "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 

@@ -52,7 +52,8 @@ def main() -> int:
         result = json.loads(output)
         ok = result["letter_campaigns"] == 1 and result["letter_size"] == result["letter_copies"]
         failed |= not ok
-        print(f"campaigns  {result['count']:>7,} comments  {result['seconds']:6.2f} s  peak {result['peak_mb']:6.1f} MB  "
+        print(f"campaigns  {result['count']:>7,} comments  {result['seconds']:6.2f} s  peak {result['peak_mb']:6.1f} "
+              f"MB  "
               f"{result['campaigns']} campaigns; letter: {result['letter_size']} of {result['letter_copies']} copies "
               f"in {result['letter_campaigns']} campaign(s) {'ok' if ok else 'WRONG'}")
     return 1 if failed else 0

@@ -67,11 +67,12 @@ def prepare(url: str, env: dict) -> list[tuple[str, str]]:
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     os.environ.update(env)
+    from sqlalchemy import insert
+    from werkzeug.security import generate_password_hash
+
     from consult import create_app
     from consult.extensions import db
     from consult.models import Comment, Consultation, Section, User
-    from sqlalchemy import insert
-    from werkzeug.security import generate_password_hash
     app = create_app()
     cookies = []
     with app.app_context():
@@ -103,7 +104,8 @@ def prepare(url: str, env: dict) -> list[tuple[str, str]]:
         with client.session_transaction() as session:
             session["_user_id"] = identity
             session["_fresh"] = True
-        page = client.get(f"/lv/consultations/{SLUG}/sections/1/").get_data(as_text=True)  # puts a CSRF token in the session
+        # puts a CSRF token in the session
+        page = client.get(f"/lv/consultations/{SLUG}/sections/1/").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         cookies.append((client.get_cookie("session").value, token))
     return cookies

@@ -74,7 +74,8 @@ def exclude_analysis():
     """Stands in for the text analysis (campaigns, keywords), which takes minutes at this size and is
     computed apart from the pages: the pages are measured without it."""
     from consult.services import summary
-    from consult.workgroup import summary as summary_page, table
+    from consult.workgroup import summary as summary_page
+    from consult.workgroup import table
     empty = summary.TextAnalysis([], {}, {})
 
     def analyse_texts(_consultation):

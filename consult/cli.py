@@ -106,6 +106,10 @@ def register_cli(app: Flask) -> None:
         """Compile the catalogs to .mo files."""
         pybabel("compile", "-d", translations, "--statistics")
 
-    from .account.cli import register_user_commands; register_user_commands(app)  # noqa: E702
-    from .services.follow import register_commands as register_follow_commands; register_follow_commands(app)  # noqa: E702,E501
-    from .workgroup.cli import register_workgroup_commands; register_workgroup_commands(app)  # noqa: E702
+    # Each area adds its own commands; imported here, as those modules import the app's models.
+    from .account.cli import register_user_commands
+    from .services.follow import register_commands as register_follow_commands
+    from .workgroup.cli import register_workgroup_commands
+    register_user_commands(app)
+    register_follow_commands(app)
+    register_workgroup_commands(app)

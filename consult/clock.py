@@ -1,6 +1,6 @@
 """Time: stored as naive UTC in the database, shown in Europe/Riga by Babel."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

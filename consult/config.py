@@ -41,7 +41,8 @@ def load_config(instance_path: str) -> dict:
         secret = "development-only-secret-key"
     base_url = _env("BASE_URL")
     if base_url is None and env == "production":
-        raise RuntimeError("CONSULT_BASE_URL must be set in production (the site's public address, for links in e-mails).")
+        raise RuntimeError("CONSULT_BASE_URL must be set in production (the site's public address, for links in "
+                           "e-mails).")
     database_url = _env("DATABASE_URL", f"sqlite:///{instance / 'consult.db'}")
     return {
         "ENV_NAME": env,

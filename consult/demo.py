@@ -12,8 +12,8 @@ from sqlalchemy import select
 from .clock import utcnow
 from .demo_content import CONSULTATIONS, POLLS, SITE_FAQ, SITE_NEWS
 from .extensions import db
-from .services.uploads import store_file
 from .models import Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Section, Subgroup, Version
+from .services.uploads import store_file
 
 
 def minimal_pdf(lines: list[str]) -> bytes:
@@ -97,7 +97,8 @@ def _consultation(data: dict, now: datetime) -> Consultation | None:
         db.session.add(Document(consultation=consultation, position=position,
                                 title_lv=item["title"]["lv"], title_en=item["title"]["en"],
                                 file_name=item["filename"], content_type="application/pdf",
-                                size_bytes=len(content), stored_name=store_file(current_app.config["UPLOAD_DIR"], content),
+                                size_bytes=len(content), stored_name=store_file(current_app.config["UPLOAD_DIR"],
+                                                                                content),
                                 created_at=opens_at))
     for item in data["news"]:
         _news(item, consultation)

@@ -11,7 +11,6 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from . import i18n
 from .api import responses as api_responses
 
-
 # Sign-in pages whose attempts are counted: a person stopped there is shown the way back and the way out.
 SIGN_IN_ENDPOINTS = ("account.login", "account.login_code")
 

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
+
 def _invisible(ch: str) -> bool:
     """Format characters (bidi overrides, zero-width joiners …) change how text displays unseen."""
     return unicodedata.category(ch) == "Cf"
@@ -33,7 +34,8 @@ def normalise_name(value: str | None) -> str | None:
 
 def no_nul(_form, field) -> None:
     if field.data and "\x00" in field.data:
-        raise ValidationError(_l("This text contains a character that cannot be stored (NUL). Remove it and try again."))
+        raise ValidationError(_l("This text contains a character that cannot be stored (NUL). Remove it and try "
+                                 "again."))
 
 
 def max_chars(limit: int):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request
 from babel.numbers import get_group_symbol
+from flask import Flask, g, request
 from flask_babel import format_decimal, format_percent, get_locale, get_translations
 from markupsafe import Markup
 

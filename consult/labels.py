@@ -65,8 +65,10 @@ SIGNATURE_STATUSES = {
 }
 SIGNATURE_EXPLANATIONS = {
     "valid": _l("the signature is intact and the certificate comes from a trusted certificate authority."),
-    "unverified": _l("the signature is intact; this site has no list of trusted certificate authorities, so who signed is not verified."),
-    "untrusted": _l("the signature is intact, but the certificate does not come from a certificate authority this site trusts."),
+    "unverified": _l("the signature is intact; this site has no list of trusted certificate authorities, so who signed "
+                     "is not verified."),
+    "untrusted": _l("the signature is intact, but the certificate does not come from a certificate authority this site "
+                    "trusts."),
     "expired": _l("the certificate was not valid at the time of signing."),
     "broken": _l("the document was changed after signing, or the signature does not match it."),
 }

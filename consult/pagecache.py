@@ -20,9 +20,8 @@ import time
 from flask import Flask, current_app, g, request, session
 from flask_caching import Cache
 from sqlalchemy import event
-from werkzeug.http import http_date
 from sqlalchemy.orm import Session
-
+from werkzeug.http import http_date
 
 log = logging.getLogger("consult.cache")
 cache = Cache()
@@ -133,7 +132,8 @@ def personal_page(parts: tuple, render, personal: dict):
 
 
 def _cacheable() -> bool:
-    return (current_app.config.get("PAGE_CACHE", True) and request.method == "GET" and "_user_id" not in session and "_flashes" not in session
+    return (current_app.config.get("PAGE_CACHE", True) and request.method == "GET" and "_user_id" not in session
+            and "_flashes" not in session
             and not request.cookies.get("poll_voter"))
 
 
@@ -194,8 +194,21 @@ def _watch_content_changes() -> None:
         return
     _watching = True
     from .models import (
-        Comment, Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Position, Section,
-        Status, Subgroup, User, Version, Vote,
+        Comment,
+        Consultation,
+        Document,
+        FaqItem,
+        NewsItem,
+        Paragraph,
+        Poll,
+        PollOption,
+        Position,
+        Section,
+        Status,
+        Subgroup,
+        User,
+        Version,
+        Vote,
     )
     public = (Comment, Consultation, Document, FaqItem, NewsItem, Paragraph, Poll, PollOption, Position, Section,
               Subgroup, User, Version, Vote)

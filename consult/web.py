@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, request
 from werkzeug.routing import IntegerConverter
 
 from .forms import BaseForm
-from .services.publication import MAX_ID
+from .services.ids import MAX_ID
 
 # ?page=N beyond this many digits is not a page anyone reached by following links.
 PAGE_DIGITS = 6

@@ -155,10 +155,11 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def make_user(app):
     """make_user(role="citizen", email=None, confirmed=True, …) → the user's id."""
+    from werkzeug.security import generate_password_hash
+
     from consult.clock import utcnow
     from consult.extensions import db
     from consult.models import User
-    from werkzeug.security import generate_password_hash
     counter = {"n": 0}
     password_hash = generate_password_hash(PASSWORD, method="scrypt:4096:8:1")
 

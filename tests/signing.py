@@ -9,33 +9,38 @@ import zipfile
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa, padding
-from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
 from lxml import etree
+
 
 def _name(cn):
     return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "LV"), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 def make_ca(cn="Test CA"):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(_name(cn)).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=30))
             .not_valid_after(now + dt.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .sign(key, hashes.SHA256()))
     return key, cert
 
 def make_signer(ca_key, ca_cert, cn="Anna Bērziņa", not_before=None, not_after=None):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(ca_cert.subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(not_before or now - dt.timedelta(days=10))
             .not_valid_after(not_after or now + dt.timedelta(days=365))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
             .sign(ca_key, hashes.SHA256()))
     return key, cert
@@ -65,15 +70,17 @@ def xades_signature(files: dict[str, bytes], key, cert, sig_id="S0", signing_tim
     qp = S(obj, XADES, "QualifyingProperties", Target="#" + sig_id)
     sp = S(qp, XADES, "SignedProperties", Id=sig_id + "-SignedProperties")
     ssp = S(sp, XADES, "SignedSignatureProperties")
-    when = signing_time or dt.datetime.now(dt.timezone.utc)
+    when = signing_time or dt.datetime.now(dt.UTC)
     S(ssp, XADES, "SigningTime", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
     cd = S(S(S(ssp, XADES, "SigningCertificateV2"), XADES, "Cert"), XADES, "CertDigest")
     S(cd, DS, "DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
-    S(cd, DS, "DigestValue", base64.b64encode(hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).digest()).decode())
+    S(cd, DS, "DigestValue",
+      base64.b64encode(hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).digest()).decode())
     ref = S(si, DS, "Reference", Type="http://uri.etsi.org/01903#SignedProperties", URI="#" + sp.get("Id"))
     S(S(ref, DS, "Transforms"), DS, "Transform", Algorithm=C14N)
     S(ref, DS, "DigestMethod", Algorithm="http://www.w3.org/2001/04/xmlenc#sha256")
-    S(ref, DS, "DigestValue", base64.b64encode(hashlib.sha256(etree.tostring(sp, method="c14n", exclusive=True)).digest()).decode())
+    S(ref, DS, "DigestValue", base64.b64encode(hashlib.sha256(etree.tostring(sp, method="c14n",
+                                                                             exclusive=True)).digest()).decode())
     signed_info = etree.tostring(si, method="c14n", exclusive=True)
     sv.text = base64.b64encode(key.sign(signed_info, padding.PKCS1v15(), hashes.SHA256())).decode()
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
@@ -90,8 +97,11 @@ def asice(files, signatures):
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.etsi.asic-e+zip")
         for name, data in files.items():
             z.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
-        manifest = ['<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.etsi.asic-e+zip"/>']
-        manifest += [f'<manifest:file-entry manifest:full-path="{n}" manifest:media-type="application/pdf"/>' for n in files]
+        manifest = ['<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                    'manifest:full-path="/" manifest:media-type="application/vnd.etsi.asic-e+zip"/>']
+        manifest += [f'<manifest:file-entry manifest:full-path="{n}" '
+                     f'manifest:media-type="application/pdf"/>' for n in files]
         manifest.append("</manifest:manifest>")
         z.writestr("META-INF/manifest.xml", "".join(manifest))
         for i, sig in enumerate(signatures):

@@ -774,7 +774,8 @@ def test_nul_in_a_name_gets_a_message(app, client):
 
 def test_account_pages_are_valid_html(app, demo, make_user, login, tmp_path):
     user_id = make_user(confirmed=False)
-    add_comment(app, user_id, status="rejected", moderation_reason="offensive", moderation_note="Lūdzu, bez apvainojumiem.")
+    add_comment(app, user_id, status="rejected", moderation_reason="offensive", moderation_note="Lūdzu, bez "
+                "apvainojumiem.")
     add_comment(app, user_id, on_paragraph=False)
     pages = {}
     for lang in ("lv", "en"):
@@ -784,7 +785,8 @@ def test_account_pages_are_valid_html(app, demo, make_user, login, tmp_path):
             pages[url(lang, path)] = client.get(url(lang, path)).get_data(as_text=True)
         pages[url(lang, "register/") + " (errors)"] = form_post(
             client, url(lang, "register/"), {"email": "x", "website": ""}).get_data(as_text=True)
-        pages[url(lang, "login/") + " (errors)"] = sign_in(client, "x@example.test", "wrong", lang).get_data(as_text=True)
+        pages[url(lang, "login/") + " (errors)"] = sign_in(client, "x@example.test", "wrong",
+                                                           lang).get_data(as_text=True)
         login(client, user_id)
         for path in ("activity/", "password/", "delete/"):
             pages[url(lang, path)] = client.get(url(lang, path)).get_data(as_text=True)

@@ -48,7 +48,15 @@ def snapshot(app) -> dict:
     """Everything an admin route could change, as plain values."""
     from consult.extensions import db
     from consult.models import (
-        Consultation, Document, FaqItem, NewsItem, Paragraph, Section, Subgroup, User, Version,
+        Consultation,
+        Document,
+        FaqItem,
+        NewsItem,
+        Paragraph,
+        Section,
+        Subgroup,
+        User,
+        Version,
     )
     columns = {
         Consultation: ("slug", "title_lv", "status", "opens_at", "closes_at", "moderation_mode"),
@@ -185,7 +193,7 @@ def test_anonymous_visitors_are_sent_to_the_log_in_page(app, site):
 
 def test_admin_may_use_every_admin_page(app, client, site, make_user, login):
     login(client, make_user(role="admin"))
-    for endpoint, method, url in admin_urls(app, site):
+    for _endpoint, method, url in admin_urls(app, site):
         if method == "GET":
             response = client.get(url)
             response.close()
@@ -226,7 +234,8 @@ def test_the_admin_menu_links_working_groups_and_organisations_for_administrator
 # Consultations
 
 NEW = {"slug": "social-care-2026", "title_lv": "Sociālā aprūpe 2026", "title_en": "Social care 2026",
-       "summary_lv": "**Mērķis** ir uzlabot pakalpojumus.", "summary_en": "", "institution_lv": "Labklājības ministrija",
+       "summary_lv": "**Mērķis** ir uzlabot pakalpojumus.", "summary_en": "",
+       "institution_lv": "Labklājības ministrija",
        "institution_en": "Ministry of Welfare", "opens_date": "2026-03-01", "opens_time": "09:00",
        "closes_date": "2026-07-01", "closes_time": "17:30", "moderation_mode": "post"}
 
@@ -451,7 +460,8 @@ def test_a_heading_with_no_text_in_a_paragraph_is_refused(app, client, editor, s
 def test_unknown_ids_are_404(client, editor, site):
     cid = site["consultation"]
     for url in ["/en/admin/consultations/999999/", f"/en/admin/consultations/{cid}/sections/99/",
-                f"/en/admin/consultations/{cid}/sections/1/paragraphs/99/", f"/en/admin/consultations/{cid}/versions/9/",
+                f"/en/admin/consultations/{cid}/sections/1/paragraphs/99/",
+                f"/en/admin/consultations/{cid}/versions/9/",
                 f"/en/admin/consultations/{cid}/subgroups/99999/", "/en/admin/news/99999/", "/en/admin/faq/99999/",
                 f"/en/admin/consultations/{cid}/documents/99999/delete/",
                 "/en/admin/consultations/99999999999999999999/"]:
@@ -489,9 +499,9 @@ def test_a_new_version_needs_a_change_note_before_it_is_published(app, client, e
 
 
 def test_admin_pages_and_the_changes_page_are_valid_html(app, client, site, make_user, login, tmp_path):
+    from .test_admin_uploads import post_multipart
     from .test_html_valid import check_html
     from .test_importing import MARKDOWN_EN, MARKDOWN_LV
-    from .test_admin_uploads import post_multipart
     login(client, make_user(role="admin"))
     pages = {}
     for endpoint, method, url in admin_urls(app, site):
@@ -499,7 +509,8 @@ def test_admin_pages_and_the_changes_page_are_valid_html(app, client, site, make
             pages[url] = client.get(url).get_data(as_text=True)
     cid = site["consultation"]
     pages["new consultation (errors)"] = form_post(
-        client, "/lv/admin/consultations/new/", {**NEW, "closes_date": "2020-01-01", "slug": "Ā"}).get_data(as_text=True)
+        client, "/lv/admin/consultations/new/", {**NEW, "closes_date": "2020-01-01",
+                                                 "slug": "Ā"}).get_data(as_text=True)
     pages["section (errors)"] = form_post(client, f"/en/admin/consultations/{cid}/sections/1/",
                                           {"number": "x", "publish_date": "2026-01-01"}).get_data(as_text=True)
     upload = f"/en/admin/consultations/{cid}/documents/"

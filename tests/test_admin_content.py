@@ -27,8 +27,8 @@ def editor(client, make_user, login):
 # News
 
 def test_editor_publishes_a_news_item_tied_to_a_consultation(app, client, editor, site):
-    from consult.services import authoring
     from consult.extensions import db
+    from consult.services import authoring
     with app.app_context():
         authoring.change_status(authoring.consultation(site["consultation"]), "open")
         db.session.remove()

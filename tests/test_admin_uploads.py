@@ -238,6 +238,7 @@ def test_a_citizen_sending_a_large_file_to_the_documents_page_gets_403(app, clie
     before = snapshot(app)
     token = csrf_token_from(client.get("/en/account/").get_data(as_text=True))
     response = post_multipart(client, f"/en/admin/consultations/{ids['consultation']}/documents/",
-                              {"csrf_token": token, "title_lv": "Milzīgs", "file": (b"%PDF-" + b"0" * (30 * 1024 * 1024), "huge.pdf")})
+                              {"csrf_token": token, "title_lv": "Milzīgs",
+                               "file": (b"%PDF-" + b"0" * (30 * 1024 * 1024), "huge.pdf")})
     assert response.status_code == 403
     assert snapshot(app) == before

@@ -11,7 +11,16 @@ from jsonschema import Draft202012Validator
 
 from consult.clock import utcnow
 from consult.models import (
-    Comment, Consultation, NewsItem, Organisation, Poll, PollOption, Position, Section, User, Vote,
+    Comment,
+    Consultation,
+    NewsItem,
+    Organisation,
+    Poll,
+    PollOption,
+    Position,
+    Section,
+    User,
+    Vote,
 )
 from consult.models.poll import vote_choices
 
@@ -83,7 +92,8 @@ def content(app, demo):
         db.session.flush()
         db.session.execute(vote_choices.insert().values(vote_id=vote.id, option_id=poll.options[0].id))
         ids["poll"], ids["future_poll"], ids["secret_results"] = poll.id, future_poll.id, secret_results.id
-        db.session.add(NewsItem(slug="future-news", title_lv="Nākotnes ziņa", published_at=utcnow() + timedelta(days=1)))
+        db.session.add(NewsItem(slug="future-news", title_lv="Nākotnes ziņa",
+                                published_at=utcnow() + timedelta(days=1)))
         draft = Consultation(slug="secret-draft", title_lv="Slepens melnraksts", status="draft")
         db.session.add(draft)
         db.session.flush()

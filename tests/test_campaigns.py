@@ -78,7 +78,8 @@ def test_a_campaign_has_a_model_text_and_each_copy_its_differences():
     assert all(segment.kind == "equal" for segment in differences[campaign.model_id])
     added = [segment.text for segment in differences[10] if segment.kind == "insert"]
     assert added and any(sentence.strip() in " ".join(added) for sentence in
-                         ("Arī mūsu kaimiņi saskaras ar to pašu problēmu.", "Mans dēls centru apmeklē jau piecus gadus.",
+                         ("Arī mūsu kaimiņi saskaras ar to pašu problēmu.", "Mans dēls centru apmeklē jau piecus "
+                          "gadus.",
                           "Līdz tuvākajam citam centram ir sešdesmit kilometru.",
                           "Lūdzu, uztveriet šo jautājumu nopietni.")), added
     typo = differences[11]

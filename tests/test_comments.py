@@ -202,7 +202,7 @@ def test_the_limit_reads_the_same_in_the_hint_the_count_and_the_error(app, clien
     hint = re.search(r'<p class="hint" id="body-hint">(.*?)</p>', page).group(1)
     assert f" {number} " in hint
     field = re.search(r'<div class="field"[^>]*data-character-count="5000"[^>]*>', page).group(0)
-    assert 'data-group-symbol="%s"' % number[1] in field
+    assert f'data-group-symbol="{number[1]}"' in field
     answer = post(client, body="ā" * 5001, path=SECTION.replace("/lv/", f"/{lang}/"),
                   url=POST_URL.replace("/lv/", f"/{lang}/"))
     error = re.search(r'<p class="field-error" id="body-error">(.*?)</p>',

@@ -84,7 +84,8 @@ def test_cached_public_page_answers_a_conditional_get_with_304(client, demo, lan
     assert client.get(f"/{lang}{SECTION}", headers={"If-Modified-Since": modified}).status_code == 304
     compressed = client.get(f"/{lang}{SECTION}", headers={"Accept-Encoding": "br"})
     assert compressed.headers["ETag"] == etag[:-1] + ':br"'
-    assert client.get(f"/{lang}{SECTION}", headers={"Accept-Encoding": "br", "If-None-Match": compressed.headers["ETag"]}
+    assert client.get(f"/{lang}{SECTION}", headers={"Accept-Encoding": "br",
+                                                    "If-None-Match": compressed.headers["ETag"]}
                       ).status_code == 304
 
 

@@ -2,7 +2,17 @@
 from __future__ import annotations
 
 from consult.services.diffing import (
-    ADDED, CHANGED, DELETE, EQUAL, INSERT, REMOVED, UNCHANGED, Segment, compare_paragraphs, parse_range, tokens,
+    ADDED,
+    CHANGED,
+    DELETE,
+    EQUAL,
+    INSERT,
+    REMOVED,
+    UNCHANGED,
+    Segment,
+    compare_paragraphs,
+    parse_range,
+    tokens,
     word_diff,
 )
 

@@ -240,6 +240,7 @@ def test_the_table_with_themes_and_signers_and_the_refused_conclusion_are_valid_
                                                                                      login):
     from consult.extensions import db
     from consult.models import Consultation
+
     from .test_html_valid import check_html
     from .test_workgroup import set_status
     set_status(app, "closed")

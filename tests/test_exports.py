@@ -176,6 +176,7 @@ def test_json_holds_comments_positions_polls_and_a_summary(app, runner, content,
 def test_responses_tags_and_subgroups_appear_in_the_export(app, runner, content, tmp_path, member):
     from consult.extensions import db
     from consult.models import Consultation
+
     from .conftest import form_post
     table = f"/lv/workgroup/{DEMO}/"
     with app.app_context():
@@ -191,7 +192,7 @@ def test_responses_tags_and_subgroups_appear_in_the_export(app, runner, content,
     result, output = _cli_export(runner, tmp_path, "csv", "--lang", "en", "--subgroup", str(subgroup_id))
     assert result.exit_code == 0, result.output
     rows = _csv_rows(output.read_bytes())
-    header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
     row = next(r for r in body if r["ID"] == str(content["latvian"]) and r["Type"] == "Comment")
     assert row["Tags"] == "Bērni" and row["Subgroup"] == subgroup_name
     assert row["Decision"] == "Accepted" and row["Justification (Latvian)"] == "Ņemts vērā pilnībā."
@@ -289,6 +290,7 @@ def test_the_export_page_is_a_labelled_form(member):
 
 def test_exports_carry_each_comments_campaign(app, runner, demo, make_user, tmp_path):
     import random
+
     from consult.services.synthetic import edited_copies
     author = make_user()
     copies = [add_comment(app, author, body=text, section=2) for text in edited_copies(random.Random(9), 5)]
@@ -455,6 +457,7 @@ def test_the_export_page_offers_the_semicolon(app, content, member):
 
 def test_json_has_codes_with_labels_times_with_offsets_and_nulls(app, runner, content, dated, member, tmp_path):
     import re
+
     from .conftest import form_post
     table = f"/lv/workgroup/{DEMO}/"
     ref = f"c{dated['summer']}"
@@ -492,7 +495,9 @@ def test_json_has_codes_with_labels_times_with_offsets_and_nulls(app, runner, co
 def test_exports_are_limited_by_stance_decision_and_campaign(app, runner, content, dated, member, make_user,
                                                              tmp_path):
     import random
+
     from consult.services.synthetic import edited_copies
+
     from .conftest import form_post
     author = make_user()
     copies = [add_comment(app, author, body=text, section=3) for text in edited_copies(random.Random(4), 4)]

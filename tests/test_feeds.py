@@ -125,7 +125,7 @@ def test_pages_link_their_feeds(client, demo):
         assert f'href="/{lang}/feeds/consultations/{DEMO}.xml"' in overview
         # the consultation's feed and the news feed (the page lists its news) as <link>s, and the visible link
         assert overview.count('type="application/atom+xml"') == 3
-        assert f'<link rel="alternate" type="application/atom+xml" title="' in overview
+        assert '<link rel="alternate" type="application/atom+xml" title="' in overview
 
 
 def test_feed_query_count_does_not_grow_with_the_number_of_entries(app, client, demo, count_queries):

@@ -228,7 +228,6 @@ def test_a_scheduled_section_is_announced_once_it_is_published(app, client, demo
 
 
 def test_one_message_covers_every_consultation_an_address_follows(app, client, demo):
-    from consult.services import authoring
     follow_by_email(app, client, slug=DEMO)
     follow_by_email(app, client, slug=CLOSED)
     publish_section(app, 21, "Jauna sadaļa")
@@ -284,7 +283,6 @@ def test_follow_mail_carries_one_click_unsubscribe_header_fields(app, client, de
     publish_section(app, 21, "Jauna sadaļa")
     db = _db()
     with app.app_context():
-        from consult.services import authoring
         conclude(db.session.query(Consultation).filter_by(slug=CLOSED).one())
     assert send(app) == 1
     digest = fake_smtp.messages()[-1]

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _vnu_jar() -> str | None:
-    candidates = [os.environ.get("VNU_JAR", "")] + glob.glob(str(ROOT / ".ci/cache/node_modules/vnu-jar/build/dist/vnu.jar"))
+    candidates = [os.environ.get("VNU_JAR",
+                                 "")] + glob.glob(str(ROOT / ".ci/cache/node_modules/vnu-jar/build/dist/vnu.jar"))
     found = next((c for c in candidates if c and os.path.isfile(c)), None)
     return found if found and shutil.which("java") else None
 
@@ -37,7 +38,8 @@ def check_html(pages: dict[str, str], tmp_path=None) -> list[str]:
                 handle.write(html)
             files[path] = name
         # The quick-start JIT settings make a one-off run several times faster.
-        result = subprocess.run(["java", "-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar, "--errors-only",
+        result = subprocess.run(["java", "-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar,
+                                 "--errors-only",
                                  "--format", "json", "--stdout", *files], capture_output=True, text=True, timeout=300)
     assert result.stdout.startswith("{"), f"the checker did not run: {result.stderr[:500]}"
     messages = json.loads(result.stdout)["messages"]

@@ -87,7 +87,7 @@ def test_markdown_with_only_level_one_headings(request_context):
 
 
 def test_markdown_code_fences_with_blank_lines_stay_one_paragraph(request_context):
-    sections = importing.parse_markdown("## A\n\n```\nx\n\ny\n```\n\nTeksts.\n".encode())
+    sections = importing.parse_markdown(b"## A\n\n```\nx\n\ny\n```\n\nTeksts.\n")
     assert len(sections[0].paragraphs) == 2
 
 
@@ -96,7 +96,7 @@ def test_markdown_code_fences_with_blank_lines_stay_one_paragraph(request_contex
     (b"   \n\n  ", "The file is empty."),
     (b"Just some text\n\nwithout headings.", "no headings"),
     (b"### Too deep\n\ntext", "no headings"),
-    ("Teksts pirms.\n\n# Virsraksts\n\nTeksts.".encode(), "There is text before the first section heading"),
+    (b"Teksts pirms.\n\n# Virsraksts\n\nTeksts.", "There is text before the first section heading"),
     (b"# A\n\n# B\n\ntext", "Section 1 (“A”) has no text under its heading."),
     (b"\xff\xfe\x00garbage\x00", "This is not a Markdown text file"),
     (b"# Virsraksts\n\n\xe9t\xe9", "not UTF-8"),
@@ -478,8 +478,8 @@ def test_docx_import_into_a_published_draft_creates_version_2_with_a_change_note
     ids = build_site(app, make_user)
     login(client, make_user(role="editor"))
     cid = ids["consultation"]
-    from consult.services import authoring
     from consult.extensions import db
+    from consult.services import authoring
     with app.app_context():
         authoring.publish_version(authoring.version(authoring.consultation(cid), 1))
         db.session.remove()

@@ -138,7 +138,8 @@ def test_the_title_block_names_the_institution_period_and_counts(app, runner, de
     assert "Institution: Ministry of Welfare" in text
     assert re.search(r"Public consultation period: \d+ \w{3} \d{4}–\d+ \w{3} \d{4}", text), text
     assert "Received: 3 comments and positions; 2 proposals, objections and questions (2 rows in the table" in text
-    assert ("Answers (rows of the table): taken into account 0; partly taken into account 1; not taken into account 0; noted 0; "
+    assert ("Answers (rows of the table): taken into account 0; partly taken into account 1; not taken into account 0; "
+            "noted 0; "
             "not answered yet 1") in text
     assert "Supporting comments without a proposal: 1 comment, counted for each point" in text
     assert "Campaigns: 0 campaigns" in text
@@ -264,8 +265,8 @@ def test_the_final_wording_comes_from_the_newest_version_or_says_unchanged(app, 
     assert by_text["Par sadaļu kopumā."][4] == "Changed in version 2: points 2.1"
     table = _document(path).tables[0]
     added = [run for run in table._tbl.iter(f"{W}r") if run.find(f"{W}rPr/{W}u") is not None]
-    assert "".join(text.text for run in added for text in run.iter(f"{W}t")).strip() == "Pakalpojumi pieejami arī nedēļas nogalēs.", \
-        "the words added are marked, nothing else"
+    marked = "".join(text.text for run in added for text in run.iter(f"{W}t")).strip()
+    assert marked == "Pakalpojumi pieejami arī nedēļas nogalēs.", "the words added are marked, nothing else"
     text = "\n".join(p.text for p in _document(path).paragraphs)
     assert "Draft version commented on: 1; final wording from version 2, published" in text
 
@@ -337,6 +338,7 @@ def test_the_export_page_downloads_the_izzina_with_the_supports_switch(app, demo
     html = member.get(EXPORT).get_data(as_text=True)
     assert 'for="supports_as_rows"' in html
     import io
+
     from docx import Document
     for query, numbered in (("", 1), ("&supports_as_rows=y", 2)):
         response = member.get(f"/lv/workgroup/{DEMO}/export/?format=docx{query}")

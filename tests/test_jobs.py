@@ -233,6 +233,7 @@ def test_the_theme_page_has_the_button_and_the_progress_too(app, member, make_us
 
 def test_the_summary_shows_campaigns_from_the_background_job_and_when_they_were_worked_out(app, member, make_user):
     from consult.services import jobs
+
     from .test_workgroup import add_comment
     citizen = make_user()
     for _ in range(3):
@@ -259,7 +260,7 @@ def test_the_campaign_page_reads_the_stored_result(app, member, make_user):
     member.get(SUMMARY)
     html = member.get(f"{BASE}campaigns/{ids[0]}/").get_data(as_text=True)
     # The copies' texts come from the comments table, the campaign from the stored result.
-    assert 'id="copy-%d"' % ids[2] in html and "Paldies.</ins>" in html
+    assert f'id="copy-{ids[2]}"' in html and "Paldies.</ins>" in html
     assert member.get(f"{BASE}campaigns/{ids[0] + 100}/").status_code == 404
 
 

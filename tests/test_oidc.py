@@ -13,8 +13,15 @@ import requests
 from sqlalchemy import func, select
 
 from .conftest import csrf_token_from
-from .oidc_provider import (CLIENT_ID, CLIENT_SECRET, id_token_parts, new_signing_key, resign,
-                            running_provider, tamper_token_response)
+from .oidc_provider import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    id_token_parts,
+    new_signing_key,
+    resign,
+    running_provider,
+    tamper_token_response,
+)
 
 REDIRECT_URI = "http://127.0.0.1:5000/oidc/callback"
 

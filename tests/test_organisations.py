@@ -146,8 +146,9 @@ def test_a_declined_organisation_is_told_why_and_can_be_verified_later(app, admi
     assert "Declined" in listing and "The reason: The registration number belongs" in listing
 
     representative = app.test_client()
-    from .conftest import PASSWORD  # noqa: F401  (signed in directly below)
     from consult.extensions import db
+
+    from .conftest import PASSWORD  # noqa: F401  (signed in directly below)
     with app.app_context():
         token = db.session.get(User, waiting["lv"]).get_id()
     with representative.session_transaction() as session:

@@ -241,8 +241,9 @@ def _hidden(html, name):
 
 
 def test_each_signed_in_reader_gets_their_own_token_and_key_in_the_shared_page(cached_app, demo, make_user, login):
-    from consult import pagecache
     from flask import template_rendered
+
+    from consult import pagecache
     first, second = (login(cached_app.test_client(), make_user()) for _ in range(2))
     rendered = []
     record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
@@ -294,7 +295,8 @@ def test_the_shared_page_shows_an_approved_comment_at_once(cached_app, demo, mak
 def test_a_reader_with_a_comment_waiting_sees_it_on_the_page(cached_app, demo, make_user, login):
     reader = login(cached_app.test_client(), make_user())
     reader.get(SECTION)   # the shared rendering is now cached
-    response = post(reader, body="Gaidošs komentārs.", path=SECTION, url=f"/lv/consultations/{DEMO}/sections/2/comments/")
+    response = post(reader, body="Gaidošs komentārs.", path=SECTION,
+                    url=f"/lv/consultations/{DEMO}/sections/2/comments/")
     assert response.status_code in (302, 303)
     page = reader.get(SECTION).get_data(as_text=True)
     assert "Gaidošs komentārs." in page and 'id="pending-heading"' in page

@@ -141,7 +141,7 @@ def test_unpublished_section_is_listed_as_coming_but_not_readable(client, demo, 
     db.session.commit()
     assert client.get(f"/en/consultations/{DEMO}/sections/5/").status_code == 404
     html = client.get(f"/en/consultations/{DEMO}/").get_data(as_text=True)
-    assert f"/sections/5/" not in html
+    assert "/sections/5/" not in html
     assert "to be published" in html
     following = client.get(f"/en/consultations/{DEMO}/sections/4/").get_data(as_text=True)
     assert f'rel="next" href="/en/consultations/{DEMO}/sections/6/"' in following
@@ -217,7 +217,8 @@ def test_text_size_control_is_a_plain_link_and_is_remembered(client, demo):
     assert '<html lang="en" class="text-large">' in client.get("/en/news/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)"])
 def test_text_size_never_redirects_off_site(client, target):
     response = client.get("/text-size/larger", query_string={"next": target})
     assert response.headers["Location"] == "/"

@@ -19,7 +19,7 @@ def pki():
     ca_key, ca_cert = signing.make_ca("Testa sertifikācijas centrs")
     key, cert = signing.make_signer(ca_key, ca_cert, "Anna Bērziņa")
     other_ca_key, other_ca = signing.make_ca("Cits centrs")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     old_key, old_cert = signing.make_signer(ca_key, ca_cert, "Jānis Ozols", not_before=now - dt.timedelta(days=400),
                                             not_after=now - dt.timedelta(days=30))
     return {"ca": ca_cert, "key": key, "cert": cert, "other_ca": other_ca, "old_key": old_key, "old_cert": old_cert,
@@ -35,7 +35,7 @@ def test_a_signed_pdf_names_its_signer_and_is_valid_against_its_ca(pki):
     assert report.status == signatures.VALID
     [signer] = report.signers
     assert (signer.name, signer.issuer) == ("Anna Bērziņa", "Testa sertifikācijas centrs")
-    assert abs(signer.signed_at - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)) < dt.timedelta(minutes=5)
+    assert abs(signer.signed_at - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=5)
 
 
 def test_without_trust_anchors_an_intact_signature_is_unverified(pki):
@@ -85,7 +85,7 @@ def test_an_unsigned_pdf_has_no_signature_status():
     assert signatures.check_pdf_signatures(signing.plain_pdf(), []).status is None
 
 
-FILES = {"pozicija.pdf": b"%PDF-1.4 the position of the association", "pielikums.txt": "Pielikums".encode()}
+FILES = {"pozicija.pdf": b"%PDF-1.4 the position of the association", "pielikums.txt": b"Pielikums"}
 
 
 def container(pki, files=FILES, key="key", cert="cert", extra_files=None, signatures_xml=None):
@@ -119,7 +119,8 @@ def test_a_file_added_after_signing_breaks_the_container(pki):
 
 def test_two_signatures_of_which_one_is_broken(pki):
     good = signing.xades_signature(FILES, pki["key"], pki["cert"], sig_id="S0")
-    bad = signing.xades_signature(FILES, pki["key"], pki["cert"], sig_id="S1").replace(b"<ds:SignatureValue Id=\"S1-SV\">", b"<ds:SignatureValue Id=\"S1-SV\">AAAA")
+    value = b'<ds:SignatureValue Id="S1-SV">'
+    bad = signing.xades_signature(FILES, pki["key"], pki["cert"], sig_id="S1").replace(value, value + b"AAAA")
     report = signatures.check_container(container(pki, signatures_xml=[good, bad]), anchors(pki["ca"]))
     assert [s.status for s in report.signers] == [signatures.VALID, signatures.BROKEN]
     assert report.status == signatures.BROKEN

@@ -9,8 +9,8 @@ import pytest
 from consult.models import Position, PositionSignature
 
 from . import signing
-from .test_positions import NEW, _collect_test_client_upload_files, _submit, _verify, representative  # noqa: F401
 from .pages import DEMO
+from .test_positions import NEW, _collect_test_client_upload_files, _submit, _verify, representative  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,7 @@ def _publish(app, make_user, login):
     moderator = app.test_client()
     login(moderator, make_user(role="moderator"))
     from consult.extensions import db
+
     from .conftest import form_post
     with app.app_context():
         position_id = db.session.query(Position).one().id

@@ -184,7 +184,7 @@ def test_an_unknown_column_is_named_and_nothing_is_imported(app, demo):
 
 
 def test_a_missing_required_column_and_a_column_given_twice_are_named(app, demo):
-    _, problems = run_import(app, "section,text,text,channel\n1,a,b,letter\n".encode())
+    _, problems = run_import(app, b"section,text,text,channel\n1,a,b,letter\n")
     assert problems == ["Line 1: the column “text” is given twice.",
                         "Line 1: the column “received date” is missing; it is required."]
 
@@ -599,6 +599,7 @@ def test_offline_submissions_are_marked_everywhere_and_counted_apart(app, member
     from consult.extensions import db
     from consult.models import Comment, User
     from consult.services import moderation
+
     from .test_workgroup import add_comment
     add_comment(app, make_user(), body="Komentārs no vietnes.", section=1)
     assert run_import(app, csv_bytes(*GOOD)) == (3, None)
@@ -685,7 +686,8 @@ def test_the_command_can_publish_vetted_letters_in_a_moderators_name(app, demo, 
     from consult.services.summary import analyse_texts
     moderator = make_user(role="moderator", email="moderators@example.test")
     path = tmp_path / "kampana.csv"
-    letter = "Mēs, iedzīvotāji, lūdzam saglabāt dienas centru mūsu pagastā, jo tas palīdz ģimenēm un vecākiem cilvēkiem."
+    letter = ("Mēs, iedzīvotāji, lūdzam saglabāt dienas centru mūsu pagastā, jo tas palīdz ģimenēm un vecākiem "
+              "cilvēkiem.")
     path.write_bytes(csv_bytes(*[f'1,,objects,"{letter}",,,2026-03-0{day},letter' for day in (2, 3, 4)]))
     result = runner.invoke(args=["import-submissions", "--consultation", DEMO, "--publish", str(path)])
     assert result.exit_code == 2 and "--publish needs --entered-by" in result.output

@@ -22,9 +22,9 @@ def test_keywords_keep_diacritics_and_drop_short_and_stop_words():
 
 def test_the_summary_counts_are_right(app, demo, make_user, login):
     from consult.clock import utcnow
-    from consult.services.summary import build_summary
     from consult.extensions import db
     from consult.models import Consultation
+    from consult.services.summary import build_summary
     citizen = make_user(respondent_type="citizen")
     academic = make_user(respondent_type="academic")
     now = utcnow()

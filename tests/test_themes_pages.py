@@ -267,7 +267,8 @@ def test_a_bad_name_gets_a_message_beside_the_field_and_changes_nothing(app, mem
     _ids, found = _edit_page(app, member, make_user)
     theme_id = found["children"][0]
     before = _theme_rows(app)
-    response = form_post(member, f"{BASE}themes/{theme_id}/rename/", {"name": name}, page_url=f"{BASE}themes/{theme_id}/")
+    response = form_post(member, f"{BASE}themes/{theme_id}/rename/", {"name": name},
+                         page_url=f"{BASE}themes/{theme_id}/")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert re.search(r"<title>Kļūda:", html) and 'class="error-summary"' in html and 'href="#name"' in html
@@ -370,7 +371,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_posts_need_a_token(app, memb
         response = anonymous.open(url, method=method)
         assert response.status_code in (302, 400), url
     before = _theme_rows(app)
-    for method, url in _theme_urls(theme_id)[1:]:
+    for _method, url in _theme_urls(theme_id)[1:]:
         assert member.post(url, data={"name": "Bez žetona", "into": "1"}).status_code == 400, url
         assert member.get(url).status_code == 405, url
     assert _theme_rows(app) == before

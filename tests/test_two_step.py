@@ -78,7 +78,7 @@ def test_staff_turns_it_on_with_a_wrong_then_a_right_code(app, make_user, lang, 
 
     first = here.get(page)
     assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
-    assert 'action="/%s/account/two-step/start/"' % lang in first.get_data(as_text=True)
+    assert f'action="/{lang}/account/two-step/start/"' in first.get_data(as_text=True)
     assert get_user(app, id=user_id).totp_secret is None  # looking at the page changes nothing
     assert here.get(url(lang, "two-step/start/")).status_code == 405
 

@@ -326,6 +326,7 @@ def test_the_filters_narrow_the_table(app, member_client, make_user):
 
 def test_the_campaign_filter_shows_the_members_of_one_campaign(app, member_client, make_user):
     import random
+
     from consult.services.synthetic import edited_copies
     author = make_user()
     copies = [add_comment(app, author, body=text, section=2) for text in edited_copies(random.Random(4), 8)]
@@ -341,6 +342,7 @@ def test_the_campaign_filter_shows_the_members_of_one_campaign(app, member_clien
 
 def test_a_campaign_page_shows_the_model_text_its_size_and_each_copys_differences(app, member_client, make_user):
     import random
+
     from consult.services.synthetic import edited_copy
     author = make_user()
     rng = random.Random(2)
@@ -364,7 +366,8 @@ def test_a_campaign_page_shows_the_model_text_its_size_and_each_copys_difference
     assert member_client.get(f"/en/workgroup/{DEMO}/campaigns/{ids[0]}/").status_code == 200
 
 
-@pytest.mark.parametrize("query", ["?campaign=abc", "?date_from=21.03.2014", "?date_to=2014-13-45", "?section=abc&paragraph=x.y",
+@pytest.mark.parametrize("query", ["?campaign=abc", "?date_from=21.03.2014", "?date_to=2014-13-45",
+                                   "?section=abc&paragraph=x.y",
                                    "?tag=99999999999&subgroup=-1&per_page=5000&page=0", "?q=%00", "?status=bogus",
                                    "?decision=<script>", "?slug=x&lang=en"])
 def test_odd_filter_values_never_cause_a_500(member_client, query):

@@ -66,10 +66,12 @@ def test_working_group_pages_are_valid_html(app, demo, make_user, login, tmp_pat
         pages[f"{base}responses/send-back/ (errors)"] = client.post(
             f"{base}responses/{response_id}/send-back/", data={"csrf_token": token, "note": ""}).get_data(as_text=True)
         pages[f"{base}submissions/ (errors)"] = client.post(base + "submissions/", data={
-            "csrf_token": token, "section": "99", "received_date": "x", "text": "<b>vēstule</b>"}).get_data(as_text=True)
+            "csrf_token": token, "section": "99", "received_date": "x", "text": "<b>vēstule</b>"},
+        ).get_data(as_text=True)
         pages[f"{base}submissions/import/ (errors)"] = client.post(
             base + "submissions/import/", content_type="multipart/form-data", data={
-                "csrf_token": token, "file": (io.BytesIO(b"section,text,received date,channel\n1,=1,x,fax\n"), "a.csv")},
+                "csrf_token": token, "file": (io.BytesIO(b"section,text,received date,channel\n1,=1,x,fax\n"),
+                                              "a.csv")},
         ).get_data(as_text=True)
         pages[f"/{lang}/admin/workgroups/{cid}/ (errors)"] = client.post(
             f"/{lang}/admin/workgroups/{cid}/", data={"csrf_token": token, "email": "nav@example.test"}

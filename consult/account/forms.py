@@ -4,8 +4,8 @@ Labels and messages are lazy strings.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields import EmailField, SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, StopValidation, ValidationError
@@ -105,7 +105,8 @@ class RegisterForm(BaseForm):
     email = _email_field()
     password = _new_password_field(_l("Password"))
     respondent_type = RadioField(
-        _l("You take part as"), choices=[SelectChoice(value, label) for value, label in RESPONDENT_TYPE_LABELS.items()], validate_choice=False,
+        _l("You take part as"), choices=[SelectChoice(value, label) for value,
+                                         label in RESPONDENT_TYPE_LABELS.items()], validate_choice=False,
         validators=[InputRequired(_l("Choose how you take part.")),
                     AnyOf(RespondentType.ALL, message=_l("Choose how you take part."))])
     consent = BooleanField(_l("I have read the privacy notice and agree that my data is used as it describes."),

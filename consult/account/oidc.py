@@ -22,14 +22,22 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from joserfc.errors import (BadSignatureError, ExpiredTokenError, InvalidClaimError, InvalidKeyIdError, JoseError,
-                            MissingAlgorithmError, MissingClaimError, UnsupportedAlgorithmError)
+from joserfc.errors import (
+    BadSignatureError,
+    ExpiredTokenError,
+    InvalidClaimError,
+    InvalidKeyIdError,
+    JoseError,
+    MissingAlgorithmError,
+    MissingClaimError,
+    UnsupportedAlgorithmError,
+)
 
 from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import LANGUAGES, current_language
-from ..services import identities
 from ..security import CSP, csp_with_form_action
+from ..services import identities
 from ..services.refusals import Refused
 from ..textsize import safe_next
 from . import bp

@@ -18,11 +18,28 @@ from ..services.accounts import AccountError
 from ..textsize import safe_next
 from ..web import never_stored
 from . import bp, oidc
-from .forms import (RESPONDENT_TYPE_LABELS, WRONG_PASSWORD, ButtonForm, ChangeEmailForm, ChangePasswordForm,
-                    DeleteAccountForm, DeleteWithoutPasswordForm, DisableTwoStepForm,
-                    DisableTwoStepWithoutPasswordForm, EnableTwoStepForm, LoginForm, NewEmailForm, RecoveryCodesForm,
-                    RegisterForm, ResetPasswordForm, ResetRequestForm, SetPasswordForm, SignInCodeForm, code_message,
-                    password_message)
+from .forms import (
+    RESPONDENT_TYPE_LABELS,
+    WRONG_PASSWORD,
+    ButtonForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    DeleteWithoutPasswordForm,
+    DisableTwoStepForm,
+    DisableTwoStepWithoutPasswordForm,
+    EnableTwoStepForm,
+    LoginForm,
+    NewEmailForm,
+    RecoveryCodesForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SetPasswordForm,
+    SignInCodeForm,
+    code_message,
+    password_message,
+)
 
 # Between a right password and a right code the session holds only this: who, their session
 # token then (a password change meanwhile voids it), when, and where to go afterwards.
@@ -419,7 +436,8 @@ def _two_step_page(user, status=200, enable_form=None, disable_form=None, recove
                        qr=accounts.two_step_qr(uri), secret=accounts.grouped_secret(user.totp_secret))
     else:
         context["start_form"] = ButtonForm(formdata=None)
-    context["form"] = enable_form or disable_form or recovery_form  # the form being answered, for the page title and summary
+    # the form being answered, for the page title and summary
+    context["form"] = enable_form or disable_form or recovery_form
     return render_template("account/two_step.html", **context), status
 
 

@@ -34,10 +34,6 @@ def consultation_or_404(consultation_id: int) -> Consultation:
     return found_or_404(authoring.consultation(consultation_id))
 
 
-def page_arg() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
-
 
 def confirm_delete(subject, field: str, heading: str, button: str, explanation: list[str], action: str, cancel: str,
                    middle: tuple[str, str], consultation: Consultation | None = None, detail: str = "") -> str:

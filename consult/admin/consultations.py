@@ -7,12 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from .. import refusals
 from ..auth import require_role
 from ..models import ConsultationStatus, Role
-from ..web import EmptyForm
-from .. import refusals
 from ..services import authoring, importing, responses
 from ..services.refusals import Refused
+from ..web import EmptyForm
 from . import bp
 from .common import consultation_or_404, flash_refusal, refusal_message
 from .forms import ChangeNoteForm, ConsultationForm, ImportConfirmForm, ImportForm
@@ -83,7 +83,7 @@ def new_consultation():
     return render_template("admin/consultation_form.html", form=form, consultation=None)
 
 
-@bp.route("/consultations/<int:consultation_id>/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def consultation(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -98,7 +98,7 @@ def consultation(consultation_id: int):
     return render_template("admin/consultation_form.html", form=form, consultation=item)
 
 
-@bp.get("/consultations/<int:consultation_id>/status/")
+@bp.get("/consultations/<id:consultation_id>/status/")
 @require_role(Role.EDITOR)
 def status(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -107,7 +107,7 @@ def status(consultation_id: int):
     return render_template("admin/status.html", consultation=item, steps=steps)
 
 
-@bp.route("/consultations/<int:consultation_id>/status/<target>/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/status/<target>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def change_status(consultation_id: int, target: str):
     item = consultation_or_404(consultation_id)
@@ -138,7 +138,8 @@ def change_status(consultation_id: int, target: str):
     concluding = target == ConsultationStatus.CONCLUDED
     counts = responses.answer_counts(item) if concluding else None
     # Without the working group's introduction the step is refused, so the page says why instead of a button.
-    refusal = refusals.message("authoring.outcome_intro") if concluding and not authoring.has_outcome_introduction(item) else None
+    refused = concluding and not authoring.has_outcome_introduction(item)
+    refusal = refusals.message("authoring.outcome_intro") if refused else None
     return render_template("admin/status_confirm.html", consultation=item, target=target,
                            action=STATUS_ACTIONS[key], explanation=STATUS_EXPLANATIONS[key], counts=counts,
                            refusal=refusal, form=EmptyForm(formdata=None))
@@ -147,7 +148,7 @@ def change_status(consultation_id: int, target: str):
 # ---------------------------------------------------------------------------
 # Versions
 
-@bp.get("/consultations/<int:consultation_id>/versions/")
+@bp.get("/consultations/<id:consultation_id>/versions/")
 @require_role(Role.EDITOR)
 def versions(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -158,7 +159,7 @@ def versions(consultation_id: int):
                            can_start=latest is None or latest.is_published(), button_form=EmptyForm(formdata=None))
 
 
-@bp.post("/consultations/<int:consultation_id>/versions/new/")
+@bp.post("/consultations/<id:consultation_id>/versions/new/")
 @require_role(Role.EDITOR)
 def start_version(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -181,7 +182,7 @@ def _version_or_404(item, number: int):
     return found
 
 
-@bp.route("/consultations/<int:consultation_id>/versions/<int:number>/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/versions/<id:number>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def version_note(consultation_id: int, number: int):
     item = consultation_or_404(consultation_id)
@@ -197,7 +198,7 @@ def version_note(consultation_id: int, number: int):
     return render_template("admin/version_note.html", consultation=item, version=found, form=form)
 
 
-@bp.route("/consultations/<int:consultation_id>/versions/<int:number>/publish/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/versions/<id:number>/publish/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def publish_version(consultation_id: int, number: int):
     item = consultation_or_404(consultation_id)
@@ -242,7 +243,7 @@ def _parse_field(field, required: bool):
         return None
 
 
-@bp.route("/consultations/<int:consultation_id>/import/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/import/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def import_draft(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -281,7 +282,7 @@ def import_draft(consultation_id: int):
                            form=ImportConfirmForm(formdata=None, token=token))
 
 
-@bp.post("/consultations/<int:consultation_id>/import/confirm/")
+@bp.post("/consultations/<id:consultation_id>/import/confirm/")
 @require_role(Role.EDITOR)
 def confirm_import(consultation_id: int):
     item = consultation_or_404(consultation_id)

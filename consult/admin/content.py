@@ -11,7 +11,14 @@ from ..services import authoring
 from ..services.refusals import Refused
 from . import bp
 from .common import (
-    confirm_delete, deleted, fill_form, form_page, form_values, found_or_404, in_page_language, refusal_message,
+    confirm_delete,
+    deleted,
+    fill_form,
+    form_page,
+    form_values,
+    found_or_404,
+    in_page_language,
+    refusal_message,
 )
 from .forms import FaqForm, NewsForm, choices
 
@@ -82,13 +89,13 @@ def new_news():
     return form_page("admin/news_form.html", None, _news_form, _save_news)
 
 
-@bp.route("/news/<int:item_id>/", methods=["GET", "POST"])
+@bp.route("/news/<id:item_id>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def edit_news(item_id: int):
     return form_page("admin/news_form.html", found_or_404(authoring.news_item(item_id)), _news_form, _save_news)
 
 
-@bp.route("/news/<int:item_id>/delete/", methods=["GET", "POST"])
+@bp.route("/news/<id:item_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_news(item_id: int):
     item = found_or_404(authoring.news_item(item_id))
@@ -136,13 +143,13 @@ def new_faq():
     return form_page("admin/faq_form.html", None, _faq_form, _save_faq)
 
 
-@bp.route("/faq/<int:item_id>/", methods=["GET", "POST"])
+@bp.route("/faq/<id:item_id>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def edit_faq(item_id: int):
     return form_page("admin/faq_form.html", found_or_404(authoring.faq_item(item_id)), _faq_form, _save_faq)
 
 
-@bp.route("/faq/<int:item_id>/delete/", methods=["GET", "POST"])
+@bp.route("/faq/<id:item_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_faq(item_id: int):
     item = found_or_404(authoring.faq_item(item_id))

@@ -11,9 +11,9 @@ from .. import refusals
 from ..auth import require_role
 from ..i18n import human_size
 from ..models import Role
-from ..web import EmptyForm
 from ..services import authoring, uploads
 from ..services.refusals import Refused
+from ..web import EmptyForm
 from . import bp
 from .common import confirm_delete, consultation_or_404, deleted, found_or_404
 from .forms import DocumentForm
@@ -24,7 +24,7 @@ def _page(item, form, status=200):
                            form=form, button_form=EmptyForm(formdata=None)), status
 
 
-@bp.route("/consultations/<int:consultation_id>/documents/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/documents/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def documents(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -50,7 +50,7 @@ def documents(consultation_id: int):
     return redirect(url_for("admin.documents", consultation_id=item.id), code=303)
 
 
-@bp.get("/consultations/<int:consultation_id>/documents/<int:document_id>/download/")
+@bp.get("/consultations/<id:consultation_id>/documents/<id:document_id>/download/")
 @require_role(Role.EDITOR)
 def download_document(consultation_id: int, document_id: int):
     item = consultation_or_404(consultation_id)
@@ -64,7 +64,7 @@ def download_document(consultation_id: int, document_id: int):
     return response
 
 
-@bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/delete/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/documents/<id:document_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_document(consultation_id: int, document_id: int):
     item = consultation_or_404(consultation_id)

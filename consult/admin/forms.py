@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -33,14 +33,14 @@ def choices(pairs) -> list:
 
 def riga_to_utc(day: date, moment: time) -> datetime:
     local = datetime.combine(day, moment).replace(tzinfo=RIGA)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def utc_to_riga(value: datetime | None) -> tuple[str, str]:
     """("2026-03-01", "09:00") for a stored naive-UTC time; ("", "") for none."""
     if value is None:
         return "", ""
-    local = value.replace(tzinfo=timezone.utc).astimezone(RIGA)
+    local = value.replace(tzinfo=UTC).astimezone(RIGA)
     return local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
 
 

@@ -13,9 +13,9 @@ from ..auth import require_role
 from ..forms import BaseForm, max_chars, no_nul, normalise_text
 from ..i18n import LANG_PREFIX
 from ..models import Role
-from ..web import EmptyForm, never_stored
 from ..services import positions
 from ..services.refusals import Refused
+from ..web import EmptyForm, never_stored
 from .common import found_or_404
 
 bp = never_stored(Blueprint("admin_organisations", __name__, url_prefix=LANG_PREFIX + "/admin/organisations"))
@@ -46,7 +46,7 @@ def index():
                            button_form=EmptyForm())
 
 
-@bp.post("/<int:organisation_id>/verify/")
+@bp.post("/<id:organisation_id>/verify/")
 @require_role(Role.ADMIN)
 def verify(organisation_id: int):
     organisation = found_or_404(positions.organisation_by_id(organisation_id))
@@ -56,7 +56,7 @@ def verify(organisation_id: int):
                     _("%(name)s is verified. Its representatives can now submit positions.", name=organisation.name))
 
 
-@bp.route("/<int:organisation_id>/decline/", methods=["GET", "POST"])
+@bp.route("/<id:organisation_id>/decline/", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def decline(organisation_id: int):
     organisation = found_or_404(positions.organisation_by_id(organisation_id))

@@ -8,12 +8,17 @@ from flask_babel import ngettext
 
 from ..auth import require_role
 from ..models import Role
-from ..web import EmptyForm
 from ..services import authoring
 from ..services.refusals import Refused
+from ..web import EmptyForm
 from . import bp
 from .common import (
-    confirm_delete, consultation_or_404, deleted, flash_refusal, in_page_language, refusal_message,
+    confirm_delete,
+    consultation_or_404,
+    deleted,
+    flash_refusal,
+    in_page_language,
+    refusal_message,
 )
 from .forms import ParagraphForm, SectionForm, SubgroupForm, choices
 
@@ -30,7 +35,7 @@ def _text_published_notice(text_published: bool) -> None:
         flash(_("Version 1 of the text is published together with this section."), "success")
 
 
-@bp.get("/consultations/<int:consultation_id>/sections/")
+@bp.get("/consultations/<id:consultation_id>/sections/")
 @require_role(Role.EDITOR)
 def sections(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -58,7 +63,7 @@ def _section_values(form: SectionForm, item, found=None):
     return number, published_at
 
 
-@bp.route("/consultations/<int:consultation_id>/sections/new/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/sections/new/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def new_section(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -81,7 +86,7 @@ def new_section(consultation_id: int):
     return render_template("admin/section_form.html", consultation=item, section=None, form=form)
 
 
-@bp.route("/consultations/<int:consultation_id>/sections/<int:number>/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/sections/<id:number>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def section(consultation_id: int, number: int):
     item = consultation_or_404(consultation_id)
@@ -113,7 +118,7 @@ def section(consultation_id: int, number: int):
                            button_form=EmptyForm(formdata=None)), status
 
 
-@bp.post("/consultations/<int:consultation_id>/sections/<int:number>/publish/")
+@bp.post("/consultations/<id:consultation_id>/sections/<id:number>/publish/")
 @require_role(Role.EDITOR)
 def publish_section(consultation_id: int, number: int):
     item = consultation_or_404(consultation_id)
@@ -133,7 +138,7 @@ def publish_section(consultation_id: int, number: int):
     return redirect(url_for("admin.section", consultation_id=item.id, number=found.number), code=303)
 
 
-@bp.route("/consultations/<int:consultation_id>/sections/<int:number>/delete/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/sections/<id:number>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_section(consultation_id: int, number: int):
     """GET asks first; the POST deletes (only a section without text and comments)."""
@@ -167,7 +172,7 @@ def _draft_or_redirect(item):
     return draft
 
 
-@bp.route("/consultations/<int:consultation_id>/sections/<int:number>/paragraphs/new/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/sections/<id:number>/paragraphs/new/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def new_paragraph(consultation_id: int, number: int):
     item = consultation_or_404(consultation_id)
@@ -191,7 +196,7 @@ def new_paragraph(consultation_id: int, number: int):
                            paragraph=None, form=ParagraphForm(formdata=None))
 
 
-@bp.route("/consultations/<int:consultation_id>/sections/<int:number>/paragraphs/<int:paragraph_number>/",
+@bp.route("/consultations/<id:consultation_id>/sections/<id:number>/paragraphs/<id:paragraph_number>/",
           methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def paragraph(consultation_id: int, number: int, paragraph_number: int):
@@ -220,7 +225,7 @@ def paragraph(consultation_id: int, number: int, paragraph_number: int):
                            paragraph=target, form=form, can_delete=can_delete), status
 
 
-@bp.route("/consultations/<int:consultation_id>/sections/<int:number>/paragraphs/<int:paragraph_number>/delete/",
+@bp.route("/consultations/<id:consultation_id>/sections/<id:number>/paragraphs/<id:paragraph_number>/delete/",
           methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_paragraph(consultation_id: int, number: int, paragraph_number: int):
@@ -258,7 +263,7 @@ def delete_paragraph(consultation_id: int, number: int, paragraph_number: int):
 # ---------------------------------------------------------------------------
 # Subgroups of the working group
 
-@bp.get("/consultations/<int:consultation_id>/subgroups/")
+@bp.get("/consultations/<id:consultation_id>/subgroups/")
 @require_role(Role.EDITOR)
 def subgroups(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -291,7 +296,7 @@ def _save_subgroup(item, group=None):
     return render_template("admin/subgroup_form.html", consultation=item, subgroup=group, form=form), 400
 
 
-@bp.route("/consultations/<int:consultation_id>/subgroups/new/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/subgroups/new/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def new_subgroup(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -301,7 +306,7 @@ def new_subgroup(consultation_id: int):
                            form=_subgroup_form(item, formdata=False))
 
 
-@bp.route("/consultations/<int:consultation_id>/subgroups/<int:subgroup_id>/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/subgroups/<id:subgroup_id>/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def subgroup(consultation_id: int, subgroup_id: int):
     item = consultation_or_404(consultation_id)
@@ -314,7 +319,7 @@ def subgroup(consultation_id: int, subgroup_id: int):
                            form=_subgroup_form(item, group, formdata=False))
 
 
-@bp.route("/consultations/<int:consultation_id>/subgroups/<int:subgroup_id>/delete/", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/subgroups/<id:subgroup_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.EDITOR)
 def delete_subgroup(consultation_id: int, subgroup_id: int):
     item = consultation_or_404(consultation_id)

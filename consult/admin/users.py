@@ -10,8 +10,9 @@ from ..labels import ROLES
 from ..models import Role
 from ..services import authoring
 from ..services.refusals import Refused
+from ..web import page_number
 from . import bp
-from .common import flash_refusal, page_arg
+from .common import flash_refusal
 from .forms import RoleForm, UserSearchForm
 
 
@@ -20,14 +21,14 @@ from .forms import RoleForm, UserSearchForm
 def users():
     search = UserSearchForm(request.args)
     query = search.q.data if search.validate() else ""
-    page = page_arg()
+    page = page_number()
     found, total = authoring.search_users(query or "", page)
     pages = max(1, -(-total // authoring.USERS_PER_PAGE))
     return render_template("admin/users.html", search=search, users=found, total=total, page=page, pages=pages,
                            query=query or "")
 
 
-@bp.route("/users/<int:user_id>/", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def user(user_id: int):
     person = authoring.user(user_id)

@@ -12,8 +12,8 @@ from ..auth import require_role
 from ..forms import BaseForm, choices, max_chars, normalise_text
 from ..i18n import LANG_PREFIX, localized
 from ..models import Role
-from ..web import EmptyForm, never_stored
 from ..services import authoring, feedback
+from ..web import EmptyForm, never_stored
 from .common import consultation_or_404, deleted, found_or_404
 
 bp = never_stored(Blueprint("admin_workgroups", __name__, url_prefix=LANG_PREFIX + "/admin/workgroups"))
@@ -79,7 +79,7 @@ def _members_page(consultation, form, status=200):
                            members=members, member_forms=forms, subgroups=subgroups, leads=leads), status
 
 
-@bp.route("/<int:consultation_id>/", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def consultation(consultation_id: int):
     item = consultation_or_404(consultation_id)
@@ -100,7 +100,7 @@ def consultation(consultation_id: int):
     return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
 
 
-@bp.post("/<int:consultation_id>/members/<int:member_id>/")
+@bp.post("/<id:consultation_id>/members/<id:member_id>/")
 @require_role(Role.ADMIN)
 def member_subgroups(consultation_id: int, member_id: int):
     item = consultation_or_404(consultation_id)
@@ -114,7 +114,7 @@ def member_subgroups(consultation_id: int, member_id: int):
     return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)
 
 
-@bp.route("/<int:consultation_id>/members/<int:member_id>/remove/", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/members/<id:member_id>/remove/", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def remove_member(consultation_id: int, member_id: int):
     """GET asks first (Confirm or Cancel); the POST removes the member."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 from ..models import Channel, ConsultationStatus, OrganisationKind, RespondentType, Stance
-from ..services.publication import MAX_ID
+from ..services.ids import MAX_ID
 from ..services.signatures import STATUSES as SIGNATURE_STATUSES
 
 

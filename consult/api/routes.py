@@ -17,11 +17,20 @@ from ..clock import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import (
-    Comment, Consultation, ConsultationStatus, NewsItem, Paragraph, Poll, Position, Section, Status, Vote,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    NewsItem,
+    Paragraph,
+    Poll,
+    Position,
+    Section,
+    Status,
+    Vote,
 )
 from ..models.poll import vote_choices
+from ..services import ids, publication
 from ..services import polls as poll_service
-from ..services import publication
 from ..urls import public_url
 from . import bp
 from .openapi import document
@@ -70,7 +79,7 @@ def _paging() -> tuple[int, int]:
         after = _serializer().loads(cursor[:200])
     except BadSignature:
         after = None
-    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= publication.MAX_ID:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= ids.MAX_ID:
         # Any string is a well-formed cursor, so one this list never gave out names a page that does
         # not exist (404), like an unknown slug; it is not a malformed request (400).
         raise ApiError(404, "bad_cursor", "No page of this list has this cursor: use the next_cursor of the "
@@ -90,8 +99,8 @@ def _int_arg(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 10 or not 0 < int(raw) <= publication.MAX_ID:
-        raise ApiError(400, f"bad_{name}", f"{name} must be a whole number from 1 to {publication.MAX_ID}.")
+    if not raw.isdigit() or len(raw) > 10 or not ids.in_range(int(raw)):
+        raise ApiError(400, f"bad_{name}", f"{name} must be a whole number from 1 to {ids.MAX_ID}.")
     return int(raw)
 
 
@@ -302,10 +311,10 @@ def sections(slug: str):
                   "items": [_section(s, consultation, paragraphs) for s, paragraphs in items]})
 
 
-@bp.get("/v1/consultations/<slug>/sections/<int:number>")
+@bp.get("/v1/consultations/<slug>/sections/<id:number>")
 def section(slug: str, number: int):
     consultation = _consultation_or_404(slug)
-    if not 0 < number <= publication.MAX_ID:
+    if not ids.in_range(number):
         raise ApiError(404, "not_found", "No published section has this number.")
     version, items = publication.sections_with_text(consultation, number)
     if not items:
@@ -352,9 +361,9 @@ def consultation_polls(slug: str):
     return json_response({"items": [_poll(p, results) for p in polls]})
 
 
-@bp.get("/v1/polls/<int:poll_id>")
+@bp.get("/v1/polls/<id:poll_id>")
 def poll(poll_id: int):
-    if not 0 < poll_id <= publication.MAX_ID:
+    if not ids.in_range(poll_id):
         raise ApiError(404, "not_found", "No published poll has this id.")
     found = db.session.scalar(_visible_polls().where(Poll.id == poll_id))
     if found is None:

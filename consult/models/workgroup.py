@@ -121,7 +121,8 @@ class Response(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Responses stored before the approval step existed were public answers: they stay approved.
-    status: Mapped[str] = mapped_column(String(10), default=ResponseStatus.DRAFT, server_default=ResponseStatus.APPROVED)
+    status: Mapped[str] = mapped_column(String(10), default=ResponseStatus.DRAFT,
+                                        server_default=ResponseStatus.APPROVED)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None]
     # Why a lead sent the draft back; cleared when it is approved.

@@ -5,16 +5,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import refusals
 from ..auth import require_role
 from ..models import Comment, Position, Role, User
-from ..web import EmptyForm
-from ..services import moderation, publication
+from ..services import ids, moderation, publication
+from ..services.refusals import Refused
+from ..web import EmptyForm, page_number
 from . import bp
 from .forms import DecisionForm
-from ..services import ids
-from ..web import page_number
-from .. import refusals
-from ..services.refusals import Refused
 
 # What a decision on a position is refused for, where it differs from a comment.
 # What each decision did, for comments and for positions.

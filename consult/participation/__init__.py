@@ -5,6 +5,5 @@ from ..i18n import LANG_PREFIX
 
 bp = Blueprint("participation", __name__, url_prefix=LANG_PREFIX)
 
-from . import routes  # noqa: E402,F401
-from . import polls  # noqa: E402,F401
-from . import positions  # noqa: E402,F401
+# The views register themselves on bp, so they are imported after it.
+from . import polls, positions, routes  # noqa: E402,F401

@@ -12,15 +12,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import RadioField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired
 
-from .. import pagecache
+from .. import pagecache, refusals
 from ..extensions import limiter
 from ..forms import BaseForm, choices
 from ..i18n import localized
 from ..models import PollVoters
 from ..services import polls
-from . import bp
-from .. import refusals
 from ..services.refusals import Refused
+from . import bp
 
 VOTER_COOKIE = "poll_voter"
 

@@ -6,8 +6,19 @@ from __future__ import annotations
 
 import os
 
-from flask import (abort, current_app, flash, g, make_response, redirect, render_template, request, send_from_directory,
-                   session, url_for)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,19 +26,17 @@ from flask_wtf.csrf import generate_csrf
 from wtforms import BooleanField, FileField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Optional, ValidationError
 
-from .. import pagecache
+from .. import pagecache, refusals
 from ..auth import require_login
 from ..extensions import limiter
-from ..forms import BaseForm, choices, max_chars, no_nul, normalise_name, normalise_text
+from ..forms import BaseForm, choices, max_chars, new_idempotency_key, no_nul, normalise_name, normalise_text
 from ..i18n import current_language
 from ..models import OrganisationKind
 from ..services import positions, publication
+from ..services.refusals import Refused
 from ..services.uploads import read_limited
 from . import bp
-from ..forms import new_idempotency_key
 from .polls import CheckboxesField
-from .. import refusals
-from ..services.refusals import Refused
 
 KIND_CHOICES = [
     (OrganisationKind.NGO, _l("Non-governmental organisation")),
@@ -48,7 +57,8 @@ class OrganisationForm(BaseForm):
     kind = RadioField(_l("Kind of organisation"), choices=choices(KIND_CHOICES),
                       validators=[InputRequired(message=_l("Choose the kind of organisation."))])
     website = StringField(_l("Website (optional)"), filters=[normalise_text],
-                          validators=[Optional(), URL(require_tld=True, message=_l("Enter a web address such as https://example.lv.")),
+                          validators=[Optional(), URL(require_tld=True, message=_l("Enter a web address such as "
+                                                                                   "https://example.lv.")),
                                       max_chars(300)])
 
     def validate_registration_number(self, field):
@@ -69,7 +79,8 @@ class PositionForm(BaseForm):
     sections = CheckboxesField(_l("Which sections does it concern?"), validators=[Optional()])
     attachment = FileField(_l("Document (optional)"))
     publish_name = BooleanField(_l("I agree that the name of the organisation is published with this position."),
-                                validators=[DataRequired(message=_l("Agree to publish the organisation's name: positions are published with it."))])
+                                validators=[DataRequired(message=_l("Agree to publish the organisation's name: "
+                                                                    "positions are published with it."))])
     idempotency_key = HiddenField()
 
 
@@ -94,7 +105,8 @@ def organisations():
         except Refused as refused:
             form.registration_number.errors = [*form.registration_number.errors, refusals.message(refused)]
         else:
-            flash(_("The organisation is registered. An administrator will verify it; then you can submit positions on its behalf."), "success")
+            flash(_("The organisation is registered. An administrator will verify it; then you can submit positions on "
+                    "its behalf."), "success")
             return redirect(url_for("participation.organisations"), code=303)
     return render_template("participation/organisations.html", form=form,
                            organisations=positions.organisations_of(current_user)), 400 if form.errors else 200

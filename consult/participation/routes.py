@@ -4,20 +4,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import pagecache
+from .. import pagecache, refusals
 from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import current_language
 from ..models import Status
 from ..services import comments, moderation, publication
+from ..services.refusals import Refused
+from ..site.comment_form import CommentForm
 from ..site.routes import public_section, section_page
 from ..web import EmptyForm
 from . import bp
-from ..site.comment_form import CommentForm
 from .forms import EditCommentForm, ReportForm
-from .. import refusals
-from ..services.refusals import Refused
-
 
 
 def _comment_target(consultation, section) -> publication.CommentTarget:

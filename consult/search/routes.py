@@ -13,7 +13,6 @@ from . import bp
 from .forms import KIND_LABELS, SearchForm
 
 
-
 @bp.get("/search")
 def search():
     form = SearchForm(formdata=request.args)

@@ -15,15 +15,25 @@ from sqlalchemy.exc import IntegrityError
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, Document, FaqItem, ModerationEvent, NewsItem, Paragraph, Position,
-    Role, Section, Subgroup, User, Version,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    Document,
+    FaqItem,
+    ModerationEvent,
+    NewsItem,
+    Paragraph,
+    Position,
+    Role,
+    Section,
+    Subgroup,
+    User,
+    Version,
 )
 from ..models.workgroup import member_subgroups
-from . import responses, uploads
+from . import ids, responses, uploads
 from .importing import BilingualSection
-from . import ids
 from .refusals import Refused
-
 
 
 def _get(model, object_id: int):

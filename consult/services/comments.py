@@ -14,8 +14,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import Comment, Consultation, Paragraph, Section, Status, User
-from . import diffing, publication
-from . import ids
+from . import diffing, ids, publication
 from .refusals import Refused
 
 MAX_COMMENT_CHARS = 5000

@@ -19,14 +19,26 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
-    Channel, Comment, Consultation, Paragraph, Position, Response, ResponseStatus, Role, Section, Status, Subgroup,
-    Tag, User, WorkgroupMember,
+    Channel,
+    Comment,
+    Consultation,
+    Paragraph,
+    Position,
+    Response,
+    ResponseStatus,
+    Role,
+    Section,
+    Status,
+    Subgroup,
+    Tag,
+    User,
+    WorkgroupMember,
 )
 from ..models.consultation import subgroup_sections
 from ..models.organisation import position_sections
 from ..models.theme import ThemeMember
 from ..models.workgroup import comment_tags, member_subgroups, position_tags, response_comments, response_positions
-from . import publication
+from . import ids
 
 RIGA = ZoneInfo("Europe/Riga")
 PER_PAGE_CHOICES = (25, 50, 100)
@@ -135,14 +147,14 @@ def remove_member(member: WorkgroupMember) -> None:
 
 
 def member(consultation: Consultation, member_id: int) -> WorkgroupMember | None:
-    if not 0 < member_id <= publication.MAX_ID:
+    if not ids.in_range(member_id):
         return None
     return db.session.scalar(select(WorkgroupMember).where(WorkgroupMember.id == member_id,
                                                            WorkgroupMember.consultation_id == consultation.id))
 
 
 def _subgroups(consultation: Consultation, subgroup_ids: list[int]) -> list[Subgroup]:
-    wanted = {i for i in subgroup_ids if 0 < i <= publication.MAX_ID}
+    wanted = {i for i in subgroup_ids if ids.in_range(i)}
     if not wanted:
         return []
     return list(db.session.scalars(select(Subgroup).where(Subgroup.consultation_id == consultation.id,
@@ -155,7 +167,7 @@ def subgroups(consultation: Consultation) -> list[Subgroup]:
 
 
 def subgroup(consultation: Consultation, subgroup_id: int | None) -> Subgroup | None:
-    if subgroup_id is None or not 0 < subgroup_id <= publication.MAX_ID:
+    if subgroup_id is None or not ids.in_range(subgroup_id):
         return None
     return db.session.scalar(select(Subgroup).where(Subgroup.id == subgroup_id,
                                                     Subgroup.consultation_id == consultation.id))
@@ -212,7 +224,7 @@ def riga_start(day: date) -> datetime:
 
 def parse_ref(raw: str) -> tuple[str, int] | None:
     match = _REF.match(raw or "")
-    if not match or not 0 < int(match.group(2)) <= publication.MAX_ID:
+    if not match or not ids.in_range(int(match.group(2))):
         return None
     return match.group(1), int(match.group(2))
 
@@ -552,12 +564,13 @@ def tag_items(consultation: Consultation, raw_refs, name: str) -> int:
     if not comment_ids and not position_ids:
         raise FeedbackRefused("no_items")
     tag = get_or_create_tag(consultation, name)
-    for table, column, ids in ((comment_tags, "comment_id", comment_ids), (position_tags, "position_id", position_ids)):
-        if not ids:
+    for table, column, wanted in ((comment_tags, "comment_id", comment_ids), (position_tags, "position_id",
+                                                                              position_ids)):
+        if not wanted:
             continue
         present = set(db.session.scalars(select(table.c[column]).where(table.c.tag_id == tag.id,
-                                                                        table.c[column].in_(ids))))
-        rows = [{column: i, "tag_id": tag.id} for i in ids if i not in present]
+                                                                        table.c[column].in_(wanted))))
+        rows = [{column: i, "tag_id": tag.id} for i in wanted if i not in present]
         if rows:
             db.session.execute(table.insert(), rows)
     db.session.commit()

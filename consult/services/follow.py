@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
@@ -25,7 +25,14 @@ from ..clock import utcnow
 from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..models import (
-    Consultation, ConsultationEvent, ConsultationStatus, EventKind, Follow, Section, User, Version,
+    Consultation,
+    ConsultationEvent,
+    ConsultationStatus,
+    EventKind,
+    Follow,
+    Section,
+    User,
+    Version,
 )
 from .mail import header_fits, send_email, site_address
 from .refusals import Refused
@@ -189,8 +196,8 @@ def _local_date(moment: datetime):
         from zoneinfo import ZoneInfo
         zone = ZoneInfo(LOCAL_TIMEZONE)
     except Exception:  # no time-zone data on this machine: UTC days are close enough
-        zone = timezone.utc
-    return moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
+        zone = UTC
+    return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
 @dataclass
@@ -299,7 +306,7 @@ def send_follow_mail(now: datetime | None = None) -> int:
         # Queued in the same transaction that records it as sent (mail.send_email commits).
         send_email(address, "follow_digest", lang, headers=list_unsubscribe_headers(unsubscribe_all), blocks=blocks,
                    unsubscribe=unsubscribe_all,
-                   section_link=lambda consultation, section: link("site.section", lang=lang,
+                   section_link=lambda consultation, section, lang=lang: link("site.section", lang=lang,
                                                                    slug=consultation.slug, number=section.number))
         db.session.commit()
         sent += 1

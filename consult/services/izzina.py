@@ -31,8 +31,18 @@ from ..dates import date_text
 from ..extensions import db
 from ..labels import NAMELESS_ORGANISATIONS, RESPONDENT_TYPES, SIGNATURE_STATUSES, STATUSES
 from ..models import (
-    Comment, Organisation, Paragraph, Position, PositionSignature, Response, ResponseStatus, Section, Stance, Status,
-    User, Version,
+    Comment,
+    Organisation,
+    Paragraph,
+    Position,
+    PositionSignature,
+    Response,
+    ResponseStatus,
+    Section,
+    Stance,
+    Status,
+    User,
+    Version,
 )
 from ..models.organisation import position_sections
 from ..models.workgroup import Decision, response_comments, response_positions

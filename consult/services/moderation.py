@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Comment, Consultation, ModerationEvent, Position, Reason, Report, Status, User
-from .mail import send_email
 from . import ids
+from .mail import send_email
 from .refusals import Refused
 
 REPORTS_TO_HIDE = 3  # in post-moderation, this many different readers hide an item until a moderator looks
@@ -216,7 +216,8 @@ def queue(filter_: str, consultation: Consultation | None, page: int, per_page: 
     """
     open_report = exists().where(Report.comment_id == Comment.id, Report.resolved_at.is_(None))
     conditions = {
-        "todo": or_(Comment.status == Status.PENDING, Comment.needs_review.is_(True) & (Comment.status != Status.WITHDRAWN),
+        "todo": or_(Comment.status == Status.PENDING,
+                    Comment.needs_review.is_(True) & (Comment.status != Status.WITHDRAWN),
                     open_report),
         "pending": Comment.status == Status.PENDING,
         "reported": open_report,

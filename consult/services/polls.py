@@ -15,7 +15,6 @@ from . import ids
 from .refusals import Refused
 
 
-
 def get_poll(poll_id: int) -> Poll | None:
     if not ids.in_range(poll_id):
         return None

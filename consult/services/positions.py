@@ -12,13 +12,21 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import (Consultation, ModerationEvent, Organisation, Position, PositionSignature, Role, Section, Status,
-                      User)
-from . import publication, signatures
+from ..models import (
+    Consultation,
+    ModerationEvent,
+    Organisation,
+    Position,
+    PositionSignature,
+    Role,
+    Section,
+    Status,
+    User,
+)
+from . import ids, publication, signatures
 from .mail import send_email
-from .uploads import StagedFile, clean_display_name
-from . import ids
 from .refusals import Refused
+from .uploads import StagedFile, clean_display_name
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 PDF_TYPE = "application/pdf"

@@ -15,10 +15,17 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
-    Consultation, ConsultationStatus, Document, FaqItem, NewsItem, Paragraph, Section, Subgroup, Version,
+    Consultation,
+    ConsultationStatus,
+    Document,
+    FaqItem,
+    NewsItem,
+    Paragraph,
+    Section,
+    Subgroup,
+    Version,
 )
-
-MAX_ID = 2**31 - 1  # the largest id any of our integer columns can hold
+from . import ids
 
 
 def public_consultations(status: str | None = None) -> list[Consultation]:
@@ -69,7 +76,7 @@ def all_sections(consultation: Consultation) -> list[Section]:
 
 def public_section(slug: str, number: int) -> tuple[Consultation | None, Section | None]:
     """A public consultation's published section, with the consultation, in one query."""
-    if len(slug) > 120 or not 0 < number <= MAX_ID:
+    if len(slug) > 120 or not ids.in_range(number):
         return None, None
     row = db.session.execute(select(Consultation, Section).join(Section, Section.consultation_id == Consultation.id)
                              .where(Consultation.slug == slug, Consultation.status.in_(ConsultationStatus.PUBLIC),
@@ -78,7 +85,7 @@ def public_section(slug: str, number: int) -> tuple[Consultation | None, Section
 
 
 def published_section(consultation: Consultation, number: int) -> Section | None:
-    if not 0 < number <= MAX_ID:
+    if not ids.in_range(number):
         return None
     return db.session.scalar(select(Section).where(
         Section.consultation_id == consultation.id, Section.number == number, Section.is_published()))
@@ -172,7 +179,7 @@ def consultation_documents(consultation: Consultation) -> list[Document]:
 
 
 def public_document(document_id: int) -> Document | None:
-    if not 0 < document_id <= MAX_ID:
+    if not ids.in_range(document_id):
         return None
     return db.session.scalar(select(Document).join(Consultation).where(
         Document.id == document_id, Consultation.status.in_(ConsultationStatus.PUBLIC)))

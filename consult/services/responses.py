@@ -21,11 +21,23 @@ from sqlalchemy.orm import joinedload
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, Decision, ModerationEvent, Paragraph, Position, Response,
-    ResponseStatus, Section, Stance, Status, User, Version,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    Decision,
+    ModerationEvent,
+    Paragraph,
+    Position,
+    Response,
+    ResponseStatus,
+    Section,
+    Stance,
+    Status,
+    User,
+    Version,
 )
 from ..models.workgroup import response_comments, response_positions
-from . import feedback, publication
+from . import feedback, ids
 from .mail import send_email
 
 JUSTIFICATION_MAX_CHARS = 10000
@@ -45,7 +57,7 @@ class ResponseRefused(Exception):
 
 
 def get_response(consultation: Consultation, response_id: int) -> Response | None:
-    if not 0 < response_id <= publication.MAX_ID:
+    if not ids.in_range(response_id):
         return None
     return db.session.scalar(select(Response).where(Response.id == response_id,
                                                     Response.consultation_id == consultation.id))

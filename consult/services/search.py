@@ -27,20 +27,45 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from sqlalchemy import (
-    and_, case, column, delete, event, func, insert, inspect, literal_column, or_, select, table, text, true,
+    and_,
+    case,
+    column,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload
 
 from ..clock import utcnow
-from . import publication, textlayer
-from .textlayer import fold, fold_with_map as _fold_with_map
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import (
-    Comment, Consultation, ConsultationStatus, FaqItem, NewsItem, Organisation, Paragraph, Position,
-    SearchEntry, SearchKind, Section, Status, Version,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    FaqItem,
+    NewsItem,
+    Organisation,
+    Paragraph,
+    Position,
+    SearchEntry,
+    SearchKind,
+    Section,
+    Status,
+    Version,
 )
+from . import publication, textlayer
+from .textlayer import fold
+from .textlayer import fold_with_map as _fold_with_map
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12

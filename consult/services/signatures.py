@@ -14,7 +14,7 @@ import io
 import logging
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -90,7 +90,7 @@ def _common_name(name) -> str:
 def _as_utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def run_async(coroutine):
@@ -106,7 +106,7 @@ def run_async(coroutine):
 def _certificate_status(certificate: asn1_x509.Certificate, intermediates: list[asn1_x509.Certificate],
                         signed_at: datetime | None, anchors: list[asn1_x509.Certificate]) -> str:
     """For a signature that is intact: is its certificate valid at signing time, and from a trusted CA?"""
-    moment = signed_at.replace(tzinfo=timezone.utc) if signed_at else None
+    moment = signed_at.replace(tzinfo=UTC) if signed_at else None
     if moment is not None and not certificate.not_valid_before <= moment <= certificate.not_valid_after:
         return EXPIRED
     if not anchors:
@@ -140,8 +140,8 @@ def check_pdf_signatures(data: bytes, anchors: list[asn1_x509.Certificate]) -> S
 
 
 def _check_pdf_signature(signature, anchors) -> Signer:
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import async_validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
     try:
         certificate = signature.signer_cert

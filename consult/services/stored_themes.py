@@ -29,7 +29,8 @@ from ..extensions import db
 from ..models import Comment, Consultation, Position, RespondentType, Section, Stance, Status, User
 from ..models.organisation import position_sections
 from ..models.theme import NAME_MAX_CHARS, Theme, ThemeMember, ThemeSet
-from . import publication, themes as theme_finder
+from . import ids
+from . import themes as theme_finder
 from .feedback import normalise_tag
 
 WHOLE = "all"
@@ -72,7 +73,7 @@ def theme_set(consultation: Consultation, section: Section | None = None) -> The
 
 def theme(consultation: Consultation, theme_id: int | None) -> Theme | None:
     """A theme of this consultation (any scope) by id, or None."""
-    if theme_id is None or not 0 < theme_id <= publication.MAX_ID:
+    if theme_id is None or not ids.in_range(theme_id):
         return None
     return db.session.scalar(select(Theme).join(ThemeSet, ThemeSet.id == Theme.theme_set_id).where(
         Theme.id == theme_id, ThemeSet.consultation_id == consultation.id))
@@ -493,16 +494,16 @@ class ItemThemes:
         self.themes = {t.id: ItemTheme(t.id, display_label(t)) for t in themes}
 
     def of(self, comment_ids=(), position_ids=()) -> dict[str, ItemTheme]:
-        """"c12"/"p3" → its theme, for the given ids (those without a theme are left out)."""
+        """"c12"/"p3" → its theme, for the given wanted (those without a theme are left out)."""
         if not self.themes or not (comment_ids or position_ids):
             return {}
         found: dict[str, ItemTheme] = {}
-        for kind, column, ids in (("c", ThemeMember.comment_id, list(comment_ids)),
+        for kind, column, wanted in (("c", ThemeMember.comment_id, list(comment_ids)),
                                   ("p", ThemeMember.position_id, list(position_ids))):
-            for start in range(0, len(ids), INSERT_BATCH):
+            for start in range(0, len(wanted), INSERT_BATCH):
                 for theme_id, item_id in db.session.execute(
                         select(ThemeMember.theme_id, column).where(ThemeMember.theme_set_id == self.theme_set_id,
-                                                                   column.in_(ids[start:start + INSERT_BATCH]))):
+                                                                   column.in_(wanted[start:start + INSERT_BATCH]))):
                     if theme_id in self.themes:
                         found[f"{kind}{item_id}"] = self.themes[theme_id]
         return found

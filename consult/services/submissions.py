@@ -47,8 +47,18 @@ from ..clock import utcnow
 from ..extensions import db
 from ..labels import CHANNELS, RESPONDENT_TYPES, STANCES
 from ..models import (
-    Channel, Comment, Consultation, ConsultationStatus, ModerationEvent, RespondentType, Role, Section, Setting,
-    Stance, Status, User,
+    Channel,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    ModerationEvent,
+    RespondentType,
+    Role,
+    Section,
+    Setting,
+    Stance,
+    Status,
+    User,
 )
 from . import publication, textlayer
 from .comments import fingerprint

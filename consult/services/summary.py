@@ -19,8 +19,18 @@ from sqlalchemy import func, select
 from .. import pagecache
 from ..extensions import db
 from ..models import (
-    Channel, Comment, Consultation, Organisation, Paragraph, Poll, Position, RespondentType, Section, Stance,
-    Status, User,
+    Channel,
+    Comment,
+    Consultation,
+    Organisation,
+    Paragraph,
+    Poll,
+    Position,
+    RespondentType,
+    Section,
+    Stance,
+    Status,
+    User,
 )
 from ..models.job import Job, JobStatus
 from . import campaigns as campaign_service

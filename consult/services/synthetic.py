@@ -21,8 +21,19 @@ from sqlalchemy import func, insert, select, text
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Channel, Comment, Consultation, ConsultationStatus, Paragraph, RespondentType, SearchEntry, Section, Stance, Status,
-    Subgroup, User, Version,
+    Channel,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    Paragraph,
+    RespondentType,
+    SearchEntry,
+    Section,
+    Stance,
+    Status,
+    Subgroup,
+    User,
+    Version,
 )
 from . import publication, search
 from .comments import fingerprint

@@ -18,8 +18,18 @@ from sqlalchemy import delete, func, select, update
 from ..clock import utcnow
 from ..extensions import db
 from ..models import (
-    Comment, Consultation, ConsultationStatus, ModerationEvent, Position, Response, ResponseStatus, Role, Status,
-    Subgroup, User, WorkgroupMember,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    ModerationEvent,
+    Position,
+    Response,
+    ResponseStatus,
+    Role,
+    Status,
+    Subgroup,
+    User,
+    WorkgroupMember,
 )
 from ..models.consultation import subgroup_sections
 from ..models.organisation import position_sections

@@ -7,6 +7,5 @@ from ..pagecache import cache_blueprint
 bp = Blueprint("site", __name__, url_prefix=LANG_PREFIX)
 cache_blueprint(bp)
 
-from . import routes  # noqa: E402,F401
-from . import versions  # noqa: E402,F401
-from . import outcome  # noqa: E402,F401
+# The views register themselves on bp, so they are imported after it.
+from . import outcome, routes, versions  # noqa: E402,F401

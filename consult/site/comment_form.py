@@ -45,11 +45,13 @@ class CommentForm(BaseForm):
                          validators=[DataRequired(message=_l("Write your comment.")), no_nul,
                                      max_chars(MAX_COMMENT_CHARS)])
     language = language_field()
-    publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES), default="name",
+    publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES),
+                             default="name",
                              validators=[InputRequired(message=_l("Choose how your comment is signed."))])
     website = HoneypotField(_l("Leave this field empty"))
     idempotency_key = HiddenField()
 
     def set_paragraphs(self, section, paragraph_numbers, whole_label: str) -> None:
         self.paragraph.choices = choices([("", whole_label)] + [
-            (str(number), _l("Paragraph %(label)s", label=f"{section.number}.{number}")) for number in paragraph_numbers])
+            (str(number), _l("Paragraph %(label)s",
+                             label=f"{section.number}.{number}")) for number in paragraph_numbers])

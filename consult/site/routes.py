@@ -179,7 +179,8 @@ def _reader_section_page(consultation, section, user):
         return html, body.comments_by_author
 
     html, by_author = pagecache.personal_page(
-        ("section", section.id, pagecache.menu_roles()), render, {"csrf": generate_csrf, "idempotency": new_idempotency_key})
+        ("section", section.id, pagecache.menu_roles()), render, {"csrf": generate_csrf,
+                                                                  "idempotency": new_idempotency_key})
     own = by_author.get(user.id, ())
     return (str(without_marked(html, "report", own)) if own else html), 200
 

@@ -14,15 +14,10 @@ from flask_login import current_user
 from ..i18n import LANG_PREFIX
 from ..services import feedback
 from ..services.responses import DECISION_LABELS
+from ..web import never_stored
 
-bp = Blueprint("workgroup", __name__, url_prefix=LANG_PREFIX + "/workgroup")
+bp = never_stored(Blueprint("workgroup", __name__, url_prefix=LANG_PREFIX + "/workgroup"))
 security_log = logging.getLogger("consult.security")
-
-
-@bp.after_request
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.record_once

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from ..auth import require_role
 from ..extensions import db
+from ..forms import new_idempotency_key
 from ..i18n import localized
 from ..models import Channel, Comment, Role
-from ..forms import new_idempotency_key
 from ..services import feedback
 from ..services import submissions as service
 from . import bp, member_view

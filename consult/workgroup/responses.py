@@ -12,8 +12,8 @@ from ..auth import require_role
 from ..forms import choices
 from ..models import Role
 from ..services import campaigns, feedback, responses, workflow
-from ..web import EmptyForm
 from ..services.summary import analyse_texts
+from ..web import EmptyForm
 from . import bp, member_view
 from .forms import PublishForm, ResponseForm, SendBackForm
 
@@ -145,7 +145,7 @@ def _response_or_404(consultation, response_id: int):
     return response
 
 
-@bp.route("/<slug>/responses/<int:response_id>/", methods=["GET", "POST"])
+@bp.route("/<slug>/responses/<id:response_id>/", methods=["GET", "POST"])
 @require_role(Role.WORKGROUP)
 @member_view
 def edit_response(consultation, member, response_id: int):
@@ -166,7 +166,7 @@ def _edit_url(consultation, response) -> str:
                    back=_back(consultation))
 
 
-@bp.post("/<slug>/responses/<int:response_id>/approve/")
+@bp.post("/<slug>/responses/<id:response_id>/approve/")
 @require_role(Role.WORKGROUP)
 @member_view
 def approve_response(consultation, member, response_id: int):
@@ -187,7 +187,7 @@ def approve_response(consultation, member, response_id: int):
     return redirect(_back(consultation), code=303)
 
 
-@bp.post("/<slug>/responses/<int:response_id>/send-back/")
+@bp.post("/<slug>/responses/<id:response_id>/send-back/")
 @require_role(Role.WORKGROUP)
 @member_view
 def send_back_response(consultation, member, response_id: int):
@@ -215,7 +215,7 @@ def send_back_response(consultation, member, response_id: int):
     return render_template("workgroup/respond.html", **context), 400
 
 
-@bp.route("/<slug>/responses/<int:response_id>/delete/", methods=["GET", "POST"])
+@bp.route("/<slug>/responses/<id:response_id>/delete/", methods=["GET", "POST"])
 @require_role(Role.WORKGROUP)
 @member_view
 def delete_response(consultation, member, response_id: int):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -80,7 +79,7 @@ def recompute_texts(consultation, member):
 CAMPAIGN_COPIES_SHOWN = 200
 
 
-@bp.get("/<slug>/campaigns/<int:campaign_id>/")
+@bp.get("/<slug>/campaigns/<id:campaign_id>/")
 @require_role(Role.WORKGROUP)
 @member_view
 def campaign(consultation, member, campaign_id: int):

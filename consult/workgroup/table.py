@@ -2,9 +2,8 @@
 (to a subgroup or a member), and the drafts approved in bulk."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from ..i18n import localized
 from ..models import Role
 from ..services import feedback, stored_themes, workflow
 from ..services.summary import analyse_texts
+from ..web import page_number
 from . import bp, member_view
 from .forms import BulkForm, FilterForm
 from .themes import theme_label
@@ -30,10 +30,6 @@ REFUSALS = {
     "no_drafts": _l("None of the selected items has a draft response to approve."),
 }
 
-
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 FILTER_KEYS = ("q", "kind", "section", "paragraph", "stance", "respondent", "status", "tag", "subgroup", "campaign",
@@ -85,7 +81,7 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
     if filter_form.errors and status == 200:
         status = 400
     per_page = filter_form.per_page_value()
-    page = feedback.feedback_page(consultation, filters, _page(), per_page)
+    page = feedback.feedback_page(consultation, filters, page_number(), per_page)
     # Each row's theme in the whole consultation's set (as the exports have it); none: no query.
     item_themes = stored_themes.ItemThemes(consultation, [t for t, section in current.themes if section is None]).of(
         [e.item.id for e in page.items if e.kind == "comment"], [e.item.id for e in page.items if e.kind == "position"])
@@ -121,7 +117,7 @@ def bulk(consultation, member):
     if not form.validate_on_submit():
         return render_table(consultation, member, bulk_form=form, status=400)
     refs = form.items.data
-    back = url_for("workgroup.table", slug=consultation.slug, **_filter_args(), page=_page())
+    back = url_for("workgroup.table", slug=consultation.slug, **_filter_args(), page=page_number())
     if form.action.data == "answer":
         return redirect(url_for("workgroup.new_response", slug=consultation.slug, items=refs, back=back), code=303)
     if form.action.data == "approve" and not workflow.is_approver(member):

@@ -15,6 +15,7 @@ from flask_login import current_user
 from ..auth import require_role
 from ..models import JobStatus, Role
 from ..services import feedback, jobs, stored_themes
+from ..web import page_number
 from . import bp, member_view
 from .forms import MergeThemeForm, MoveThemeForm, RecomputeThemesForm, RenameThemeForm
 
@@ -100,9 +101,7 @@ def render_theme(consultation, theme, rename_form=None, merge_form=None, move_fo
     merge_form.set_choices(others, theme_label)
     move_form = move_form or MoveThemeForm(formdata=None)
     move_form.set_choices(others, theme_label)
-    raw_page = request.args.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 and int(raw_page) > 0 else 1
-    members = stored_themes.members_page(theme, page)
+    members = stored_themes.members_page(theme, page_number())
     items = feedback.items_of(consultation, members.refs)
     (view,) = stored_themes.views([theme]) or [stored_themes.ThemeView(theme)]
     failed = next((f for f in (rename_form, merge_form, move_form) if f.errors), None)
@@ -118,7 +117,7 @@ def render_theme(consultation, theme, rename_form=None, merge_form=None, move_fo
         themes_failed=last is not None and last.status == JobStatus.FAILED), status
 
 
-@bp.get("/<slug>/themes/<int:theme_id>/")
+@bp.get("/<slug>/themes/<id:theme_id>/")
 @require_role(Role.WORKGROUP)
 @member_view
 def theme(consultation, member, theme_id: int):
@@ -129,7 +128,7 @@ def _refused(form, field, code: str) -> None:
     field.errors = list(field.errors) + [str(REFUSALS.get(code, _("This could not be done.")))]
 
 
-@bp.post("/<slug>/themes/<int:theme_id>/rename/")
+@bp.post("/<slug>/themes/<id:theme_id>/rename/")
 @require_role(Role.WORKGROUP)
 @member_view
 def rename_theme(consultation, member, theme_id: int):
@@ -146,7 +145,7 @@ def rename_theme(consultation, member, theme_id: int):
     return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=found.id), code=303)
 
 
-@bp.post("/<slug>/themes/<int:theme_id>/merge/")
+@bp.post("/<slug>/themes/<id:theme_id>/merge/")
 @require_role(Role.WORKGROUP)
 @member_view
 def merge_theme(consultation, member, theme_id: int):
@@ -165,7 +164,7 @@ def merge_theme(consultation, member, theme_id: int):
     return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=target.id), code=303)
 
 
-@bp.post("/<slug>/themes/<int:theme_id>/move/")
+@bp.post("/<slug>/themes/<id:theme_id>/move/")
 @require_role(Role.WORKGROUP)
 @member_view
 def move_to_theme(consultation, member, theme_id: int):

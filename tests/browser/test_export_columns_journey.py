@@ -15,7 +15,8 @@ from ..test_workgroup import add_member, set_status
 from .test_participation_journey import sign_in
 
 
-def test_member_sees_themes_and_signers_in_the_table_and_the_export(page, live_server, app, extra, make_user,  # noqa: F811
+# noqa: F811
+def test_member_sees_themes_and_signers_in_the_table_and_the_export(page, live_server, app, extra, make_user,
                                                                      check_accessibility):
     add_member(app, make_user(role="workgroup", email="tema@example.test"))
     sign_in(page, live_server, "lv", "tema@example.test")
@@ -24,7 +25,8 @@ def test_member_sees_themes_and_signers_in_the_table_and_the_export(page, live_s
     expect(comment).to_contain_text(f"Tēma: {THEME}")
     position = page.locator(f"#row-p{extra['position']}")
     expect(position.locator(".tag-signature-valid")).to_have_text("Paraksts derīgs")
-    expect(position.locator(".signature-line")).to_contain_text(f"Parakstītājs: {SIGNER}; sertifikāta izdevējs: {ISSUER}")
+    expect(position.locator(".signature-line")).to_contain_text(f"Parakstītājs: {SIGNER}; sertifikāta izdevējs: "
+                                                                f"{ISSUER}")
     check_accessibility(page)
     comment.get_by_role("link", name=THEME).click()
     expect(page.locator("h1")).to_have_text(THEME)

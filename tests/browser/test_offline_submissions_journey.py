@@ -3,7 +3,6 @@ first with a mistake (messages beside the fields, what was typed kept), then rig
 lines is refused line by line. axe-core finds nothing on any page on the way."""
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import expect
 

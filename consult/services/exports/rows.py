@@ -57,7 +57,8 @@ COL = {name: index for index, name in enumerate(COLUMNS)}
 CSV_COLUMNS = LABELLED_COLUMNS
 # The spreadsheet numbers its rows itself, so the sheets leave out "No."; the text columns come
 # early, so a printed page (fitted to one page wide) shows them at a readable size.
-COMMENT_SHEET = ("id", "created_at", "section", "paragraph", "stance", "respondent_type", "submitter", "channel", "text",
+COMMENT_SHEET = ("id", "created_at", "section", "paragraph", "stance", "respondent_type", "submitter", "channel",
+                 "text",
                  "decision", "justification_lv", "justification_en", "changed_paragraph", "campaign", "theme", "tags",
                  "subgroup", "status", "version")
 POSITION_SHEET = ("id", "created_at", "section", "respondent_type", "submitter", "title", "text", "decision",
