@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from .services import workflow
 from .services.refusals import Refused
 from .uploads_limit import megabytes
 
@@ -75,6 +76,15 @@ MESSAGES = {
     "authoring.version": _l("The version could not be created; please try again."),
     "authoring.role": _l("Choose a role."),
     "authoring.own_role": _l("You cannot change your own role. Ask another administrator."),
+    # The working group's response workflow: approving, sending back, assigning, answering a set.
+    "workflow.already_approved": _l("This response is already approved."),
+    "workflow.note_empty": _l("Write what should change, so the writer knows."),
+    "workflow.note_long": _l("Use at most %(limit)d characters.", limit=workflow.REVIEW_NOTE_MAX_CHARS),
+    "workflow.no_drafts": _l("None of the selected items has a draft response to approve."),
+    "workflow.no_items": _l("Select at least one item in the table."),
+    "workflow.assignee": _l("Choose a member."),
+    "workflow.decision": _l("Choose a decision."),
+    "workflow.justification": _l("Write the justification in Latvian."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),

@@ -10,9 +10,11 @@ from consult import refusals
 from consult.services.refusals import Refused
 
 SERVICES = pathlib.Path(refusals.__file__).parent / "services"
-# Codes a view words in its own context (the sign-in flow, the admin's organisation list) or that
-# no page can meet (the view checks first); every other code a service raises needs a message.
-WORDED_ELSEWHERE = re.compile(r"^(identity\.|follow\.|position\.already_verified$)")
+# Codes a view words in its own context (the sign-in flow, the admin's organisation list, the bulk
+# confirmation shown again with the new count, a 403) or that no page can meet (the view checks first);
+# every other code a service raises needs a message.
+WORDED_ELSEWHERE = re.compile(
+    r"^(identity\.|follow\.|position\.already_verified$|workflow\.(count_changed|not_allowed|too_many)$)")
 
 
 def raised_codes() -> set[str]:

@@ -6,6 +6,8 @@ import random
 
 import pytest
 
+from consult.services.refusals import Refused
+
 from .conftest import csrf_token_from, form_post
 from .pages import DEMO
 from .test_workgroup import TABLE, add_comment, add_member, add_position, set_status
@@ -147,9 +149,9 @@ def test_sending_back_needs_a_note_and_makes_a_draft(app, people, make_user):
         response = responses.save_response(consultation, [f"c{comment}"], "accepted", "Ņemts vērā.", "", None,
                                            db.session.get(User, people["lead"].user_id), approve=True)
         lead = db.session.get(WorkgroupMember, people["lead"].member_id)
-        with pytest.raises(workflow.WorkflowRefused) as refused:
+        with pytest.raises(Refused) as refused:
             workflow.send_back(consultation, response, lead, "   ")
-        assert refused.value.code == "note_empty" and response.status == "approved"
+        assert refused.value.code == "workflow.note_empty" and response.status == "approved"
         workflow.send_back(consultation, response, lead, "Lūdzu norādīt termiņu.")
         assert (response.status, response.review_note) == ("draft", "Lūdzu norādīt termiņu.")
 
@@ -164,12 +166,12 @@ def test_a_bulk_answer_is_refused_when_the_set_changed_since_the_confirmation(ap
         consultation = _consultation(app)
         member = db.session.get(WorkgroupMember, people["member"].member_id)
         refs = workflow.set_refs(consultation, feedback.Filters())
-        with pytest.raises(workflow.WorkflowRefused) as refused:
+        with pytest.raises(Refused) as refused:
             workflow.bulk_respond(consultation, refs, "explained", "Paskaidrots.", "", member, False, expected=2)
-        assert refused.value.code == "count_changed"
-        with pytest.raises(workflow.WorkflowRefused) as refused:
+        assert refused.value.code == "workflow.count_changed"
+        with pytest.raises(Refused) as refused:
             workflow.bulk_respond(consultation, refs, "explained", "Paskaidrots.", "", member, True, expected=3)
-        assert refused.value.code == "not_allowed"
+        assert refused.value.code == "workflow.not_allowed"
     assert _responses(app) == []
 
 

@@ -35,17 +35,12 @@ from ..models.consultation import subgroup_sections
 from ..models.organisation import position_sections
 from ..models.workgroup import member_subgroups, response_comments, response_positions
 from . import feedback, responses
+from .refusals import Refused
 
 REVIEW_NOTE_MAX_CHARS = 2000
 # The most items one "respond to all" may answer: a campaign of thousands of copies fits; more is
 # surely a filter left off by mistake.
 BULK_MAX_ITEMS = 20000
-
-
-class WorkflowRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 # Who may approve -------------------------------------------------------------------------------
@@ -118,9 +113,9 @@ def may_approve_response(consultation: Consultation, member: WorkgroupMember | N
 def approve(consultation: Consultation, response: Response, member: WorkgroupMember) -> None:
     """Makes the draft the public answer; refused (nothing changes) for a member who may not approve it."""
     if not may_approve_response(consultation, member, response):
-        raise WorkflowRefused("not_allowed")
+        raise Refused("workflow.not_allowed")
     if response.status == ResponseStatus.APPROVED:
-        raise WorkflowRefused("already_approved")
+        raise Refused("workflow.already_approved")
     now = utcnow()
     responses.mark_status(response, member.user, True, now)
     db.session.add(ModerationEvent(actor_id=member.user_id, action="response_approve", target_type="response",
@@ -133,12 +128,12 @@ def approve(consultation: Consultation, response: Response, member: WorkgroupMem
 def send_back(consultation: Consultation, response: Response, member: WorkgroupMember, note: str) -> None:
     """Returns the response to its writers as a draft, with the reason (also in the audit log)."""
     if not may_approve_response(consultation, member, response):
-        raise WorkflowRefused("not_allowed")
+        raise Refused("workflow.not_allowed")
     note = (note or "").strip()
     if not note:
-        raise WorkflowRefused("note_empty")
+        raise Refused("workflow.note_empty")
     if len(note) > REVIEW_NOTE_MAX_CHARS:
-        raise WorkflowRefused("note_long")
+        raise Refused("workflow.note_long")
     now = utcnow()
     responses.mark_status(response, member.user, False, now)
     response.review_note = note
@@ -155,9 +150,9 @@ def approve_items(consultation: Consultation, raw_refs, member: WorkgroupMember)
               if item.response is not None and item.response.status == ResponseStatus.DRAFT]
     unique = list({response.id: response for response in drafts}.values())
     if not unique:
-        raise WorkflowRefused("no_drafts")
+        raise Refused("workflow.no_drafts")
     if not all(may_approve_response(consultation, member, response) for response in unique):
-        raise WorkflowRefused("not_allowed")
+        raise Refused("workflow.not_allowed")
     now = utcnow()
     for response in unique:
         responses.mark_status(response, member.user, True, now)
@@ -175,10 +170,10 @@ def assign(consultation: Consultation, raw_refs, assignee_id: int | None, actor:
     """Assigns the items to a member of this consultation's working group (None: to nobody)."""
     comment_ids, position_ids = feedback._own_ids(consultation, *feedback.split_refs(raw_refs))
     if not comment_ids and not position_ids:
-        raise WorkflowRefused("no_items")
+        raise Refused("workflow.no_items")
     assignee = feedback.member(consultation, assignee_id) if assignee_id is not None else None
     if assignee_id is not None and assignee is None:
-        raise WorkflowRefused("assignee")
+        raise Refused("workflow.assignee")
     if comment_ids:
         db.session.execute(update(Comment).where(Comment.id.in_(comment_ids)).values(assignee_id=assignee_id)
                            .execution_options(synchronize_session=False))
@@ -219,17 +214,17 @@ def bulk_respond(consultation: Consultation, refs: list[str], decision: str, jus
     approve them all. `expected` is the count the member confirmed: when the set has changed meanwhile, nothing
     is done, so nobody answers more (or fewer) items than they were told."""
     if len(refs) != expected:
-        raise WorkflowRefused("count_changed")
+        raise Refused("workflow.count_changed")
     if not refs:
-        raise WorkflowRefused("no_items")
+        raise Refused("workflow.no_items")
     if len(refs) > BULK_MAX_ITEMS:
-        raise WorkflowRefused("too_many")
+        raise Refused("workflow.too_many")
     if approve and not may_approve(consultation, member, refs):
-        raise WorkflowRefused("not_allowed")
+        raise Refused("workflow.not_allowed")
     if decision not in responses.DECISION_LABELS:
-        raise WorkflowRefused("decision")
+        raise Refused("workflow.decision")
     if not (justification_lv or "").strip():
-        raise WorkflowRefused("justification")
+        raise Refused("workflow.justification")
     comment_ids, position_ids = feedback._own_ids(consultation, *feedback.split_refs(refs))
     now = utcnow()
     user = member.user

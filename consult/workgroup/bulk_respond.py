@@ -12,20 +12,16 @@ from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from .. import refusals
 from ..auth import require_role
 from ..models import Role
 from ..services import feedback, workflow
+from ..services.refusals import Refused
 from . import bp, member_view
 from .forms import BulkResponseForm
 from .table import _filter_args, table_filters
-
-REFUSALS = {
-    "decision": _l("Choose a decision."),
-    "justification": _l("Write the justification in Latvian."),
-}
 
 
 def _answered_count(consultation, refs: list[str]) -> int:
@@ -67,11 +63,11 @@ def bulk_respond(consultation, member):
     try:
         result = workflow.bulk_respond(consultation, refs, form.decision.data, form.justification_lv.data,
                                        form.justification_en.data or "", member, then == "approve", confirmed)
-    except workflow.WorkflowRefused as refused:
-        if refused.code == "not_allowed":
+    except Refused as refused:
+        if refused.code == "workflow.not_allowed":
             abort(403)
-        if refused.code != "count_changed":
-            flash(str(REFUSALS.get(refused.code, _("This could not be done."))), "error")
+        if refused.code != "workflow.count_changed":
+            flash(refusals.message(refused), "error")
             return render_template("workgroup/bulk_respond.html", **context), 400
         form.confirmed_count.data = str(count)
         context["changed"] = True

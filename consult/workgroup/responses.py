@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from .. import refusals
 from ..auth import require_role
 from ..forms import choices
 from ..models import Role
 from ..services import campaigns, feedback, responses, workflow
+from ..services.refusals import Refused
 from ..services.summary import analyse_texts
 from ..web import EmptyForm
 from . import bp, member_view
@@ -23,9 +25,6 @@ REFUSALS = {
     "no_items": _l("Keep at least one proposal selected."),
     "paragraph": _l("Choose a paragraph from the list, or none."),
     "status": _l("The outcome can be published only when the consultation is closed for comments."),
-    "note_empty": _l("Write what should change, so the writer knows."),
-    "note_long": _l("Use at most %(limit)d characters.", limit=workflow.REVIEW_NOTE_MAX_CHARS),
-    "already_approved": _l("This response is already approved."),
 }
 SIMILAR_SHOWN = 50
 
@@ -178,8 +177,8 @@ def approve_response(consultation, member, response_id: int):
         abort(400)
     try:
         workflow.approve(consultation, response, member)
-    except workflow.WorkflowRefused as refused:
-        flash(str(REFUSALS.get(refused.code, _("This could not be done."))), "error")
+    except Refused as refused:
+        flash(refusals.message(refused), "error")
         return redirect(_edit_url(consultation, response), code=303)
     flash(_("The response is approved and counts as the answer."), "success")
     if consultation.status == "concluded":
@@ -199,8 +198,8 @@ def send_back_response(consultation, member, response_id: int):
     if send_back_form.validate_on_submit():
         try:
             workflow.send_back(consultation, response, member, send_back_form.note.data)
-        except workflow.WorkflowRefused as refused:
-            send_back_form.note.errors = list(send_back_form.note.errors) + [str(REFUSALS[refused.code])]
+        except Refused as refused:
+            send_back_form.note.errors = list(send_back_form.note.errors) + [refusals.message(refused)]
         else:
             flash(_("The response was sent back as a draft with your note."), "success")
             return redirect(_back(consultation), code=303)

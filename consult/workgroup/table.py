@@ -11,10 +11,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from .. import refusals
 from ..auth import require_role
 from ..i18n import localized
 from ..models import Role
 from ..services import feedback, stored_themes, workflow
+from ..services.refusals import Refused
 from ..services.summary import analyse_texts
 from ..web import page_number
 from . import bp, member_view
@@ -26,8 +28,6 @@ REFUSALS = {
     "tag": _l("A tag name has 1 to 60 characters."),
     "unknown_tag": _l("No item has this tag, so nothing was removed."),
     "subgroup": _l("Choose a subgroup."),
-    "assignee": _l("Choose a member."),
-    "no_drafts": _l("None of the selected items has a draft response to approve."),
 }
 
 
@@ -154,11 +154,11 @@ def bulk(consultation, member):
                 group = feedback.subgroup(consultation, subgroup_id)
                 flash(ngettext("%(num)d item assigned to “%(group)s”.", "%(num)d items assigned to “%(group)s”.",
                                count, group=localized(group, "name")), "success")
-    except workflow.WorkflowRefused as refused:
-        if refused.code == "not_allowed":
+    except Refused as refused:
+        if refused.code == "workflow.not_allowed":
             abort(403)
-        target = form.assignee if refused.code == "assignee" else form.items
-        target.errors = list(target.errors) + [str(REFUSALS.get(refused.code, _("This could not be done.")))]
+        target = form.assignee if refused.code == "workflow.assignee" else form.items
+        target.errors = list(target.errors) + [refusals.message(refused)]
         return render_table(consultation, member, bulk_form=form, status=400)
     except feedback.FeedbackRefused as refused:
         target = form.subgroup if refused.code == "subgroup" else form.tag if refused.code in ("tag", "unknown_tag") \
