@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from flask import url_for
@@ -580,3 +581,17 @@ def test_hostile_input_in_editors_markdown_is_stored_exactly_and_rendered_inert(
             assert _unsafe_markup(page) == baseline, (group, value)
             if group == "template":
                 assert value in page      # shown literally, never evaluated
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("2026-03-01", date(2026, 3, 1)),
+    ("1.03.2026.", date(2026, 3, 1)),
+    ("01.03.2026", date(2026, 3, 1)),
+    ("1. 3. 2026.", date(2026, 3, 1)),
+    ("31.02.2026", None),
+    ("03/01/2026", None),
+    ("01.03.26", None),
+])
+def test_a_date_is_read_as_the_picker_sends_it_or_in_the_latvian_order(typed, expected):
+    from consult.admin.forms import _parse_date
+    assert _parse_date(typed) == expected

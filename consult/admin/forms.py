@@ -45,14 +45,18 @@ def utc_to_riga(value: datetime | None) -> tuple[str, str]:
 
 
 def _parse_date(text: str) -> date | None:
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text or "")
-    if not match:
+    """2026-03-01 as the date picker sends it, or 1.03.2026. as Latvians write it where there is no picker."""
+    text = (text or "").strip()
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        year, month, day = match.groups()
+    elif match := re.fullmatch(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?", text):
+        day, month, year = match.groups()
+    else:
         return None
-    year = int(match.group(1))
-    if not 1900 <= year <= 2999:
+    if not 1900 <= int(year) <= 2999:
         return None
     try:
-        return date(year, int(match.group(2)), int(match.group(3)))
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 
