@@ -245,14 +245,20 @@ def test_each_signed_in_reader_gets_their_own_token_and_key_in_the_shared_page(c
 
     from consult import pagecache
     first, second = (login(cached_app.test_client(), make_user()) for _ in range(2))
-    rendered = []
-    record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
-    pages = [first.get(SECTION).get_data(as_text=True)]
-    template_rendered.connect(record, cached_app)
-    try:
-        pages += [client.get(SECTION).get_data(as_text=True) for client in (second, first)]
-    finally:
-        template_rendered.disconnect(record, cached_app)
+    # One rendering serves both readers while the content stays the same; a change made meanwhile by
+    # anything else in the process (it bumps the generation) rightly renders again, so try once more then.
+    for _attempt in range(3):
+        rendered = []
+        record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
+        before = pagecache.generation(cached_app)
+        pages = [first.get(SECTION).get_data(as_text=True)]
+        template_rendered.connect(record, cached_app)
+        try:
+            pages += [client.get(SECTION).get_data(as_text=True) for client in (second, first)]
+        finally:
+            template_rendered.disconnect(record, cached_app)
+        if pagecache.generation(cached_app) == before:
+            break
     assert rendered == []                                      # one rendering served both readers
     with cached_app.test_request_context():
         placeholders = [pagecache.placeholder(name) for name in ("csrf", "idempotency")]
