@@ -204,7 +204,7 @@ def test_followers_get_one_message_a_day_with_everything_new(app, client, demo):
     digest = outbox_messages(app)[-1]
     text = digest.get_content()
     assert digest["To"] == "lasitaja@example.test" and digest["Subject"].startswith("Jaunumi: Pamatnostādnes")
-    assert "Publicēta 21. sadaļa “Jauna sadaļa”." in text
+    assert "Publicēta 21. sadaļa „Jauna sadaļa”." in text
     assert f"/lv/consultations/{DEMO}/sections/21/" in text
     assert "/follow/unsubscribe/" in text
     # More happens the same day: it waits for tomorrow, and then comes in one message.
@@ -215,7 +215,7 @@ def test_followers_get_one_message_a_day_with_everything_new(app, client, demo):
     assert send(app) == 0
     assert send(app, now=_now_plus(days=1)) == 1
     text = outbox_messages(app)[-1].get_content()
-    assert "22. sadaļa" in text and "Konsultācija slēgta komentāriem." in text and "21. sadaļa" not in text
+    assert "22. sadaļa" in text and "Konsultācija slēgta komentēšanai." in text and "21. sadaļa" not in text
     assert send(app, now=_now_plus(days=2)) == 0  # nothing new, nothing sent
 
 
@@ -292,7 +292,7 @@ def test_follow_mail_carries_one_click_unsubscribe_header_fields(app, client, de
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # The header's address is the body's "stop all these e-mails" link: it stops both follows.
     link = header[1:-1]
-    assert f"Pārtraukt visus šos e-pastus: {link}" in digest.get_content()
+    assert f"Atteikties no visām šīm e-pasta vēstulēm: {link}" in digest.get_content()
     assert "/follow/unsubscribe/" in link
     path = path_of(link)
     page = client.get(path)
