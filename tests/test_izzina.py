@@ -315,10 +315,10 @@ def test_both_languages_have_their_own_words_and_the_decisions_of_the_izzina(app
                        [row[3].split(".")[0] for row in _numbered(_rows(path))], document.paragraphs[0].text,
                        document.core_properties.language)
     assert words["lv"] == (
-        ["Nr.", "Apspriestā projekta punkta redakcija", "Priekšlikums vai iebildums un tā iesniedzējs",
+        ["Nr.", "Punkta redakcija komentētajā projektā", "Priekšlikums vai iebildums un tā iesniedzējs",
          "Iestādes atbilde un tās pamatojums", "Punkta galīgā redakcija"],
         ["Ņemts vērā", "Daļēji ņemts vērā", "Nav ņemts vērā", "Pieņemts zināšanai"],
-        "Izziņa par sabiedriskajā apspriešanā saņemtajiem priekšlikumiem", "lv-LV")
+        "Izziņa par sabiedriskajā konsultācijā saņemtajiem priekšlikumiem", "lv-LV")
     assert words["en"][1:] == (
         ["Taken into account", "Partly taken into account", "Not taken into account", "Noted"],
         "Report on the proposals received in the public consultation", "en-GB")

@@ -131,7 +131,7 @@ def test_unverified_address_stays_unconfirmed(oidc_app, client):
 def test_wrong_state_is_refused(oidc_app, client):
     url = provider_sign_in(client)
     response = callback(client, url.replace("state=", "state=x"))
-    assert "Pierakstīšanos caur Test ID nevarēja pārbaudīt" in response.get_data(as_text=True)
+    assert "Nevarēja pārbaudīt pieteikšanos ar Test ID" in response.get_data(as_text=True)
     assert users(oidc_app) == 0
 
 

@@ -324,7 +324,7 @@ def test_moving_needs_selected_items_and_a_theme(app, member, make_user):
     response = form_post(member, page + "move/", {"into": str(children)}, page_url=page)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="items-error"' in html and 'href="#items"' in html
-    assert "Atzīmējiet vismaz vienu komentāru vai viedokli, ko pārvietot." in html
+    assert "Atlasiet vismaz vienu komentāru vai viedokli, ko pārvietot." in html
     response = form_post(member, page + "move/", {"items": [f"c{ids['transport'][0]}"], "into": ""}, page_url=page)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="move-into-error"' in html
@@ -333,7 +333,7 @@ def test_moving_needs_selected_items_and_a_theme(app, member, make_user):
     outsider = add_comment(app, make_user(), body="Cits teksts", section=4)
     response = form_post(member, page + "move/", {"items": [f"c{outsider}", "c99999999", "x1"],
                                                    "into": str(children)}, page_url=page)
-    assert response.status_code == 400 and "Atzīmējiet vismaz vienu" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Atlasiet vismaz vienu" in response.get_data(as_text=True)
     assert _theme_rows(app) == before
 
 

@@ -49,7 +49,7 @@ def linked_identities(app):
 
 
 def test_the_button_shows_in_both_languages(page, oidc_site, check_accessibility):
-    for lang, label in (("lv", "Pierakstīties ar Test ID"), ("en", "Sign in with Test ID")):
+    for lang, label in (("lv", "Pieteikties ar Test ID"), ("en", "Sign in with Test ID")):
         page.goto(f"{oidc_site}/{lang}/account/login/")
         expect(page.get_by_role("button", name=label)).to_be_visible()
         check_accessibility(page)
@@ -59,7 +59,7 @@ def test_first_sign_in_through_the_provider_and_deleting_the_account(page, app, 
                                                                      check_accessibility):
     base = f"{oidc_site}/lv/account"
     page.goto(f"{base}/login/")
-    page.get_by_role("button", name="Pierakstīties ar Test ID").click()
+    page.get_by_role("button", name="Pieteikties ar Test ID").click()
     sign_in_at_provider(page, provider, "anna", consent=True)
 
     # Back on the site, signed in to a new account linked to the provider's person.
