@@ -84,3 +84,24 @@ def test_sign_in_works_with_the_keyboard_only(page, live_server, app, make_user)
     page.keyboard.type("correct horse battery staple")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("/en/account/activity/$"))
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_too_many_wrong_passwords_lead_to_a_page_that_points_to_sign_in_and_a_new_password(
+        page, live_server, app, make_user, check_accessibility, lang):
+    make_user(email=f"locked.{lang}@example.test")
+    page.goto(f"{live_server}/{lang}/account/login/")
+    for _attempt in range(6):
+        page.fill("#email", f"locked.{lang}@example.test")
+        page.fill("#password", "not the password")
+        page.locator("main form button[type=submit]").click()
+        if page.locator("main a[href$='/account/reset/']").count() and not page.locator("#password").count():
+            break
+    main = page.locator("main")
+    expect(main.locator(f"a[href='/{lang}/account/reset/']")).to_be_visible()
+    expect(main.locator(f"a[href='/{lang}/account/login/']")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    check_accessibility(page)
+    main.locator(f"a[href='/{lang}/account/reset/']").click()
+    expect(page).to_have_url(re.compile(f"/{lang}/account/reset/$"))
+    check_accessibility(page)
