@@ -293,3 +293,36 @@ def test_the_worker_command_needs_redis(app, runner_config):
     runner_config(REDIS_URL=None)
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "CONSULT_REDIS_URL is not set" in result.output
+
+
+def test_past_the_inline_limit_pages_and_exports_leave_the_campaigns_to_the_background(
+        app, member, make_user, runner_config, monkeypatch):
+    import csv
+    import io
+    import threading
+
+    from consult.services import jobs, summary
+
+    from .test_workgroup import add_comment
+    citizen = make_user()
+    text = "Prasām dienas centrus visos novados, tas ir ļoti svarīgi sociālajiem darbiniekiem!"
+    ids = [add_comment(app, citizen, body=body, section=1) for body in (text, text, text + " Paldies.")]
+    monkeypatch.setattr(summary, "INLINE_LIMIT", 2)
+    runner_config(JOBS_RUNNER="thread", REDIS_URL=None)
+    worked_out_in = []
+    compute = summary._compute_texts
+    monkeypatch.setattr(summary, "_compute_texts", lambda *args, **kwargs: (
+        worked_out_in.append(threading.current_thread().name), compute(*args, **kwargs))[1])
+
+    def campaigns_in_export():
+        response = member.get(f"/en/workgroup/{DEMO}/export/?format=csv&delimiter=,")
+        assert response.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        return {row["Campaign"] for row in rows if row["Campaign"]}
+
+    first = campaigns_in_export()          # no result yet: the export does not wait for one
+    jobs.wait_idle(app)
+    assert campaigns_in_export() == {str(ids[0])}
+    assert member.get(BASE).status_code == 200
+    assert worked_out_in and all(name.startswith("consult-job") for name in worked_out_in)
+    assert first in (set(), {str(ids[0])})  # the job may already have finished when the file is written

@@ -224,9 +224,17 @@ def _stored(consultation: Consultation) -> tuple[Job | None, TextAnalysis | None
     return job, (_from_json(data) if data else None)
 
 
-def analyse_texts(consultation: Consultation) -> TextAnalysis:
+# Approved comments up to which the analysis may be worked out where it is asked for (about a second);
+# past it only a background job works it out, never a web request.
+INLINE_LIMIT = 5_000
+
+
+def analyse_texts(consultation: Consultation, wait: bool = False) -> TextAnalysis:
     """Campaigns and keywords of the approved comments: remembered per process, or the background
-    job's result when the comments have not changed since, or worked out here."""
+    job's result when the comments have not changed since, or worked out here for a small
+    consultation (or with `wait`, as the commands do). Otherwise a background job is started and
+    its last result (or none yet) stands in until it is done, so a page or an export never waits
+    minutes for a million texts."""
     signature = _text_signature(consultation)
     with _cache_lock:
         if signature in _cache:
@@ -235,8 +243,14 @@ def analyse_texts(consultation: Consultation) -> TextAnalysis:
     job, stored = _stored(consultation)
     if stored is not None and tuple(jobs.result_of(job)["signature"]) == signature:
         analysis = stored
-    else:
+    elif wait or int(signature[1]) <= INLINE_LIMIT:
         analysis = _compute_texts(consultation)
+    else:
+        state = text_state(consultation)
+        if state.current:   # the inline runner has just worked it out
+            analysis = state.analysis
+        else:
+            return state.analysis or NOTHING_YET   # not remembered: the next request looks again
     _remember(signature, analysis)
     return analysis
 

@@ -11,7 +11,7 @@ from flask import Flask
 
 from ..i18n import LANGUAGES
 from ..models import Decision, Role, Stance
-from ..services import exports, feedback
+from ..services import exports, feedback, summary
 
 MESSAGES = {
     ("section", "unknown"): "There is no section {value} in this consultation.",
@@ -35,6 +35,8 @@ def run_export(slug: str, fmt: str, output: str | None, section, subgroup, since
     consultation = feedback.consultation_by_slug(slug)
     if consultation is None:
         raise click.UsageError(f"There is no consultation with the slug {slug!r}.")
+    # A command may take its time: the campaigns are worked out here when no current result is kept.
+    summary.analyse_texts(consultation, wait=True)
     given = {"section": section, "subgroup": subgroup, "since": since, "format": fmt, "stance": stance,
              "decision": decision, "campaign": campaign, "delimiter": delimiter}
     try:
