@@ -92,7 +92,7 @@ def register_cli(app: Flask) -> None:
     @translate.command("extract")
     def extract():
         """Collect the UI strings into messages.pot."""
-        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2", "--no-location", "--sort-output",
                 "--project", "consult", "-o", pot, "consult")
 
     @translate.command("update")

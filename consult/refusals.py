@@ -6,14 +6,40 @@ May import the services' refusal type and the site-wide helpers; no area package
 """
 from __future__ import annotations
 
-from flask_babel import force_locale
+from flask import flash
+from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
-from .services import workflow
+from .services import accounts, workflow
 from .services.refusals import Refused
 from .uploads_limit import megabytes
 
 MESSAGES = {
+    # Accounts: passwords, the e-mail address, two-step verification, accounts made on the command line.
+    "account.wrong_password": _l("The password is not right."),
+    "account.too_short": lazy_ngettext("Use at least %(num)d character for your password.",
+                                       "Use at least %(num)d characters for your password.",
+                                       accounts.PASSWORD_MIN_LENGTH),
+    "account.too_long": lazy_ngettext("Use at most %(num)d character for your password.",
+                                      "Use at most %(num)d characters for your password.",
+                                      accounts.PASSWORD_MAX_LENGTH),
+    "account.common": _l("This password is too common and easy to guess. Choose another one."),
+    "account.has_password": _l("This account already has a password."),
+    "account.invalid_email": _l("Enter an e-mail address in the right format, like name@example.com."),
+    "account.same_email": _l("This is already your e-mail address."),
+    "account.exists": _l("An account with this e-mail address already exists."),
+    "account.not_found": _l("There is no account with this e-mail address."),
+    "account.bad_role": _l("Choose a role."),
+    "account.bad_respondent_type": _l("Choose how you take part."),
+    "account.bad_name": _l("A name has 1 to %(limit)d characters.", limit=accounts.NAME_MAX_LENGTH),
+    "account.bad_code": _l("This code is not right. Enter the code your authentication app shows now, and check "
+                           "that the clock on your phone is right."),
+    "account.used_code": _l("This code has already been used. Wait until your authentication app shows a new "
+                            "code, then enter that one."),
+    "account.already_on": _l("Two-step verification is already on."),
+    "account.not_started": _l("Start setting up two-step verification first."),
+    "account.not_on": _l("This account does not use two-step verification."),
+    "account.required": _l("Two-step verification is required for staff accounts, so it cannot be turned off."),
     # Comments (participation): posting, editing, withdrawing.
     "comment.closed": _l("This consultation is not open for comments."),
     "comment.unpublished": _l("This section is not open for comments."),
@@ -115,3 +141,15 @@ def english(refused: Refused | str, **details) -> str:
     """The same sentence in English, for the command line."""
     with force_locale("en"):
         return message(refused, **details)
+
+
+def show(refused: Refused, form=None, default: str | None = None) -> None:
+    """A refusal on the page, the same way everywhere: beside the form's field it is about (`refused.field`,
+    else `default`), or flashed at the top of the page when the form has no such field."""
+    name = refused.field or default
+    field = getattr(form, name, None) if form is not None and name else None
+    if field is None:
+        flash(message(refused), "error")
+        return
+    field.errors = [*field.errors, message(refused)]
+    form._errors = None  # the form's error summary is worked out again, with this one
