@@ -111,6 +111,15 @@ MESSAGES = {
     "workflow.assignee": _l("Choose a member."),
     "workflow.decision": _l("Choose a decision."),
     "workflow.justification": _l("Write the justification in Latvian."),
+    # The working group's members and the feedback table's tags and subgroups.
+    "feedback.no_user": _l("There is no account with this e-mail address. The person must have an account first."),
+    "feedback.role": _l("This person does not have the working-group role. Give them the role on the “Users and "
+                        "roles” page first."),
+    "feedback.already_member": _l("This person is already in this working group."),
+    "feedback.no_items": _l("Select at least one item in the table."),
+    "feedback.tag": _l("A tag name has 1 to 60 characters."),
+    "feedback.unknown_tag": _l("No item has this tag, so nothing was removed."),
+    "feedback.subgroup": _l("Choose a subgroup."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),

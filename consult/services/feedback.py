@@ -39,6 +39,7 @@ from ..models.organisation import position_sections
 from ..models.theme import ThemeMember
 from ..models.workgroup import comment_tags, member_subgroups, position_tags, response_comments, response_positions
 from . import ids
+from .refusals import Refused
 
 RIGA = ZoneInfo("Europe/Riga")
 PER_PAGE_CHOICES = (25, 50, 100)
@@ -48,12 +49,6 @@ DRAFT = "draft"              # the decision filter's "draft, not approved yet"
 UNASSIGNED = "none"          # the assignee filter's "assigned to nobody"
 ALL_STATUSES = "all"
 _REF = re.compile(r"^([cp])(\d{1,10})$")
-
-
-class FeedbackRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 # Membership ------------------------------------------------------------------------------------
@@ -103,11 +98,11 @@ def add_member(consultation: Consultation, email: str, subgroup_ids: list[int]) 
     """Adds the person with this e-mail address; they must have the working-group (or admin) role."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
     if user is None or user.deleted_at is not None:
-        raise FeedbackRefused("no_user")
+        raise Refused("feedback.no_user", field="email")
     if user.role not in (Role.WORKGROUP, Role.ADMIN):
-        raise FeedbackRefused("role")
+        raise Refused("feedback.role", field="email")
     if membership(consultation, user) is not None:
-        raise FeedbackRefused("already_member")
+        raise Refused("feedback.already_member", field="email")
     member = WorkgroupMember(consultation_id=consultation.id, user_id=user.id,
                              subgroups=_subgroups(consultation, subgroup_ids))
     db.session.add(member)
@@ -115,7 +110,7 @@ def add_member(consultation: Consultation, email: str, subgroup_ids: list[int]) 
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise FeedbackRefused("already_member") from None
+        raise Refused("feedback.already_member", field="email") from None
     return member
 
 
@@ -541,7 +536,7 @@ def _own_ids(consultation: Consultation, comment_ids: list[int], position_ids: l
 def get_or_create_tag(consultation: Consultation, name: str) -> Tag:
     name = normalise_tag(name)
     if not name or len(name) > TAG_MAX_CHARS:
-        raise FeedbackRefused("tag")
+        raise Refused("feedback.tag", field="tag")
     existing = next((t for t in tags(consultation) if t.name.casefold() == name.casefold()), None)
     if existing is not None:
         return existing
@@ -562,7 +557,7 @@ def tag_items(consultation: Consultation, raw_refs, name: str) -> int:
     """Adds the tag (created when new) to the items; returns how many items were selected."""
     comment_ids, position_ids = _own_ids(consultation, *split_refs(raw_refs))
     if not comment_ids and not position_ids:
-        raise FeedbackRefused("no_items")
+        raise Refused("feedback.no_items", field="items")
     tag = get_or_create_tag(consultation, name)
     for table, column, wanted in ((comment_tags, "comment_id", comment_ids), (position_tags, "position_id",
                                                                               position_ids)):
@@ -580,11 +575,11 @@ def tag_items(consultation: Consultation, raw_refs, name: str) -> int:
 def untag_items(consultation: Consultation, raw_refs, name: str) -> int:
     comment_ids, position_ids = _own_ids(consultation, *split_refs(raw_refs))
     if not comment_ids and not position_ids:
-        raise FeedbackRefused("no_items")
+        raise Refused("feedback.no_items", field="items")
     wanted = normalise_tag(name).casefold()
     tag = next((t for t in tags(consultation) if t.name.casefold() == wanted), None)
     if tag is None:
-        raise FeedbackRefused("unknown_tag")
+        raise Refused("feedback.unknown_tag", field="tag")
     if comment_ids:
         db.session.execute(delete(comment_tags).where(comment_tags.c.tag_id == tag.id,
                                                       comment_tags.c.comment_id.in_(comment_ids)))
@@ -599,9 +594,9 @@ def assign_subgroup(consultation: Consultation, raw_refs, subgroup_id: int | Non
     """Assigns the items to a subgroup of this consultation (None: takes the assignment away)."""
     comment_ids, position_ids = _own_ids(consultation, *split_refs(raw_refs))
     if not comment_ids and not position_ids:
-        raise FeedbackRefused("no_items")
+        raise Refused("feedback.no_items", field="items")
     if subgroup_id is not None and subgroup(consultation, subgroup_id) is None:
-        raise FeedbackRefused("subgroup")
+        raise Refused("feedback.subgroup", field="subgroup")
     if comment_ids:
         db.session.execute(update(Comment).where(Comment.id.in_(comment_ids)).values(subgroup_id=subgroup_id)
                            .execution_options(synchronize_session=False))
