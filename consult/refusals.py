@@ -120,6 +120,12 @@ MESSAGES = {
     "feedback.tag": _l("A tag name has 1 to 60 characters."),
     "feedback.unknown_tag": _l("No item has this tag, so nothing was removed."),
     "feedback.subgroup": _l("Choose a subgroup."),
+    # Responses to proposals, and publishing the outcome.
+    "response.decision": _l("Choose a decision."),
+    "response.justification": _l("Write the justification in Latvian."),
+    "response.no_items": _l("Keep at least one proposal selected."),
+    "response.paragraph": _l("Choose a paragraph from the list, or none."),
+    "response.status": _l("The outcome can be published only when the consultation is closed for comments."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),
