@@ -10,6 +10,7 @@ from flask import flash
 from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
+from .models.theme import NAME_MAX_CHARS
 from .services import accounts, workflow
 from .services.refusals import Refused
 from .uploads_limit import megabytes
@@ -126,6 +127,16 @@ MESSAGES = {
     "response.no_items": _l("Keep at least one proposal selected."),
     "response.paragraph": _l("Choose a paragraph from the list, or none."),
     "response.status": _l("The outcome can be published only when the consultation is closed for comments."),
+    # The working group's themes: renaming, merging, moving comments between them.
+    "theme.no_section": _l("Choose a section of this consultation."),
+    "theme.no_theme": _l("This theme no longer exists."),
+    "theme.name_empty": _l("Enter a name for the theme."),
+    "theme.name_long": _l("Use at most %(limit)d characters.", limit=NAME_MAX_CHARS),
+    "theme.merge_target": _l("Choose the theme to merge this one into."),
+    "theme.merge_other": _l("The “other” group cannot be merged into a theme. Move its comments one by one "
+                            "instead."),
+    "theme.move_target": _l("Choose the theme to move them to."),
+    "theme.no_items": _l("Select at least one comment or position to move."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),

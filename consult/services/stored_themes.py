@@ -32,18 +32,13 @@ from ..models.theme import NAME_MAX_CHARS, Theme, ThemeMember, ThemeSet
 from . import ids
 from . import themes as theme_finder
 from .feedback import normalise_tag
+from .refusals import Refused
 
 WHOLE = "all"
 MATCH_SHARE = 0.5      # share of a new theme's earlier members that must come from one stored theme
 LABEL_PHRASES = 3      # key phrases that name a theme nobody has named
 MEMBERS_PER_PAGE = 50
 INSERT_BATCH = 5000
-
-
-class ThemeRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def scope_of(section: Section | None) -> str:
@@ -242,7 +237,7 @@ def section_of_scope(consultation: Consultation, scope: str) -> Section | None:
         return None
     found = db.session.get(Section, int(scope.removeprefix("section-")))
     if found is None or found.consultation_id != consultation.id:
-        raise ThemeRefused("no_section")
+        raise Refused("theme.no_section")
     return found
 
 
@@ -262,12 +257,12 @@ def normalise_name(name: str | None) -> str:
 def rename(consultation: Consultation, theme_id: int, name: str, user_id: int | None) -> Theme:
     found = theme(consultation, theme_id)
     if found is None:
-        raise ThemeRefused("no_theme")
+        raise Refused("theme.no_theme")
     value = normalise_name(name)
     if not value:
-        raise ThemeRefused("name_empty")
+        raise Refused("theme.name_empty", field="name")
     if len(value) > NAME_MAX_CHARS:
-        raise ThemeRefused("name_long")
+        raise Refused("theme.name_long", field="name")
     found.name = value
     found.renamed_at = utcnow()
     found.renamed_by_id = user_id
@@ -280,12 +275,12 @@ def merge(consultation: Consultation, theme_id: int, into_id: int | None) -> The
     The target keeps its name; its key phrases take in the merged theme's."""
     source = theme(consultation, theme_id)
     if source is None:
-        raise ThemeRefused("no_theme")
+        raise Refused("theme.no_theme")
     target = theme(consultation, into_id)
     if target is None or target.id == source.id or target.theme_set_id != source.theme_set_id:
-        raise ThemeRefused("merge_target")
+        raise Refused("theme.merge_target", field="into")
     if source.is_other:
-        raise ThemeRefused("merge_other")
+        raise Refused("theme.merge_other", field="into")
     db.session.execute(update(ThemeMember).where(ThemeMember.theme_id == source.id).values(theme_id=target.id)
                        .execution_options(synchronize_session=False))
     target.phrase_list = _interleave([target.phrase_list, source.phrase_list], theme_finder.PHRASES + 1)
@@ -300,13 +295,13 @@ def move(consultation: Consultation, refs, into_id: int | None, user_id: int | N
     from .feedback import split_refs
     target = theme(consultation, into_id)
     if target is None:
-        raise ThemeRefused("move_target")
+        raise Refused("theme.move_target", field="into")
     comment_ids, position_ids = split_refs(refs)
     rows = list(db.session.scalars(select(ThemeMember).where(
         ThemeMember.theme_set_id == target.theme_set_id,
         (ThemeMember.comment_id.in_(comment_ids) | ThemeMember.position_id.in_(position_ids)))))
     if not rows:
-        raise ThemeRefused("no_items")
+        raise Refused("theme.no_items", field="items")
     now = utcnow()
     left = {row.theme_id for row in rows} - {target.id}
     for row in rows:
