@@ -137,6 +137,17 @@ MESSAGES = {
                             "instead."),
     "theme.move_target": _l("Choose the theme to move them to."),
     "theme.no_items": _l("Select at least one comment or position to move."),
+    # Exports: what the form or the command line asked for.
+    "export.format": _l("Choose one of the formats in the list."),
+    "export.section": _l("Choose a section of this consultation."),
+    "export.subgroup": _l("Choose a subgroup of this consultation."),
+    "export.since": _l("Enter a date as year-month-day, for example 2014-03-21."),
+    "export.stance": _l("Choose a stance from the list."),
+    "export.decision": _l("Choose a response from the list."),
+    "export.campaign": _l("Choose a campaign of this consultation from the list."),
+    "export.delimiter": _l("Choose a comma or a semicolon."),
+    # The analysis the command line writes.
+    "analysis.section": _l("Choose a section of this consultation."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),

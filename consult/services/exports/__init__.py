@@ -20,7 +20,6 @@ from .scope import (  # noqa: F401
     DELIMITERS,
     FORMATS,
     MIMETYPES,
-    ExportRefused,
     Scope,
     check_delimiter,
     check_format,
