@@ -148,6 +148,9 @@ MESSAGES = {
     "export.delimiter": _l("Choose a comma or a semicolon."),
     # The analysis the command line writes.
     "analysis.section": _l("Choose a section of this consultation."),
+    # Synthetic comments for load tests (the demo command).
+    "synthetic.no_consultation": _l("There is no open consultation: load the demo first (%(command)s)."),
+    "synthetic.no_section": _l("The open consultation has no published section."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),

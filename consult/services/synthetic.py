@@ -37,6 +37,7 @@ from ..models import (
 )
 from . import publication, search
 from .comments import fingerprint
+from .refusals import Refused
 
 DEMO_SLUG = "social-services-guidelines-2014-2020"
 USERS = 500
@@ -100,10 +101,6 @@ CAMPAIGN_SHARE = 0.03
 STANCE_WEIGHTS = [(Stance.SUPPORTS, 30), (Stance.OBJECTS, 20), (Stance.PROPOSES, 40), (Stance.ASKS, 10)]
 RESPONDENT_WEIGHTS = [(RespondentType.CITIZEN, 60), (RespondentType.ORGANISATION, 15), (RespondentType.MUNICIPALITY, 8),
                       (RespondentType.BUSINESS, 5), (RespondentType.ACADEMIC, 7), (RespondentType.OTHER, 5)]
-
-
-class SyntheticRefused(Exception):
-    pass
 
 
 def _weighted(rng: random.Random, pairs):
@@ -237,7 +234,7 @@ def _consultation() -> Consultation:
         consultation = db.session.scalar(select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
                                          .order_by(Consultation.id).limit(1))
     if consultation is None:
-        raise SyntheticRefused("There is no open consultation: load the demo first (flask --app consult demo).")
+        raise Refused("synthetic.no_consultation", command="flask --app consult demo")
     return consultation
 
 
@@ -302,7 +299,7 @@ def _target(consultation: Consultation, now: datetime) -> _Target:
     version = publication.current_version(consultation)
     sections = publication.published_sections(consultation, now)
     if not sections:
-        raise SyntheticRefused("The open consultation has no published section.")
+        raise Refused("synthetic.no_section")
     paragraphs: dict[int, list[int]] = {s.id: [] for s in sections}
     if version is not None:
         for paragraph_id, section_id in db.session.execute(select(Paragraph.id, Paragraph.section_id).where(
@@ -403,16 +400,3 @@ def add_synthetic_comments(count: int, seed: int | None = None, progress=None, c
             progress(size)
     return added
 
-
-def add_synthetic_from_cli(count: int, consultations: int = 1) -> None:
-    """The `demo --synthetic N` part: a progress bar on a terminal, a plain line otherwise."""
-    import time
-
-    import click
-    started = time.perf_counter()
-    try:
-        with click.progressbar(length=count, label="Adding synthetic comments") as bar:
-            added = add_synthetic_comments(count, progress=bar.update, consultations=consultations)
-    except SyntheticRefused as refused:
-        raise click.ClickException(str(refused)) from None
-    click.echo(f"Synthetic content: added {added} approved comment(s) in {time.perf_counter() - started:.1f} s.")
