@@ -7,11 +7,11 @@ May import the services' refusal type and the site-wide helpers; no area package
 from __future__ import annotations
 
 from flask import flash
-from flask_babel import force_locale, lazy_ngettext
+from flask_babel import force_locale, format_decimal, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from .models.theme import NAME_MAX_CHARS
-from .services import accounts, workflow
+from .services import accounts, submissions, workflow
 from .services.refusals import Refused
 from .uploads_limit import megabytes
 
@@ -151,6 +151,52 @@ MESSAGES = {
     # Synthetic comments for load tests (the demo command).
     "synthetic.no_consultation": _l("There is no open consultation: load the demo first (%(command)s)."),
     "synthetic.no_section": _l("The open consultation has no published section."),
+    # Offline submissions: a file as a whole, then each line's cells (or the page's form fields).
+    "submission.problems": _l("Nothing was imported: the file has problems on the lines listed below."),
+    "submission.too_large": _l("The file is larger than %(limit)s MB, the most that can be imported at once. "
+                               "Split it into smaller files."),
+    "submission.empty": _l("The file is empty."),
+    "submission.format": _l("Choose a CSV file (.csv) or an Excel workbook (.xlsx)."),
+    "submission.not_xlsx": _l("The file cannot be opened as an Excel workbook (.xlsx). Save it again from the "
+                              "spreadsheet program, or save it as CSV UTF-8."),
+    "submission.not_utf8": _l("the text is not in the UTF-8 encoding. Save the file as “CSV UTF-8” and import it "
+                              "again."),
+    "submission.bad_csv": _l("the line cannot be read as CSV: a quotation mark is not closed, or it holds a NUL "
+                             "character."),
+    "submission.no_headings": _l("the first line must hold the column headings (section, text, received date, "
+                                 "channel …)."),
+    "submission.unknown_column": _l("there is no column “%(value)s”. The columns are: %(allowed)s."),
+    "submission.twice": _l("the column “%(value)s” is given twice."),
+    "submission.missing_column": _l("the column “%(value)s” is missing; it is required."),
+    "submission.extra_cells": _l("the line has more cells than there are column headings."),
+    "submission.no_rows": _l("The file has column headings but no submissions."),
+    "submission.too_many_rows": _l("The file has more than %(limit)s submissions. Split it into smaller files."),
+    "submission.imported": _l("This file was imported into this consultation already, so nothing was imported "
+                              "again."),
+    "submission.draft": _l("This consultation is not published yet, so nothing can be entered for it."),
+    "submission.formula": _l("the cell starts with “%(value)s”, which spreadsheet programs run as a formula. "
+                             "Remove that character or begin the cell with a word."),
+    "submission.section_missing": _l("Say which section it is about."),
+    "submission.section_number": _l("“%(value)s” is not a section number."),
+    "submission.section_unknown": _l("This consultation has no published section %(value)s."),
+    "submission.paragraph_number": _l("“%(value)s” is not a paragraph number. Give the paragraph's number in its "
+                                      "section (3), or its label (2.3)."),
+    "submission.paragraph_other_section": _l("Paragraph %(value)s is not in section %(section)s."),
+    "submission.paragraph_unknown": _l("Section %(section)s has no paragraph %(value)s."),
+    "submission.stance_unknown": _l("“%(value)s” is not a stance. Use one of: %(allowed)s."),
+    "submission.text_missing": _l("The text is empty."),
+    "submission.text_long": _l("The text has %(used)s characters; at most %(limit)s are allowed."),
+    "submission.nul": _l("The text contains a character that cannot be stored (NUL). Remove it and try again."),
+    "submission.respondent_unknown": _l("“%(value)s” is not a respondent type. Use one of: %(allowed)s."),
+    "submission.organisation_long": _l("The organisation's name has %(used)s characters; at most %(limit)s are "
+                                       "allowed."),
+    "submission.date_missing": _l("Give the date it was received."),
+    "submission.date_format": _l("“%(value)s” is not a date. Write it as year-month-day (2026-03-21) or "
+                                 "day.month.year (21.03.2026)."),
+    "submission.date_future": _l("The date %(value)s is in the future."),
+    "submission.channel_missing": _l("Say how it came: letter, e-mail or meeting."),
+    "submission.channel_unknown": _l("“%(value)s” is not a channel. Use letter, e-mail or meeting."),
+    "submission.language_unknown": _l("“%(value)s” is not a language. Use lv (Latvian) or en (English)."),
     # Moderation of items (comments and positions) and of authors.
     "moderation.own": _l("You cannot moderate your own comment or account."),
     "moderation.own_position": _l("You cannot moderate your own position."),
@@ -161,8 +207,30 @@ MESSAGES = {
 }
 
 
+# An offline submission's problem names its line (and column) and quotes the cell, cut short when long.
+_AT_LINE_COLUMN = _l("Line %(line)s, column “%(column)s”: %(reason)s")
+_AT_LINE = _l("Line %(line)s: %(reason)s")
+SHOWN_VALUE_CHARS = 40
+
+
+def _shown(name: str, value) -> str:
+    """A submission problem's detail as the message shows it: lists joined, numbers as the language writes
+    them (a section's number as it is), a long cell cut short."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, int) and name != "section":
+        return format_decimal(value)   # 50,000 in English, 50 000 in Latvian
+    text = str(value)
+    if name != "value" or len(text) <= SHOWN_VALUE_CHARS:
+        return text
+    return text[:SHOWN_VALUE_CHARS - 1] + "…"
+
+
 def _details(refused: Refused) -> dict:
     details = dict(refused.details)
+    if refused.code.startswith("submission."):
+        return {name: _shown(name, value) for name, value in details.items()
+                if name not in ("line", "heading", "problems")}
     if "limit" in details:  # a size in bytes reads as megabytes in the page's language
         details.setdefault("size", megabytes(details.pop("limit")))
     return details
@@ -174,7 +242,8 @@ def message(refused: Refused | str, **details) -> str:
         refused = Refused(refused, **details)
     text = str(MESSAGES[refused.code])
     values = _details(refused)
-    return text % values if values else text
+    text = text % values if values else text
+    return text[:1].upper() + text[1:]
 
 
 def english(refused: Refused | str, **details) -> str:
@@ -183,13 +252,39 @@ def english(refused: Refused | str, **details) -> str:
         return message(refused, **details)
 
 
+def problems(refused: Refused) -> list[Refused]:
+    """The refusals one refusal carries (an import's problems, `Refused("submission.problems")`), or itself."""
+    return list(refused.details.get("problems") or [refused])
+
+
+def messages(refused: Refused) -> list[str]:
+    """Each problem's sentence with the line and column it names, for a file refused line by line."""
+    found = []
+    for problem in problems(refused):
+        line = problem.details.get("line")
+        if line is None:
+            found.append(message(problem))
+            continue
+        reason = message(problem)
+        reason = reason[:1].lower() + reason[1:]
+        column = problem.field
+        if column:
+            heading = problem.details.get("heading") or str(submissions.COLUMN_NAMES[column])
+            found.append(str(_AT_LINE_COLUMN) % {"line": line, "column": heading, "reason": reason})
+        else:
+            found.append(str(_AT_LINE) % {"line": line, "reason": reason})
+    return found
+
+
 def show(refused: Refused, form=None, default: str | None = None) -> None:
     """A refusal on the page, the same way everywhere: beside the form's field it is about (`refused.field`,
-    else `default`), or flashed at the top of the page when the form has no such field."""
-    name = refused.field or default
-    field = getattr(form, name, None) if form is not None and name else None
-    if field is None:
-        flash(message(refused), "error")
-        return
-    field.errors = [*field.errors, message(refused)]
-    form._errors = None  # the form's error summary is worked out again, with this one
+    else `default`), or flashed at the top of the page when the form has neither. A refusal that carries
+    several problems shows each of them so."""
+    for problem in problems(refused):
+        field = next((getattr(form, name) for name in (problem.field, default)
+                      if form is not None and name and hasattr(form, name)), None)
+        if field is None:
+            flash(message(problem), "error")
+            continue
+        field.errors = [*field.errors, message(problem)]
+        form._errors = None  # the form's error summary is worked out again, with this one

@@ -18,8 +18,10 @@ the reason. What is refused:
   spreadsheet program would run as a formula when the data travels on.
 
 The same checks serve the page's form for one submission, so it shows the same
-messages beside its fields. Messages are lazy strings: the page shows them in its
-language, the command line in the language it is given.
+messages beside its fields. Each problem is a Refused("submission.<reason>") naming its
+field (the column), its line and what the message needs; several come together in one
+Refused("submission.problems", problems=[…]). consult/refusals.py words them: the page
+in its language, the command line in the language it is given.
 
 Offline senders have no account. Every offline submission has as its author one
 placeholder account (`offline_sender`), which nobody can sign in to and which is
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale, format_decimal
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -62,6 +64,7 @@ from ..models import (
 )
 from . import publication, textlayer
 from .comments import fingerprint
+from .refusals import Refused
 
 RIGA = ZoneInfo("Europe/Riga")
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -70,7 +73,6 @@ PAGE_MAX_ROWS = 5_000        # per file uploaded on the page: stored well inside
 MAX_TEXT_CHARS = 50_000      # a letter may be several pages; the site's own comments stop at 5,000
 MAX_ORGANISATION_CHARS = 200
 _MAX_XLSX_UNPACKED = 200 * 1024 * 1024   # an XLSX is a ZIP: refuse one that unpacks to more (a "ZIP bomb")
-_SHOWN_VALUE_CHARS = 40
 # Characters that make a spreadsheet cell a formula (OWASP "CSV injection"); the exports neutralise them too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DATE_DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\.?$")
@@ -109,123 +111,27 @@ _EXTRA_VALUES = {
                  "angliski": "en"},
 }
 
-REASONS = {
-    # the file
-    "too_large": _l("The file is larger than %(limit)s MB, the most that can be imported at once. Split it "
-                    "into smaller files."),
-    "empty": _l("The file is empty."),
-    "format": _l("Choose a CSV file (.csv) or an Excel workbook (.xlsx)."),
-    "not_xlsx": _l("The file cannot be opened as an Excel workbook (.xlsx). Save it again from the spreadsheet "
-                   "program, or save it as CSV UTF-8."),
-    "not_utf8": _l("the text is not in the UTF-8 encoding. Save the file as “CSV UTF-8” and import it again."),
-    "bad_csv": _l("the line cannot be read as CSV: a quotation mark is not closed, or it holds a NUL character."),
-    "no_headings": _l("the first line must hold the column headings (section, text, received date, channel …)."),
-    "unknown_column": _l("there is no column “%(value)s”. The columns are: %(allowed)s."),
-    "twice": _l("the column “%(value)s” is given twice."),
-    "missing_column": _l("the column “%(value)s” is missing; it is required."),
-    "extra_cells": _l("the line has more cells than there are column headings."),
-    "no_rows": _l("The file has column headings but no submissions."),
-    "too_many_rows": _l("The file has more than %(limit)s submissions. Split it into smaller files."),
-    "imported": _l("This file was imported into this consultation already, so nothing was imported again."),
-    "draft": _l("This consultation is not published yet, so nothing can be entered for it."),
-    # the cells
-    "formula": _l("the cell starts with “%(value)s”, which spreadsheet programs run as a formula. Remove that "
-                  "character or begin the cell with a word."),
-    "section_missing": _l("Say which section it is about."),
-    "section_number": _l("“%(value)s” is not a section number."),
-    "section_unknown": _l("This consultation has no published section %(value)s."),
-    "paragraph_number": _l("“%(value)s” is not a paragraph number. Give the paragraph's number in its section "
-                           "(3), or its label (2.3)."),
-    "paragraph_other_section": _l("Paragraph %(value)s is not in section %(section)s."),
-    "paragraph_unknown": _l("Section %(section)s has no paragraph %(value)s."),
-    "stance_unknown": _l("“%(value)s” is not a stance. Use one of: %(allowed)s."),
-    "text_missing": _l("The text is empty."),
-    "text_long": _l("The text has %(used)s characters; at most %(limit)s are allowed."),
-    "nul": _l("The text contains a character that cannot be stored (NUL). Remove it and try again."),
-    "respondent_unknown": _l("“%(value)s” is not a respondent type. Use one of: %(allowed)s."),
-    "organisation_long": _l("The organisation's name has %(used)s characters; at most %(limit)s are allowed."),
-    "date_missing": _l("Give the date it was received."),
-    "date_format": _l("“%(value)s” is not a date. Write it as year-month-day (2026-03-21) or day.month.year "
-                      "(21.03.2026)."),
-    "date_future": _l("The date %(value)s is in the future."),
-    "channel_missing": _l("Say how it came: letter, e-mail or meeting."),
-    "channel_unknown": _l("“%(value)s” is not a channel. Use letter, e-mail or meeting."),
-    "language_unknown": _l("“%(value)s” is not a language. Use lv (Latvian) or en (English)."),
-}
 # i18n: the values a stance cell may hold (the codes; either language's labels work too)
 _STANCE_WORDS = _l("supports, objects, proposes, asks")
 # i18n: the values a respondent type cell may hold (the codes; either language's labels work too)
 _RESPONDENT_WORDS = _l("citizen, organisation, municipality, business, academic, other")
-_AT_LINE_COLUMN = _l("Line %(line)s, column “%(column)s”: %(reason)s")
-_AT_LINE = _l("Line %(line)s: %(reason)s")
 
 
 # ---------------------------------------------------------------------------
 # Problems
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason a file or a submission is refused.
-
-    `line` is the file's line (1 holds the headings; a spreadsheet's row number), None for the
-    file as a whole or for the page's form; `column` a COLUMNS key, or None for the whole line.
-    """
-    code: str
-    line: int | None = None
-    column: str | None = None
-    heading: str | None = None      # the column's heading as the file writes it
-    params: tuple = ()
-
-    def _text(self) -> str:
-        text = str(REASONS[self.code])
-        return text % {name: _param(name, value) for name, value in self.params} if self.params else text
-
-    def reason(self) -> str:
-        """The reason alone, in the current language (the form shows it beside its field)."""
-        text = self._text()
-        return text[:1].upper() + text[1:]
-
-    def message(self) -> str:
-        """The reason with its line and column, in the current language."""
-        if self.line is None:
-            return self.reason()
-        reason = self._text()
-        reason = reason[:1].lower() + reason[1:]
-        if self.column:
-            column = self.heading or str(COLUMN_NAMES[self.column])
-            return str(_AT_LINE_COLUMN) % {"line": self.line, "column": column, "reason": reason}
-        return str(_AT_LINE) % {"line": self.line, "reason": reason}
-
-
-def _param(name: str, value) -> str:
-    """A parameter as the message shows it: lazy strings translated, lists joined, a long cell cut short."""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, int) and name != "section":
-        return format_decimal(value)   # 50,000 in English, 50 000 in Latvian
-    text = str(value)
-    if name != "value" or len(text) <= _SHOWN_VALUE_CHARS:
-        return text
-    return text[:_SHOWN_VALUE_CHARS - 1] + "…"
-
-
 def _problem(code: str, line: int | None = None, column: str | None = None, heading: str | None = None,
-             **params) -> Problem:
-    return Problem(code, line, column, heading, tuple(sorted(params.items())))
+             **params) -> Refused:
+    """One reason a file or a submission is refused: `line` is the file's line (1 holds the headings; a
+    spreadsheet's row number), None for the file as a whole or for the page's form; `column` a COLUMNS key
+    (the form's field of the same name), or None for the whole line; `heading` the column's heading as the
+    file writes it."""
+    return Refused(code, field=column, line=line, heading=heading, **params)
 
 
-class SubmissionsRefused(Exception):
-    """Nothing was stored; `problems` says why, each naming its line (and column) where it has one."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
-
-    def messages(self, lang: str | None = None) -> list[str]:
-        if lang is None:
-            return [problem.message() for problem in self.problems]
-        with force_locale(lang):
-            return [problem.message() for problem in self.problems]
+def _refused(problems: list[Refused]) -> Refused:
+    """The problems of one file or one form, refused together."""
+    return Refused("submission.problems", problems=problems)
 
 
 # ---------------------------------------------------------------------------
@@ -247,24 +153,24 @@ _HEADING_KEYS = {_fold_heading(name): key for key, names in HEADINGS.items() for
 
 
 def read_table(data: bytes, filename: str, max_rows: int = MAX_ROWS) -> Table:
-    """The file's headings and non-empty lines; raises SubmissionsRefused for what cannot be read."""
+    """The file's headings and non-empty lines; refuses what cannot be read."""
     if len(data) > MAX_FILE_BYTES:
-        raise SubmissionsRefused([too_large()])
+        raise too_large()
     if not data.strip():
-        raise SubmissionsRefused([_problem("empty")])
+        raise _problem("submission.empty")
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         rows = _xlsx_rows(data)
     elif name.endswith((".csv", ".txt")) or not name:
         rows = _csv_rows(data)
     else:
-        raise SubmissionsRefused([_problem("format")])
+        raise _problem("submission.format")
     return _table(rows, max_rows)
 
 
-def too_large() -> Problem:
-    """The problem of a file over MAX_FILE_BYTES (the command line checks the size before reading)."""
-    return _problem("too_large", limit=_megabytes(MAX_FILE_BYTES))
+def too_large() -> Refused:
+    """The refusal of a file over MAX_FILE_BYTES (the command line checks the size before reading)."""
+    return _problem("submission.too_large", limit=_megabytes(MAX_FILE_BYTES))
 
 
 def _megabytes(size: int) -> str:
@@ -276,7 +182,7 @@ def _decoded(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise SubmissionsRefused([_problem("not_utf8", line)]) from None
+        raise _problem("submission.not_utf8", line) from None
 
 
 def _delimiter(text: str) -> str:
@@ -300,7 +206,7 @@ def _csv_rows(data: bytes):
         except StopIteration:
             return
         except csv.Error:
-            raise SubmissionsRefused([_problem("bad_csv", previous_end + 1)]) from None
+            raise _problem("submission.bad_csv", previous_end + 1) from None
         yield previous_end + 1, cells
         previous_end = reader.line_num
 
@@ -312,19 +218,19 @@ def _xlsx_rows(data: bytes):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise SubmissionsRefused([_problem("not_xlsx")]) from None
+        raise _problem("submission.not_xlsx") from None
     if unpacked > _MAX_XLSX_UNPACKED:
-        raise SubmissionsRefused([too_large()])
+        raise too_large()
     workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
             yield number, list(values)
-    except SubmissionsRefused:
+    except Refused:
         raise
     except Exception:  # openpyxl raises many kinds for a broken or foreign file; all mean "not a workbook"
-        raise SubmissionsRefused([_problem("not_xlsx")]) from None
+        raise _problem("submission.not_xlsx") from None
     finally:
         if workbook is not None:
             workbook.close()
@@ -338,39 +244,39 @@ def _table(rows, max_rows: int) -> Table:
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None or first[0] != 1 or all(_is_blank(v) for v in first[1]):
-        raise SubmissionsRefused([_problem("no_headings", 1)])
+        raise _problem("submission.no_headings", 1)
     cells = list(first[1])
     while cells and _is_blank(cells[-1]):
         cells.pop()
-    problems: list[Problem] = []
+    problems: list[Refused] = []
     headings: dict[str, str] = {}
     order: list[str] = []
     for cell in cells:
         written = "" if cell is None else str(cell).strip()
         key = _HEADING_KEYS.get(_fold_heading(written))
         if key is None:
-            problems.append(_problem("unknown_column", 1, value=written or "—",
+            problems.append(_problem("submission.unknown_column", 1, value=written or "—",
                                      allowed=[COLUMN_NAMES[c] for c in COLUMNS]))
         elif key in headings:
-            problems.append(_problem("twice", 1, value=written))
+            problems.append(_problem("submission.twice", 1, value=written))
         else:
             headings[key] = written
         order.append(key or "")
     for key in REQUIRED:
-        if key not in headings and not any(p.code == "unknown_column" for p in problems):
-            problems.append(_problem("missing_column", 1, value=COLUMN_NAMES[key]))
+        if key not in headings and not any(p.code == "submission.unknown_column" for p in problems):
+            problems.append(_problem("submission.missing_column", 1, value=COLUMN_NAMES[key]))
     if problems:
-        raise SubmissionsRefused(problems)
+        raise _refused(problems)
     table = Table(headings, order)
     for line, values in iterator:
         values = list(values)
         if all(_is_blank(v) for v in values):
             continue  # spreadsheets and editors leave empty lines; they are no submission
         if len(table.lines) >= max_rows:
-            raise SubmissionsRefused([_problem("too_many_rows", limit=max_rows)])
+            raise _problem("submission.too_many_rows", limit=max_rows)
         table.lines.append((line, values))
     if not table.lines:
-        raise SubmissionsRefused([_problem("no_rows")])
+        raise _problem("submission.no_rows")
     return table
 
 
@@ -461,14 +367,14 @@ def _parse_date(raw) -> date | None:
 
 def check_values(context: _Context, values: dict, line: int | None = None,
                  headings: dict[str, str] | None = None, formulas: bool = True) -> tuple[Submission | None,
-                                                                                         list[Problem]]:
+                                                                                         list[Refused]]:
     """One submission's values (column key → cell) checked: the Submission, or None and the problems.
 
     `formulas` checks for cells a spreadsheet would run: on for files, off for the page's form,
     whose fields are typed text and never a spreadsheet's cells.
     """
     headings = headings or {}
-    problems: list[Problem] = []
+    problems: list[Refused] = []
 
     formula_columns: set[str] = set()
 
@@ -483,19 +389,19 @@ def check_values(context: _Context, values: dict, line: int | None = None,
             cell = raw[key]
             if isinstance(cell, str) and cell.lstrip(" ").startswith(FORMULA_STARTS):
                 first = cell.lstrip(" ")[0]
-                refuse(key, "formula", value={"\t": "TAB", "\r": "CR"}.get(first, first))
+                refuse(key, "submission.formula", value={"\t": "TAB", "\r": "CR"}.get(first, first))
                 formula_columns.add(key)
     text = {key: _cell_text(raw[key]).strip() for key in COLUMNS}
 
     section = None
     if not text["section"]:
-        refuse("section", "section_missing")
+        refuse("section", "submission.section_missing")
     elif not text["section"].isdigit():
-        refuse("section", "section_number", value=text["section"])
+        refuse("section", "submission.section_number", value=text["section"])
     else:
         section = context.sections.get(int(text["section"])) if len(text["section"]) < 6 else None
         if section is None:
-            refuse("section", "section_unknown", value=text["section"])
+            refuse("section", "submission.section_unknown", value=text["section"])
 
     paragraph_id = None
     version_id = context.target(section).version_id if section is not None else None
@@ -504,72 +410,72 @@ def check_values(context: _Context, values: dict, line: int | None = None,
         number = None
         label = _LABEL.match(wanted)
         if isinstance(raw["paragraph"], float) and not raw["paragraph"].is_integer():
-            refuse("paragraph", "paragraph_number", value=wanted)   # 2.10 in a number cell reads 2.1
+            refuse("paragraph", "submission.paragraph_number", value=wanted)   # 2.10 in a number cell reads 2.1
         elif label:
             if section is not None and int(label.group(1)) != section.number:
-                refuse("paragraph", "paragraph_other_section", value=wanted, section=section.number)
+                refuse("paragraph", "submission.paragraph_other_section", value=wanted, section=section.number)
             else:
                 number = int(label.group(2))
         elif wanted.isdigit() and len(wanted) < 6:
             number = int(wanted)
         else:
-            refuse("paragraph", "paragraph_number", value=wanted)
+            refuse("paragraph", "submission.paragraph_number", value=wanted)
         if number is not None and section is not None:
             paragraph_id = context.target(section).paragraph_ids.get(number)
             if paragraph_id is None:
-                refuse("paragraph", "paragraph_unknown", value=wanted, section=section.number)
+                refuse("paragraph", "submission.paragraph_unknown", value=wanted, section=section.number)
 
     stance = Stance.PROPOSES
     if text["stance"]:
         stance = context.values["stance"].get(textlayer.fold(text["stance"]))
         if stance is None:
-            refuse("stance", "stance_unknown", value=text["stance"], allowed=_STANCE_WORDS)
+            refuse("stance", "submission.stance_unknown", value=text["stance"], allowed=_STANCE_WORDS)
 
     body = _text(_cell_text(raw["text"]))
     if not body:
-        refuse("text", "text_missing")
+        refuse("text", "submission.text_missing")
     elif "\x00" in body:
-        refuse("text", "nul")
+        refuse("text", "submission.nul")
     elif len(body) > MAX_TEXT_CHARS:
-        refuse("text", "text_long", used=len(body), limit=MAX_TEXT_CHARS)
+        refuse("text", "submission.text_long", used=len(body), limit=MAX_TEXT_CHARS)
 
     organisation = " ".join(_text(text["organisation"]).split()) or None
     if organisation and len(organisation) > MAX_ORGANISATION_CHARS:
-        refuse("organisation", "organisation_long", used=len(organisation), limit=MAX_ORGANISATION_CHARS)
+        refuse("organisation", "submission.organisation_long", used=len(organisation), limit=MAX_ORGANISATION_CHARS)
     elif organisation and "\x00" in organisation:
-        refuse("organisation", "nul")
+        refuse("organisation", "submission.nul")
 
     # An organisation's letter is from an organisation unless the line says otherwise.
     sender_type = RespondentType.ORGANISATION if organisation else RespondentType.CITIZEN
     if text["respondent_type"]:
         sender_type = context.values["respondent_type"].get(textlayer.fold(text["respondent_type"]))
         if sender_type is None:
-            refuse("respondent_type", "respondent_unknown", value=text["respondent_type"],
+            refuse("respondent_type", "submission.respondent_unknown", value=text["respondent_type"],
                    allowed=_RESPONDENT_WORDS)
 
     received = None
     if not text["received_date"]:
-        refuse("received_date", "date_missing")
+        refuse("received_date", "submission.date_missing")
     else:
         received = _parse_date(raw["received_date"])
         if received is None:
-            refuse("received_date", "date_format", value=text["received_date"])
+            refuse("received_date", "submission.date_format", value=text["received_date"])
         elif received > context.today:
-            refuse("received_date", "date_future", value=received.isoformat())
+            refuse("received_date", "submission.date_future", value=received.isoformat())
 
     channel = None
     if not text["channel"]:
-        refuse("channel", "channel_missing")
+        refuse("channel", "submission.channel_missing")
     else:
         channel = context.values["channel"].get(textlayer.fold(text["channel"]))
         if channel is None:
-            refuse("channel", "channel_unknown", value=text["channel"])
+            refuse("channel", "submission.channel_unknown", value=text["channel"])
 
     language = "lv"
     if text["language"]:
         language = context.values["language"].get(textlayer.fold(text["language"]))
         if language is None:
-            refuse("language", "language_unknown", value=text["language"])
+            refuse("language", "submission.language_unknown", value=text["language"])
 
     if problems:
         return None, problems
@@ -578,13 +484,13 @@ def check_values(context: _Context, values: dict, line: int | None = None,
 
 
 def check_table(consultation: Consultation, table: Table) -> list[Submission]:
-    """Every line checked; raises SubmissionsRefused naming each refused line when any is."""
+    """Every line checked; refuses naming each refused line when any is."""
     context = _checked_context(consultation)
     submissions: list[Submission] = []
-    problems: list[Problem] = []
+    problems: list[Refused] = []
     for line, cells in table.lines:
         if len(cells) > len(table.order) and any(not _is_blank(c) for c in cells[len(table.order):]):
-            problems.append(_problem("extra_cells", line))
+            problems.append(_problem("submission.extra_cells", line))
             continue
         values = {key: cells[i] for i, key in enumerate(table.order) if i < len(cells)}
         submission, found = check_values(context, values, line, table.headings)
@@ -592,13 +498,13 @@ def check_table(consultation: Consultation, table: Table) -> list[Submission]:
         if submission is not None:
             submissions.append(submission)
     if problems:
-        raise SubmissionsRefused(problems)
+        raise _refused(problems)
     return submissions
 
 
 def _checked_context(consultation: Consultation) -> _Context:
     if consultation.status == ConsultationStatus.DRAFT:
-        raise SubmissionsRefused([_problem("draft")])
+        raise _problem("submission.draft")
     return _Context(consultation)
 
 
@@ -688,8 +594,8 @@ def import_file(consultation: Consultation, data: bytes, filename: str, entered_
     """Imports every line of a CSV or XLSX file, or none; returns how many were stored.
 
     `publish` (for the command line, when the letters were vetted before) approves them at once in
-    the name of `entered_by`, who must be a moderator. Raises SubmissionsRefused with every problem
-    found (each naming its line), and then stores nothing.
+    the name of `entered_by`, who must be a moderator. Refuses with every problem found (each
+    naming its line), and then stores nothing.
     """
     if publish and (entered_by is None or not entered_by.has_role(Role.MODERATOR)):
         raise ValueError("publishing at once needs a moderator or an administrator as entered_by")
@@ -699,13 +605,13 @@ def import_file(consultation: Consultation, data: bytes, filename: str, entered_
     sender = offline_sender()
     if db.session.scalar(select(Comment.id).where(Comment.author_id == sender.id,
                                                   Comment.idempotency_key == keys[0]).limit(1)) is not None:
-        raise SubmissionsRefused([_problem("imported")])
+        raise _problem("submission.imported")
     name = (filename or "").replace("\n", " ").replace("\r", " ")[-120:]
     try:
         comments = _store(consultation, submissions, keys, entered_by, f"{len(submissions)} · {name}".strip(" ·"),
                           publish=publish)
     except IntegrityError:
-        raise SubmissionsRefused([_problem("imported")]) from None   # the same file, imported in parallel
+        raise _problem("submission.imported") from None   # the same file, imported in parallel
     return len(comments)
 
 
@@ -713,12 +619,12 @@ def add_submission(consultation: Consultation, values: dict, entered_by: User, i
     """Stores one submission typed into the page's form (column key → text).
 
     The same form sent twice (the same key) stores one comment and returns it both times.
-    Raises SubmissionsRefused with the problems, each naming its column (the form's field).
+    Refuses with the problems, each naming its column (the form's field).
     """
     context = _checked_context(consultation)
     submission, problems = check_values(context, values, formulas=False)
     if problems:
-        raise SubmissionsRefused(problems)
+        raise _refused(problems)
     sender = offline_sender()
     key = "form-" + (idempotency_key or "")[:58]
     earlier = db.session.scalar(select(Comment).where(Comment.author_id == sender.id,

@@ -158,16 +158,16 @@ def register_workgroup_commands(app: Flask) -> None:
         try:
             # The size first: a file far over the limit is never read into memory.
             if os.path.getsize(file) > submissions.MAX_FILE_BYTES:
-                raise submissions.SubmissionsRefused([submissions.too_large()])
+                raise submissions.too_large()
             with open(file, "rb") as source:
                 data = source.read(submissions.MAX_FILE_BYTES + 1)
             stored = submissions.import_file(consultation, data, os.path.basename(file), entered_by=staff,
                                              publish=publish)
-        except submissions.SubmissionsRefused as refused:
+        except Refused as refused:
             with force_locale(lang):
-                for message in refused.messages():
+                for message in refusals.messages(refused):
                     click.echo(message, err=True)
-            click.echo(f"Nothing was imported: {len(refused.problems)} problem(s) in {file}.", err=True)
+            click.echo(f"Nothing was imported: {len(refusals.problems(refused))} problem(s) in {file}.", err=True)
             sys.exit(1)
         if publish:
             waiting = f"approved by {staff.email}"
