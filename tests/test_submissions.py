@@ -716,7 +716,7 @@ def test_the_command_can_publish_vetted_letters_in_a_moderators_name(app, demo, 
 def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(app, demo, monkeypatch):
     from consult.services import submissions
     data = xlsx_bytes([["section", "text", "received date", "channel"], [1, "Teksts.", "2026-03-02", "letter"]])
-    monkeypatch.setattr(submissions, "_MAX_XLSX_UNPACKED", 1000)   # a real "ZIP bomb" would need 200 MB here
+    monkeypatch.setattr(submissions.reading, "_MAX_XLSX_UNPACKED", 1000)   # a real "ZIP bomb" would need 200 MB here
     assert run_import(app, data, filename="a.xlsx")[1] == [
         "The file is larger than 10 MB, the most that can be imported at once. Split it into smaller files."]
 
