@@ -12,14 +12,7 @@ from sqlalchemy import select
 
 from ...clock import utcnow
 from ...extensions import db
-from ...models import (
-    Consultation,
-    Decision,
-    Section,
-    Stance,
-    Status,
-    Subgroup,
-)
+from ...models import Consultation, Decision, Section, Stance, Status, Subgroup
 from .. import feedback
 from ..refusals import Refused
 
