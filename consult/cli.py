@@ -12,6 +12,22 @@ PACKAGE_DIR = Path(__file__).parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
 
+def _add_synthetic(count: int, consultations: int = 1) -> None:
+    """The `demo --synthetic N` part: a progress bar on a terminal, a plain line otherwise."""
+    import time
+
+    from . import refusals
+    from .services.refusals import Refused
+    from .services.synthetic import add_synthetic_comments
+    started = time.perf_counter()
+    try:
+        with click.progressbar(length=count, label="Adding synthetic comments") as bar:
+            added = add_synthetic_comments(count, progress=bar.update, consultations=consultations)
+    except Refused as refused:
+        raise click.ClickException(refusals.english(refused)) from None
+    click.echo(f"Synthetic content: added {added} approved comment(s) in {time.perf_counter() - started:.1f} s.")
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no consultation yet.")
@@ -28,8 +44,7 @@ def register_cli(app: Flask) -> None:
         added = load_demo()
         click.echo(f"Demo content: added {len(added)} consultation(s)." if added else "Demo content already present.")
         if synthetic:
-            from .services.synthetic import add_synthetic_from_cli
-            add_synthetic_from_cli(synthetic, consultations)
+            _add_synthetic(synthetic, consultations)
 
     @app.cli.command("send-mail")
     @click.option("--once", is_flag=True, help="Send what is due, then stop (for cron).")
@@ -92,7 +107,7 @@ def register_cli(app: Flask) -> None:
     @translate.command("extract")
     def extract():
         """Collect the UI strings into messages.pot."""
-        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2", "--no-location", "--sort-output",
                 "--project", "consult", "-o", pot, "consult")
 
     @translate.command("update")

@@ -43,7 +43,7 @@ def test_analyse_writes_the_campaigns_with_model_text_and_member_ids(app, demo, 
 
 def test_analyse_refuses_an_unknown_consultation_section_or_folder(app, demo, runner, tmp_path):
     result, output = _run(runner, tmp_path, "--section", "99")
-    assert result.exit_code == 2 and "There is no section 99" in result.output and not output.exists()
+    assert result.exit_code == 2 and "--section 99: Choose a section" in result.output and not output.exists()
     result = runner.invoke(args=["analyse", "--consultation", "nav", "--output", str(tmp_path / "a.json")])
     assert result.exit_code == 2 and "no consultation" in result.output
     result = runner.invoke(args=["analyse", "--consultation", DEMO, "--output", str(tmp_path / "no" / "a.json")])

@@ -217,10 +217,10 @@ def test_an_empty_scope_gives_valid_files_with_headers_only(app, runner, content
 
 @pytest.mark.parametrize("extra, message", [
     (["--format", "pdf"], "Invalid value for '--format'"),
-    (["--format", "csv", "--section", "99"], "There is no section 99"),
+    (["--format", "csv", "--section", "99"], "--section 99: Choose a section of this consultation."),
     (["--format", "csv", "--section", "abc"], "Invalid value for '--section'"),
-    (["--format", "csv", "--subgroup", "123456"], "There is no subgroup"),
-    (["--format", "csv", "--since", "21.03.2014"], "--since must be a date"),
+    (["--format", "csv", "--subgroup", "123456"], "--subgroup 123456: Choose a subgroup of this consultation."),
+    (["--format", "csv", "--since", "21.03.2014"], "--since 21.03.2014: Enter a date as year-month-day"),
     (["--format", "csv", "--lang", "de"], "Invalid value for '--lang'"),
 ])
 def test_cli_refuses_unknown_formats_and_scopes_with_exit_code_2_and_no_file(app, runner, demo, tmp_path, extra,
@@ -534,11 +534,12 @@ def test_exports_are_limited_by_stance_decision_and_campaign(app, runner, conten
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--stance", "happy"], "--stance must be one of: supports, objects, proposes, asks"),
-    (["--decision", "maybe"], "--decision must be one of: accepted, partly_accepted, not_accepted, explained, none"),
-    (["--campaign", "987654"], "There is no campaign 987654"),
-    (["--campaign", "x"], "There is no campaign x"),
-    (["--delimiter", "|"], "--delimiter must be ',' or ';'"),
+    (["--stance", "happy"], "'happy' is not one of 'supports', 'objects', 'proposes', 'asks'"),
+    (["--decision", "maybe"], "'maybe' is not one of 'accepted', 'partly_accepted', 'not_accepted', 'explained', "
+                              "'none'"),
+    (["--campaign", "987654"], "--campaign 987654: Choose a campaign of this consultation"),
+    (["--campaign", "x"], "--campaign x: Choose a campaign of this consultation"),
+    (["--delimiter", "|"], "'|' is not one of ',', ';'"),
 ])
 def test_cli_refuses_an_unknown_filter_and_writes_nothing(app, runner, content, tmp_path, extra, message):
     output = tmp_path / "out.csv"

@@ -282,7 +282,7 @@ def test_a_response_naming_another_point_gives_that_point_as_the_final_wording(a
 
 
 def test_the_drafts_markdown_becomes_paragraphs_with_bold_italics_lists_and_table_rows():
-    from consult.services.izzina_text import markdown_blocks
+    from consult.services.izzina.text import markdown_blocks
     blocks = markdown_blocks("Teksts ar **treknu** un *slīprakstu*.\n\n- pirmais\n- otrais\n\n1. viens\n\n"
                              "| Gads | Summa |\n|---|---|\n| 2014 | 13,1 |\n\n<b>nav HTML</b>")
     assert blocks == [
@@ -293,7 +293,7 @@ def test_the_drafts_markdown_becomes_paragraphs_with_bold_italics_lists_and_tabl
 
 
 def test_only_the_added_words_of_plain_text_are_marked():
-    from consult.services.izzina_text import marked_changes
+    from consult.services.izzina.text import marked_changes
     old, new = [[("Pakalpojumi pieejami darbdienās.", "")]], [[("Pakalpojumi pieejami arī brīvdienās.", "")]]
     assert marked_changes(old, new) == [[("Pakalpojumi pieejami ", ""), ("arī brīvdienās", "bu"), (".", "")]]
     formatted = [[("Pakalpojumi ", ""), ("vienmēr", "b")]]

@@ -166,7 +166,7 @@ def test_a_failed_job_keeps_its_error_and_the_page_says_so_in_both_languages(app
 
     def broken(*args, **kwargs):
         raise RuntimeError("the computation broke")
-    monkeypatch.setattr(stored_themes, "recompute", broken)
+    monkeypatch.setattr(stored_themes.recomputing, "recompute", broken)
     response = form_post(member, BASE + "themes/recompute/", {"section": ""}, page_url=SUMMARY,
                          follow_redirects=True)
     assert response.status_code == 200

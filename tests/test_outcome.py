@@ -1,6 +1,8 @@
 """The public outcome report: hidden until the consultation is concluded, then complete in both languages."""
 from __future__ import annotations
 
+from consult.services.refusals import Refused
+
 from .conftest import form_post, outbox_messages
 from .pages import DEMO, PUBLISH
 from .test_workgroup import add_comment, add_member, add_position, approve_all, set_status
@@ -308,8 +310,8 @@ def test_of_two_people_concluding_at_the_same_moment_only_one_publishes(app, dem
             assert responses.publish_outcome(db.session.query(Consultation).filter_by(slug=DEMO).one(), None) == 2
         try:
             responses.publish_outcome(stale, None)
-        except responses.ResponseRefused as refused:
-            assert refused.code == "status"
+        except Refused as refused:
+            assert refused.code == "response.status"
         else:
             raise AssertionError("the second conclusion went ahead")
     assert len(outbox_messages(app)) == 2

@@ -17,10 +17,15 @@ WORDED_ELSEWHERE = re.compile(
     r"^(identity\.|follow\.|position\.already_verified$|workflow\.(count_changed|not_allowed|too_many)$)")
 
 
+# Refused("area.reason"), and the offline submissions' problems: _problem("submission.…") and
+# refuse("column", "submission.…").
+RAISED = re.compile(r'(?:Refused|_problem|refuse)\((?:"?\w+"?, )?"([a-z_]+\.[a-z0-9_]+)"')
+
+
 def raised_codes() -> set[str]:
     codes = set()
     for path in SERVICES.rglob("*.py"):
-        codes |= set(re.findall(r'Refused\("([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8")))
+        codes |= set(RAISED.findall(path.read_text(encoding="utf-8")))
     return codes
 
 
@@ -30,7 +35,7 @@ def test_every_code_a_service_raises_has_a_message():
 
 
 def test_codes_name_their_area():
-    assert all(re.fullmatch(r"[a-z_]+\.[a-z_]+", code) for code in refusals.MESSAGES)
+    assert all(re.fullmatch(r"[a-z_]+\.[a-z0-9_]+", code) for code in refusals.MESSAGES)
     assert Refused("comment.duplicate").reason == "duplicate"
 
 

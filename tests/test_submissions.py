@@ -6,7 +6,9 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 
+from consult import refusals
 from consult.services.refusals import Refused
 
 from .pages import CLOSED, DEMO
@@ -39,14 +41,20 @@ def consultation(slug=DEMO):
     return db.session.query(Consultation).filter_by(slug=slug).one()
 
 
+def messages_in(lang: str, refused: Refused) -> list[str]:
+    """A refused file's messages, each with its line and column, in the language."""
+    with force_locale(lang):
+        return refusals.messages(refused)
+
+
 def run_import(app, data: bytes, filename="letters.csv", slug=DEMO, entered_by=None):
     """(stored count, None) or (None, the messages in English)."""
     from consult.services import submissions
     with app.app_context():
         try:
             return submissions.import_file(consultation(slug), data, filename, entered_by=entered_by), None
-        except submissions.SubmissionsRefused as refused:
-            return None, refused.messages("en")
+        except Refused as refused:
+            return None, messages_in("en", refused)
 
 
 def comment_count(app) -> int:
@@ -276,9 +284,9 @@ def test_messages_name_the_column_as_the_file_writes_it_and_come_in_latvian(app,
     from consult.services import submissions
     data = "Sadaļa;Teksts;Saņemšanas datums;Kanāls\n1;;2026-03-02;vēstule\n".encode()
     with app.app_context():
-        with pytest.raises(submissions.SubmissionsRefused) as refused:
+        with pytest.raises(Refused) as refused:
             submissions.import_file(consultation(), data, "a.csv")
-        assert refused.value.messages("lv") == ["2. rinda, kolonna „Teksts”: teksts ir tukšs."]
+        assert messages_in("lv", refused.value) == ["2. rinda, kolonna „Teksts”: teksts ir tukšs."]
 
 
 def test_a_text_too_long_an_organisation_too_long_and_extra_cells_are_refused(app, demo):
@@ -354,19 +362,18 @@ def test_the_form_checks_the_same_way_and_names_the_fields(app, demo, make_user)
     staff = make_user(role="workgroup")
     with app.app_context():
         user = db.session.get(User, staff)
-        with pytest.raises(submissions.SubmissionsRefused) as refused:
+        with pytest.raises(Refused) as refused:
             submissions.add_submission(consultation(), {"section": "1", "paragraph": "7", "text": " ",
                                                         "received_date": "2026-13-01", "channel": "letter"},
                                        user, "key-1")
-        with pytest.raises(submissions.SubmissionsRefused):
+        with pytest.raises(Refused):
             submissions.add_submission(consultation(), {"section": "1", "text": "x", "received_date": "2026-03-01",
                                                         "channel": "web"}, user, "key-1")
-        problems = refused.value.problems
-        assert [(p.column, p.line) for p in problems] == [("paragraph", None), ("text", None),
-                                                           ("received_date", None)]
-        from flask_babel import force_locale
+        problems = refusals.problems(refused.value)
+        assert [(p.field, p.details["line"]) for p in problems] == [("paragraph", None), ("text", None),
+                                                                     ("received_date", None)]
         with force_locale("en"):
-            assert problems[1].reason() == "The text is empty."
+            assert refusals.message(problems[1]) == "The text is empty."
         values = {"section": "2", "paragraph": "1", "stance": "objects", "text": "=SUM(A1) ir formula, bet teksts",
                   "respondent_type": "business", "organisation": "SIA Piemērs", "received_date": "2026-03-01",
                   "channel": "email", "language": "lv"}
@@ -709,7 +716,7 @@ def test_the_command_can_publish_vetted_letters_in_a_moderators_name(app, demo, 
 def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(app, demo, monkeypatch):
     from consult.services import submissions
     data = xlsx_bytes([["section", "text", "received date", "channel"], [1, "Teksts.", "2026-03-02", "letter"]])
-    monkeypatch.setattr(submissions, "_MAX_XLSX_UNPACKED", 1000)   # a real "ZIP bomb" would need 200 MB here
+    monkeypatch.setattr(submissions.reading, "_MAX_XLSX_UNPACKED", 1000)   # a real "ZIP bomb" would need 200 MB here
     assert run_import(app, data, filename="a.xlsx")[1] == [
         "The file is larger than 10 MB, the most that can be imported at once. Split it into smaller files."]
 
@@ -717,10 +724,11 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(app, de
 def test_a_file_over_the_pages_line_limit_is_refused_there(app, demo, monkeypatch):
     from consult.services import submissions
     with app.app_context():
-        with pytest.raises(submissions.SubmissionsRefused) as refused:
+        with pytest.raises(Refused) as refused:
             submissions.import_file(consultation(), csv_bytes(*GOOD), "a.csv", max_rows=2)
-        assert refused.value.messages("en") == ["The file has more than 2 submissions. Split it into smaller files."]
-        assert refused.value.messages("lv") == ["Failā ir vairāk nekā 2 iesniegumu. Sadaliet to mazākos failos."]
+        assert messages_in("en", refused.value) == ["The file has more than 2 submissions. Split it into smaller "
+                                                    "files."]
+        assert messages_in("lv", refused.value) == ["Failā ir vairāk nekā 2 iesniegumu. Sadaliet to mazākos failos."]
 
 
 def test_a_csv_as_excel_saves_it_with_a_bom_crlf_and_semicolons_is_read(app, demo):

@@ -4,23 +4,11 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from .. import refusals
 from ..i18n import LANGUAGES
-from ..models import RespondentType, Role
+from ..models import Role
 from ..services import accounts
-from ..services.accounts import AccountError
-
-MESSAGES = {
-    "invalid_email": "That is not a valid e-mail address.",
-    "bad_role": f"The role must be one of: {', '.join(Role.ALL)}.",
-    "bad_respondent_type": f"The respondent type must be one of: {', '.join(RespondentType.ALL)}.",
-    "bad_name": f"The display name must have 1 to {accounts.NAME_MAX_LENGTH} characters.",
-    "exists": "An account with this e-mail address already exists.",
-    "too_short": f"The password is too short: use at least {accounts.PASSWORD_MIN_LENGTH} characters.",
-    "too_long": f"The password is too long: use at most {accounts.PASSWORD_MAX_LENGTH} characters.",
-    "common": "The password is too common. Choose another one.",
-    "not_found": "There is no account with this e-mail address.",
-    "not_on": "This account does not use two-step verification.",
-}
+from ..services.refusals import Refused
 
 
 def register_user_commands(app: Flask) -> None:
@@ -41,8 +29,8 @@ def register_user_commands(app: Flask) -> None:
         try:
             user = accounts.create_user(email=email, role=role, password=password, display_name=display_name,
                                         language=language)
-        except AccountError as error:
-            raise click.ClickException(MESSAGES.get(error.code, error.code)) from None
+        except Refused as refused:
+            raise click.ClickException(refusals.english(refused)) from None
         click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
 
     @users.command("two-step-off")
@@ -55,6 +43,6 @@ def register_user_commands(app: Flask) -> None:
         """
         try:
             user = accounts.reset_two_step(email)
-        except AccountError as error:
-            raise click.ClickException(MESSAGES.get(error.code, error.code)) from None
+        except Refused as refused:
+            raise click.ClickException(refusals.english(refused)) from None
         click.echo(f"Two-step verification is off for {user.email} (id {user.id}).")

@@ -4,41 +4,19 @@ Labels and messages are lazy strings.
 """
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields import EmailField, SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, StopValidation, ValidationError
 
+from .. import refusals
 from ..forms import BaseForm, HoneypotField, max_chars, no_nul, normalise_name
 from ..labels import RESPONDENT_TYPES
 from ..models import RespondentType
 from ..services import accounts
 
 RESPONDENT_TYPE_LABELS = RESPONDENT_TYPES
-WRONG_PASSWORD = _l("The password is not right.")
-CODE_MESSAGES = {
-    "bad_code": _l("This code is not right. Enter the code your authentication app shows now, and check that "
-                   "the clock on your phone is right."),
-    "used_code": _l("This code has already been used. Wait until your authentication app shows a new code, "
-                    "then enter that one."),
-}
-
-
-def code_message(problem: str) -> str:
-    """The message for a refused one-time code (accounts.AccountError code), in the page language."""
-    return str(CODE_MESSAGES.get(problem, CODE_MESSAGES["bad_code"]))
-
-
-def password_message(problem: str) -> str:
-    """The message for an accounts.password_problem() code, in the page language."""
-    if problem == "too_short":
-        return ngettext("Use at least %(num)d character for your password.",
-                        "Use at least %(num)d characters for your password.", accounts.PASSWORD_MIN_LENGTH)
-    if problem == "too_long":
-        return ngettext("Use at most %(num)d character for your password.",
-                        "Use at most %(num)d characters for your password.", accounts.PASSWORD_MAX_LENGTH)
-    return gettext("This password is too common and easy to guess. Choose another one.")
 
 
 def _email_filter(value):
@@ -53,7 +31,7 @@ def valid_email(_form, field) -> None:
 def strong_password(_form, field) -> None:
     problem = accounts.password_problem(field.data or "")
     if problem:
-        raise StopValidation(password_message(problem))
+        raise StopValidation(refusals.message(problem))
 
 
 def same_as(other_name: str, message):

@@ -9,18 +9,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
+from .. import refusals
 from ..auth import require_login
 from ..extensions import limiter
 from ..i18n import current_language
 from ..labels import REASONS, STANCES, STATUSES
 from ..services import accounts, identities, positions, settings
-from ..services.accounts import AccountError
+from ..services.refusals import Refused
 from ..textsize import safe_next
 from ..web import never_stored
 from . import bp, oidc
 from .forms import (
     RESPONDENT_TYPE_LABELS,
-    WRONG_PASSWORD,
     ButtonForm,
     ChangeEmailForm,
     ChangePasswordForm,
@@ -37,8 +37,6 @@ from .forms import (
     ResetRequestForm,
     SetPasswordForm,
     SignInCodeForm,
-    code_message,
-    password_message,
 )
 
 # Between a right password and a right code the session holds only this: who, their session
@@ -194,8 +192,8 @@ def login_code():
     if form.validate_on_submit():
         try:
             used_recovery = accounts.check_sign_in_code(user, form.code.data)
-        except AccountError as error:
-            form.code.errors.append(code_message(error.code))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             session.clear()  # the half-done state goes; the session changes again
             login_user(user)
@@ -247,8 +245,8 @@ def reset(token: str):
     if form.validate_on_submit():
         try:
             user = accounts.reset_password(token, form.password.data)
-        except AccountError as error:
-            form.password.errors.append(password_message(error.code))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             if user is None:
                 return render_template("account/link_invalid.html", purpose="reset"), 400
@@ -271,11 +269,8 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(user, form.current_password.data, form.password.data)
-        except AccountError as error:
-            if error.code == "wrong_password":
-                form.current_password.errors.append(str(WRONG_PASSWORD))
-            else:
-                form.password.errors.append(password_message(error.code))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             login_user(user)  # the session token changed: this session continues, all others end
             flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
@@ -291,8 +286,8 @@ def _set_first_password(user):
         if form.validate_on_submit():
             try:
                 accounts.set_first_password(user, form.password.data)
-            except AccountError as error:
-                form.password.errors.append(password_message(error.code))
+            except Refused as refused:
+                refusals.show(refused, form)
             else:
                 session.pop(PASSWORD_CONFIRMED, None)
                 login_user(user)  # the session token changed: this session continues, all others end
@@ -337,11 +332,8 @@ def change_email():
         try:
             new_email = accounts.request_email_change(user, form.email.data, form.current_password.data,
                                                       current_language())
-        except AccountError as error:
-            if error.code == "wrong_password":
-                form.current_password.errors.append(str(WRONG_PASSWORD))
-            else:
-                form.email.errors.append(_new_email_message(error.code))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             return _email_change_sent(new_email)
     return render_template("account/email.html", form=form)
@@ -354,8 +346,8 @@ def _change_email_without_password(user):
     if can_confirm and form.validate_on_submit():
         try:
             new_email = accounts.check_new_email(user, form.email.data)
-        except AccountError as error:
-            form.email.errors.append(_new_email_message(error.code))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             return oidc.start("confirm", user=user, action="email", email=new_email)
     return render_template("account/email.html", form=form, without_password=True, can_confirm=can_confirm)
@@ -365,16 +357,10 @@ def email_change_confirmed(user, new_email: str):
     """The e-mail change of an account without a password, once confirmed at the identity provider."""
     try:
         new_email = accounts.send_email_change(user, new_email, current_language())
-    except AccountError as error:  # the address became this account's own meanwhile
-        flash(_new_email_message(error.code), "error")
+    except Refused as refused:  # the address became this account's own meanwhile
+        refusals.show(refused)
         return _see_other("account.change_email")  # full names: the provider's callback calls these too
     return _email_change_sent(new_email)
-
-
-def _new_email_message(code: str) -> str:
-    if code == "same_email":
-        return _("This is already your e-mail address.")
-    return _("Enter an e-mail address in the right format, like name@example.com.")
 
 
 def _email_change_sent(new_email: str):
@@ -469,8 +455,8 @@ def two_step_enable():
     if form.validate_on_submit():
         try:
             codes = accounts.enable_two_step(user, form.code.data)
-        except AccountError as error:
-            form.code.errors.append(code_message(error.code))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             login_user(user)  # the session token changed: this session continues, all others end
             flash(_("Two-step verification is on. From now on you will enter a code from your authentication app "
@@ -504,8 +490,8 @@ def recovery_codes():
     if form.validate_on_submit():
         try:
             codes = accounts.regenerate_recovery_codes(user, form.password.data)
-        except AccountError:
-            form.password.errors.append(str(WRONG_PASSWORD))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             flash(_("You have new recovery codes. The old ones no longer work."), "success")
             return _recovery_codes_page(codes)
@@ -527,14 +513,10 @@ def two_step_disable():
         try:
             accounts.disable_two_step(user, form.password.data, form.code.data,
                                       required=settings.two_step_required())
-        except AccountError as error:
-            if error.code == "wrong_password":
-                form.password.errors.append(str(WRONG_PASSWORD))
-            elif error.code == "required":
-                flash(_two_step_required_message(), "error")
+        except Refused as refused:
+            refusals.show(refused, form)
+            if refused.code == "account.required":
                 return _see_other(".two_step")
-            else:
-                form.code.errors.append(code_message(error.code))
         else:
             login_user(user)
             flash(_("Two-step verification is off. You have been signed out everywhere else."), "success")
@@ -543,21 +525,16 @@ def two_step_disable():
     return _two_step_page(user, disable_form=form)
 
 
-def _two_step_required_message() -> str:
-    return _("Two-step verification is required for staff accounts, so it cannot be turned off.")
-
-
 def _two_step_disable_without_password(user):
     """A current code here, then a fresh sign-in at the identity provider instead of the password."""
     form = DisableTwoStepWithoutPasswordForm()
     if oidc.can_confirm(user) and form.validate_on_submit():
         try:
             accounts.check_code_to_turn_off(user, form.code.data, required=settings.two_step_required())
-        except AccountError as error:
-            if error.code == "required":
-                flash(_two_step_required_message(), "error")
+        except Refused as refused:
+            refusals.show(refused, form)
+            if refused.code == "account.required":
                 return _see_other(".two_step")
-            form.code.errors.append(code_message(error.code))
         else:
             return oidc.start("confirm", user=user, action="two_step_off")
     form.code.data = ""
@@ -569,9 +546,9 @@ def two_step_off_confirmed(user):
     the person went to the identity provider, which has now confirmed that it is them."""
     try:
         accounts.turn_off_two_step(user, required=settings.two_step_required())
-    except AccountError as error:  # required meanwhile, or already off
-        if error.code == "required":
-            flash(_two_step_required_message(), "error")
+    except Refused as refused:  # required meanwhile, or already off
+        if refused.code == "account.required":
+            refusals.show(refused)
         return _see_other("account.two_step")
     login_user(user)  # the session token changed: this session continues, all others end
     flash(_("Two-step verification is off. You have been signed out everywhere else."), "success")
@@ -582,7 +559,7 @@ def recovery_codes_confirmed(user):
     """New recovery codes for an account without a password, once confirmed at the identity provider."""
     try:
         codes = accounts.replace_recovery_codes(user)
-    except AccountError:  # turned off meanwhile
+    except Refused:  # turned off meanwhile
         return _see_other("account.two_step")
     flash(_("You have new recovery codes. The old ones no longer work."), "success")
     return _recovery_codes_page(codes)
@@ -627,8 +604,8 @@ def delete():
     if form.validate_on_submit():
         try:
             accounts.delete_account(user, form.password.data)
-        except AccountError:
-            form.password.errors.append(str(WRONG_PASSWORD))
+        except Refused as refused:
+            refusals.show(refused, form)
         else:
             return _deleted()
     return render_template("account/delete.html", form=form)

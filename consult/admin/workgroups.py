@@ -8,23 +8,17 @@ from wtforms import EmailField, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import refusals
 from ..auth import require_role
 from ..forms import BaseForm, choices, max_chars, normalise_text
 from ..i18n import LANG_PREFIX, localized
 from ..models import Role
 from ..services import authoring, feedback
+from ..services.refusals import Refused
 from ..web import EmptyForm, never_stored
 from .common import consultation_or_404, deleted, found_or_404
 
 bp = never_stored(Blueprint("admin_workgroups", __name__, url_prefix=LANG_PREFIX + "/admin/workgroups"))
-
-REFUSALS = {
-    "no_user": _l("There is no account with this e-mail address. The person must have an account first."),
-    "role": _l("This person does not have the working-group role. Give them the role on the “Users and roles” "
-               "page first."),
-    "already_member": _l("This person is already in this working group."),
-}
-
 
 def _subgroup_field(label):
     return SelectMultipleField(label, choices=[], validate_choice=False,
@@ -92,9 +86,8 @@ def consultation(consultation_id: int):
         return _members_page(item, form, 400)
     try:
         member = feedback.add_member(item, form.email.data, _ids(form.subgroups.data))
-    except feedback.FeedbackRefused as refused:
-        form.email.errors = list(form.email.errors) + [str(REFUSALS[refused.code])]
-        form._errors = None
+    except Refused as refused:
+        refusals.show(refused, form)
         return _members_page(item, form, 400)
     flash(_("%(name)s is now in the working group.", name=member.user.display_name), "success")
     return redirect(url_for("admin_workgroups.consultation", consultation_id=item.id), code=303)

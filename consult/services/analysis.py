@@ -17,12 +17,9 @@ from ..extensions import db
 from ..models import Comment, Consultation, Section, Status
 from . import campaigns as campaign_service
 from . import stored_themes
+from .refusals import Refused
 
 FORMAT_VERSION = 1
-
-
-class AnalysisRefused(Exception):
-    pass
 
 
 @dataclass
@@ -69,7 +66,7 @@ def load_material(consultation: Consultation, section_number: int | None = None)
     if section_number is not None:
         section = next((s for s in sections if s.number == section_number), None)
         if section is None:
-            raise AnalysisRefused(f"There is no section {section_number} in this consultation.")
+            raise Refused("analysis.section", field="section")
         query = query.where(Comment.section_id == section.id)
     comments = list(db.session.execute(query.execution_options(yield_per=2000)))
     return Material(consultation, section, comments, numbers)

@@ -39,6 +39,7 @@ from ..models import (
 from ..models.workgroup import response_comments, response_positions
 from . import feedback, ids
 from .mail import send_email
+from .refusals import Refused
 
 JUSTIFICATION_MAX_CHARS = 10000
 # i18n: the working group's decision on a proposal, as in the Latvian response table (izziņa)
@@ -48,12 +49,6 @@ DECISION_LABELS = {
     Decision.NOT_ACCEPTED: _l("Not accepted"),
     Decision.EXPLAINED: _l("Explained"),
 }
-
-
-class ResponseRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def get_response(consultation: Consultation, response_id: int) -> Response | None:
@@ -106,17 +101,17 @@ def save_response(consultation: Consultation, raw_refs, decision: str, justifica
     before by another response moves to this one; a response left answering nothing is deleted.
     """
     if decision not in Decision.ALL:
-        raise ResponseRefused("decision")
+        raise Refused("response.decision", field="decision")
     if not (justification_lv or "").strip():
-        raise ResponseRefused("justification")
+        raise Refused("response.justification", field="justification_lv")
     comment_ids, position_ids = feedback._own_ids(consultation, *feedback.split_refs(raw_refs))
     if not comment_ids and not position_ids:
-        raise ResponseRefused("no_items")
+        raise Refused("response.no_items", field="items")
     if changed_paragraph_id is not None:
         ok = db.session.scalar(select(Paragraph.id).join(Version, Version.id == Paragraph.version_id).where(
             Paragraph.id == changed_paragraph_id, Version.consultation_id == consultation.id))
         if ok is None:
-            raise ResponseRefused("paragraph")
+            raise Refused("response.paragraph", field="changed_paragraph")
     now = utcnow()
     action = "response_edit"
     if response is None:
@@ -272,7 +267,7 @@ def publish_outcome(consultation: Consultation, user: User | None, now: datetime
     it), so concluding again after a step back to "closed" mails only answers nobody has had yet.
     """
     if not can_publish(consultation):
-        raise ResponseRefused("status")
+        raise Refused("response.status")
     # Claimed in the database first: of two people concluding at the same moment (the working group's
     # button and the admin's), only one goes on. A Core statement, so the session's search and cache
     # listeners see the change once, through the flush below.
@@ -282,7 +277,7 @@ def publish_outcome(consultation: Consultation, user: User | None, now: datetime
         .values(status=ConsultationStatus.CONCLUDED)).rowcount
     if not claimed:
         db.session.rollback()
-        raise ResponseRefused("status")
+        raise Refused("response.status")
     consultation.status = ConsultationStatus.CONCLUDED
     consultation.concluded_at = (now or utcnow()).replace(microsecond=0)
     db.session.add(ModerationEvent(actor_id=user.id if user is not None else None, action="publish_outcome",

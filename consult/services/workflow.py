@@ -173,7 +173,7 @@ def assign(consultation: Consultation, raw_refs, assignee_id: int | None, actor:
         raise Refused("workflow.no_items")
     assignee = feedback.member(consultation, assignee_id) if assignee_id is not None else None
     if assignee_id is not None and assignee is None:
-        raise Refused("workflow.assignee")
+        raise Refused("workflow.assignee", field="assignee")
     if comment_ids:
         db.session.execute(update(Comment).where(Comment.id.in_(comment_ids)).values(assignee_id=assignee_id)
                            .execution_options(synchronize_session=False))

@@ -9,22 +9,11 @@ import time
 import click
 from flask import Flask
 
+from .. import refusals
 from ..i18n import LANGUAGES
 from ..models import Decision, Role, Stance
 from ..services import exports, feedback, summary
-
-MESSAGES = {
-    ("section", "unknown"): "There is no section {value} in this consultation.",
-    ("subgroup", "unknown"): "There is no subgroup with id {value} in this consultation.",
-    ("since", "format"): "--since must be a date as YYYY-MM-DD, for example 2014-03-21 (got {value!r}).",
-    ("format", "unknown"): "The format must be one of: csv, xlsx, docx, json.",
-    ("stance", "unknown"): "--stance must be one of: " + ", ".join(Stance.ALL) + " (got {value!r}).",
-    ("decision", "unknown"): "--decision must be one of: " + ", ".join((*Decision.ALL, feedback.NOT_ANSWERED))
-                             + " (none: not answered; got {value!r}).",
-    ("campaign", "unknown"): "There is no campaign {value} in this consultation (a campaign's id is the id of its "
-                             "oldest comment; `flask --app consult analyse` lists them).",
-    ("delimiter", "unknown"): "--delimiter must be ',' or ';' (got {value!r}).",
-}
+from ..services.refusals import Refused
 
 
 def run_export(slug: str, fmt: str, output: str | None, section, subgroup, since, lang: str, all_statuses: bool,
@@ -44,8 +33,8 @@ def run_export(slug: str, fmt: str, output: str | None, section, subgroup, since
         delimiter = exports.check_delimiter(delimiter)
         scope = exports.make_scope(consultation, section=section, subgroup=subgroup, since=since,
                                    all_statuses=all_statuses, stance=stance, decision=decision, campaign=campaign)
-    except exports.ExportRefused as refused:
-        raise click.UsageError(MESSAGES[(refused.field, refused.code)].format(value=given[refused.field])) from None
+    except Refused as refused:
+        raise click.UsageError(_option_refused(refused, given[refused.field])) from None
     output = output or exports.filename(scope, fmt, lang)
     exporter = exports.Exporter(scope, lang)
     total = exporter.count()
@@ -66,6 +55,11 @@ def run_export(slug: str, fmt: str, output: str | None, section, subgroup, since
     return total, output
 
 
+def _option_refused(refused: Refused, value) -> str:
+    """A refusal about one of the command's options, with the option and the value given."""
+    return f"--{refused.field} {value}: {refusals.english(refused)}"
+
+
 def register_workgroup_commands(app: Flask) -> None:
     @app.cli.command("export")
     @click.option("--consultation", "slug", required=True, help="The consultation's slug.")
@@ -75,13 +69,16 @@ def register_workgroup_commands(app: Flask) -> None:
     @click.option("--section", type=int, default=None, help="Only this section (its number).")
     @click.option("--subgroup", type=int, default=None, help="Only this subgroup (its id).")
     @click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only items from this date on (Riga time).")
-    @click.option("--stance", default=None, metavar="CODE", help="Only comments with this stance: "
-                  + ", ".join(Stance.ALL) + " (positions have none).")
-    @click.option("--decision", default=None, metavar="CODE", help="Only items with this response: "
-                  + ", ".join(Decision.ALL) + ", or none for those not answered.")
+    @click.option("--stance", default=None, metavar="CODE", type=click.Choice(Stance.ALL),
+                  help="Only comments with this stance: " + ", ".join(Stance.ALL) + " (positions have none).")
+    @click.option("--decision", default=None, metavar="CODE", type=click.Choice((*Decision.ALL, feedback.NOT_ANSWERED)),
+                  help="Only items with this response: " + ", ".join(Decision.ALL) + ", or none for those not "
+                  "answered.")
     @click.option("--campaign", default=None, metavar="ID",
-                  help="Only the comments of this campaign (its id: the id of its oldest comment).")
+                  help="Only the comments of this campaign (its id: the id of its oldest comment; "
+                       "`flask --app consult analyse` lists them).")
     @click.option("--delimiter", default=",", show_default=True, metavar="',' or ';'",
+                  type=click.Choice(exports.DELIMITERS),
                   help="CSV column separator: ';' for spreadsheet programs with Latvian regional settings.")
     @click.option("--lang", type=click.Choice(LANGUAGES), default="lv", show_default=True,
                   help="Language of the headers and labels.")
@@ -113,8 +110,8 @@ def register_workgroup_commands(app: Flask) -> None:
         started = time.perf_counter()
         try:
             result = analysis.analyse(consultation, section)
-        except analysis.AnalysisRefused as refused:
-            raise click.UsageError(str(refused)) from None
+        except Refused as refused:
+            raise click.UsageError(_option_refused(refused, section)) from None
         handle, temporary = tempfile.mkstemp(prefix=".analysis-", dir=directory)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as target:
@@ -163,16 +160,16 @@ def register_workgroup_commands(app: Flask) -> None:
         try:
             # The size first: a file far over the limit is never read into memory.
             if os.path.getsize(file) > submissions.MAX_FILE_BYTES:
-                raise submissions.SubmissionsRefused([submissions.too_large()])
+                raise submissions.too_large()
             with open(file, "rb") as source:
                 data = source.read(submissions.MAX_FILE_BYTES + 1)
             stored = submissions.import_file(consultation, data, os.path.basename(file), entered_by=staff,
                                              publish=publish)
-        except submissions.SubmissionsRefused as refused:
+        except Refused as refused:
             with force_locale(lang):
-                for message in refused.messages():
+                for message in refusals.messages(refused):
                     click.echo(message, err=True)
-            click.echo(f"Nothing was imported: {len(refused.problems)} problem(s) in {file}.", err=True)
+            click.echo(f"Nothing was imported: {len(refusals.problems(refused))} problem(s) in {file}.", err=True)
             sys.exit(1)
         if publish:
             waiting = f"approved by {staff.email}"

@@ -2,26 +2,16 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request, stream_with_context
-from flask_babel import lazy_gettext as _l
 
+from .. import refusals
 from ..auth import require_role
 from ..i18n import current_language, localized
 from ..models import Role
 from ..services import exports, feedback
+from ..services.refusals import Refused
 from ..services.summary import analyse_texts
 from . import bp, member_view
 from .forms import ExportForm
-
-REFUSALS = {
-    ("format", "unknown"): _l("Choose one of the formats in the list."),
-    ("section", "unknown"): _l("Choose a section of this consultation."),
-    ("subgroup", "unknown"): _l("Choose a subgroup of this consultation."),
-    ("since", "format"): _l("Enter a date as year-month-day, for example 2014-03-21."),
-    ("stance", "unknown"): _l("Choose a stance from the list."),
-    ("decision", "unknown"): _l("Choose a response from the list."),
-    ("campaign", "unknown"): _l("Choose a campaign of this consultation from the list."),
-    ("delimiter", "unknown"): _l("Choose a comma or a semicolon."),
-}
 
 
 def _form(consultation, formdata=None, **defaults) -> ExportForm:
@@ -51,11 +41,8 @@ def export(consultation, member):
                                    since=form.since.data, all_statuses=form.all_statuses.data,
                                    stance=form.stance.data, decision=form.decision.data,
                                    campaign=form.campaign.data)
-    except exports.ExportRefused as refused:
-        field = getattr(form, refused.field, form.format)
-        field.errors = list(field.errors) + [str(REFUSALS.get((refused.field, refused.code),
-                                                              REFUSALS[("format", "unknown")]))]
-        form._errors = None
+    except Refused as refused:
+        refusals.show(refused, form, default="format")
         return render_template("workgroup/export.html", consultation=consultation, form=form), 400
     lang = current_language()
     body = stream_with_context(exports.stream_export(scope, fmt, lang, delimiter=delimiter,

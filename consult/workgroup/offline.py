@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import refusals
 from ..auth import require_role
 from ..extensions import db
 from ..forms import new_idempotency_key
@@ -15,6 +16,7 @@ from ..i18n import localized
 from ..models import Channel, Comment, Role
 from ..services import feedback
 from ..services import submissions as service
+from ..services.refusals import Refused
 from . import bp, member_view
 from .forms import SubmissionForm, SubmissionsFileForm
 
@@ -45,15 +47,6 @@ def _page(consultation, one: SubmissionForm | None = None, upload: SubmissionsFi
                            command_rows=service.MAX_ROWS), status
 
 
-def _refused(form, refused: service.SubmissionsRefused) -> None:
-    """Each problem beside the field it names (the form's fields are called as the file's columns)."""
-    for problem in refused.problems:
-        field = getattr(form, problem.column, None) if problem.column else None
-        if field is None:
-            field = form.section
-        field.errors = list(field.errors) + [problem.reason()]
-
-
 @bp.get("/<slug>/submissions/")
 @require_role(Role.WORKGROUP)
 @member_view
@@ -73,9 +66,9 @@ def add_submission(consultation, member):
         return _page(consultation, one=form, status=400)
     try:
         comment = service.add_submission(consultation, form.values(), current_user, form.idempotency_key.data or "")
-    except service.SubmissionsRefused as refused:
-        _refused(form, refused)
-        form._errors = None
+    except Refused as refused:
+        # Each problem beside the field it names (the form's fields are called as the file's columns).
+        refusals.show(refused, form, default="section")
         return _page(consultation, one=form, status=400)
     if comment.status == "approved":
         flash(_("Entered as comment %(id)d and published; moderators will still review it.", id=comment.id),
@@ -102,8 +95,8 @@ def import_submissions(consultation, member):
     try:
         stored = service.import_file(consultation, data, storage.filename, entered_by=current_user,
                                      max_rows=service.PAGE_MAX_ROWS)
-    except service.SubmissionsRefused as refused:
-        messages = refused.messages()
+    except Refused as refused:
+        messages = refusals.messages(refused)
         form.file.errors.extend(messages[:PROBLEMS_SHOWN])
         if len(messages) > PROBLEMS_SHOWN:
             form.file.errors.append(ngettext("… and %(num)d more problem. Nothing was imported.",

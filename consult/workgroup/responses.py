@@ -19,13 +19,6 @@ from ..web import EmptyForm
 from . import bp, member_view
 from .forms import PublishForm, ResponseForm, SendBackForm
 
-REFUSALS = {
-    "decision": _l("Choose a decision."),
-    "justification": _l("Write the justification in Latvian."),
-    "no_items": _l("Keep at least one proposal selected."),
-    "paragraph": _l("Choose a paragraph from the list, or none."),
-    "status": _l("The outcome can be published only when the consultation is closed for comments."),
-}
 SIMILAR_SHOWN = 50
 
 
@@ -102,11 +95,8 @@ def _respond(consultation, member, form: ResponseForm, chosen: list[str], respon
             dropped = [ref for ref in linked if ref not in form.items.data]
             if dropped:
                 responses.detach(consultation, dropped)
-    except responses.ResponseRefused as refused:
-        field = {"decision": form.decision, "justification": form.justification_lv,
-                 "paragraph": form.changed_paragraph}.get(refused.code, form.items)
-        field.errors = list(field.errors) + [str(REFUSALS[refused.code])]
-        form._errors = None
+    except Refused as refused:
+        refusals.show(refused, form, default="items")
         return render_template("workgroup/respond.html", **context), 400
     count = len(form.items.data)
     if approve:
@@ -256,11 +246,11 @@ def publish(consultation, member):
                                    can_publish=responses.can_publish(consultation)), 400
         try:
             if not responses.can_publish(consultation):
-                raise responses.ResponseRefused("status")
+                raise Refused("response.status")
             responses.save_outcome_introduction(consultation, form.intro_lv.data, form.intro_en.data)
             sent = responses.publish_outcome(consultation, current_user)
-        except responses.ResponseRefused as refused:
-            flash(str(REFUSALS[refused.code]), "error")
+        except Refused as refused:
+            refusals.show(refused)
             return redirect(url_for("workgroup.publish", slug=consultation.slug), code=303)
         flash(ngettext("The outcome is published. %(num)d author has been e-mailed.",
                        "The outcome is published. %(num)d authors have been e-mailed.", sent), "success")

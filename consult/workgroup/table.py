@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -22,15 +20,6 @@ from ..web import page_number
 from . import bp, member_view
 from .forms import BulkForm, FilterForm
 from .themes import theme_label
-
-REFUSALS = {
-    "no_items": _l("Select at least one item in the table."),
-    "tag": _l("A tag name has 1 to 60 characters."),
-    "unknown_tag": _l("No item has this tag, so nothing was removed."),
-    "subgroup": _l("Choose a subgroup."),
-}
-
-
 
 FILTER_KEYS = ("q", "kind", "section", "paragraph", "stance", "respondent", "status", "tag", "subgroup", "campaign",
                "theme", "decision", "assignee", "date_from", "date_to", "per_page", "channel")
@@ -157,12 +146,6 @@ def bulk(consultation, member):
     except Refused as refused:
         if refused.code == "workflow.not_allowed":
             abort(403)
-        target = form.assignee if refused.code == "workflow.assignee" else form.items
-        target.errors = list(target.errors) + [refusals.message(refused)]
-        return render_table(consultation, member, bulk_form=form, status=400)
-    except feedback.FeedbackRefused as refused:
-        target = form.subgroup if refused.code == "subgroup" else form.tag if refused.code in ("tag", "unknown_tag") \
-            else form.items
-        target.errors = list(target.errors) + [str(REFUSALS.get(refused.code, _("This could not be done.")))]
+        refusals.show(refused, form, default="items")
         return render_table(consultation, member, bulk_form=form, status=400)
     return redirect(back, code=303)

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from .. import refusals
 from ..auth import require_role
 from ..models import JobStatus, Role
 from ..services import feedback, jobs, stored_themes
+from ..services.refusals import Refused
 from ..web import page_number
 from . import bp, member_view
 from .forms import MergeThemeForm, MoveThemeForm, RecomputeThemesForm, RenameThemeForm
-
-REFUSALS = {
-    "name_empty": _l("Enter a name for the theme."),
-    "name_long": _l("Use at most %(limit)d characters.", limit=120),
-    "merge_target": _l("Choose the theme to merge this one into."),
-    "merge_other": _l("The “other” group cannot be merged into a theme. Move its comments one by one instead."),
-    "move_target": _l("Choose the theme to move them to."),
-    "no_items": _l("Select at least one comment or position to move."),
-}
 
 
 def theme_label(theme) -> str:
@@ -124,10 +116,6 @@ def theme(consultation, member, theme_id: int):
     return render_theme(consultation, _theme_or_404(consultation, theme_id))
 
 
-def _refused(form, field, code: str) -> None:
-    field.errors = list(field.errors) + [str(REFUSALS.get(code, _("This could not be done.")))]
-
-
 @bp.post("/<slug>/themes/<id:theme_id>/rename/")
 @require_role(Role.WORKGROUP)
 @member_view
@@ -138,8 +126,8 @@ def rename_theme(consultation, member, theme_id: int):
         return render_theme(consultation, found, rename_form=form, status=400)
     try:
         stored_themes.rename(consultation, found.id, form.name.data, current_user.id)
-    except stored_themes.ThemeRefused as refused:
-        _refused(form, form.name, refused.code)
+    except Refused as refused:
+        refusals.show(refused, form)
         return render_theme(consultation, found, rename_form=form, status=400)
     flash(_("The theme is now called “%(name)s”.", name=found.name), "success")
     return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=found.id), code=303)
@@ -157,8 +145,8 @@ def merge_theme(consultation, member, theme_id: int):
     merged_label = theme_label(found)
     try:
         target = stored_themes.merge(consultation, found.id, int(form.into.data))
-    except stored_themes.ThemeRefused as refused:
-        _refused(form, form.into, refused.code)
+    except Refused as refused:
+        refusals.show(refused, form)
         return render_theme(consultation, found, merge_form=form, status=400)
     flash(_("“%(merged)s” is now part of this theme.", merged=merged_label), "success")
     return redirect(url_for("workgroup.theme", slug=consultation.slug, theme_id=target.id), code=303)
@@ -175,8 +163,8 @@ def move_to_theme(consultation, member, theme_id: int):
         return render_theme(consultation, found, move_form=form, status=400)
     try:
         count = stored_themes.move(consultation, form.items.data, int(form.into.data), current_user.id)
-    except stored_themes.ThemeRefused as refused:
-        _refused(form, form.items if refused.code == "no_items" else form.into, refused.code)
+    except Refused as refused:
+        refusals.show(refused, form)
         return render_theme(consultation, found, move_form=form, status=400)
     target = stored_themes.theme(consultation, int(form.into.data))
     flash(ngettext("%(num)d item moved to “%(theme)s”.", "%(num)d items moved to “%(theme)s”.", count,

@@ -53,7 +53,6 @@ from .rules import (  # noqa: F401
     TOTP_INTERVAL,
     TOTP_ISSUER,
     TOTP_WINDOW,
-    AccountError,
     check_password,
     common_passwords,
     find_user_by_email,

@@ -9,8 +9,8 @@ from ...clock import utcnow
 from ...extensions import db
 from ...models import User
 from ..mail import send_email
+from ..refusals import Refused
 from .rules import (
-    AccountError,
     check_password,
     find_user_by_email,
     is_valid_email,
@@ -36,27 +36,27 @@ def request_email_change(user: User, new_email: str, password: str, lang: str | 
     When another account already has the new address, that address gets a note instead
     and nothing else happens — the caller answers the same either way, so the page does
     not reveal who has an account. Returns the normalised new address.
-    Raises AccountError: "wrong_password", "invalid_email" or "same_email".
+    Refuses "account.wrong_password", "account.invalid_email" or "account.same_email".
     """
     if not check_password(user, password):
-        raise AccountError("wrong_password")
+        raise Refused("account.wrong_password", field="current_password")
     return send_email_change(user, new_email, lang)
 
 
 def check_new_email(user: User, new_email: str) -> str:
-    """The normalised new address. Raises AccountError: "invalid_email" or "same_email"."""
+    """The normalised new address. Refuses "account.invalid_email" or "account.same_email"."""
     new_email = normalise_email(new_email)
     if not is_valid_email(new_email):
-        raise AccountError("invalid_email")
+        raise Refused("account.invalid_email", field="email")
     if new_email == user.email:
-        raise AccountError("same_email")
+        raise Refused("account.same_email", field="email")
     return new_email
 
 
 def send_email_change(user: User, new_email: str, lang: str | None = None) -> str:
     """request_email_change() once the caller has confirmed it is the account's owner: with the password,
     or, for an account that has none, by a fresh sign-in at its identity provider.
-    Raises AccountError: "invalid_email" or "same_email"."""
+    Refuses "account.invalid_email" or "account.same_email"."""
     new_email = check_new_email(user, new_email)
     lang = language_for(lang, user)
     if find_user_by_email(new_email) is None:

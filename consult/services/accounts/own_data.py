@@ -9,7 +9,8 @@ from ...clock import utcnow
 from ...extensions import db
 from ...models import Comment, Follow, LinkedIdentity, RecoveryCode, Report, User
 from .. import personal_data
-from .rules import AccountError, check_password, normalise_email
+from ..refusals import Refused
+from .rules import check_password, normalise_email
 
 
 def user_comments(user: User) -> list[Comment]:
@@ -109,10 +110,10 @@ def delete_account(user: User, password: str) -> None:
     """Anonymises the account: no e-mail, name or password is kept, every session ends.
 
     Comments stay in the public record, shown with the respondent type only.
-    Raises AccountError("wrong_password").
+    Refuses "account.wrong_password".
     """
     if not check_password(user, password):
-        raise AccountError("wrong_password")
+        raise Refused("account.wrong_password", field="password")
     erase_account(user)
 
 

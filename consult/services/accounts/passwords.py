@@ -10,8 +10,8 @@ from ...clock import utcnow
 from ...extensions import db
 from ...models import User
 from ..mail import send_email
+from ..refusals import Refused
 from .rules import (
-    AccountError,
     check_password,
     find_user_by_email,
     language_for,
@@ -28,10 +28,10 @@ RESET_MAX_AGE = 3600
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Needs the current password; ends the user's other sessions and tells them by mail.
 
-    Raises AccountError("wrong_password") or a password_problem() code.
+    Refuses "account.wrong_password" or a password_problem() code.
     """
     if not check_password(user, current_password):
-        raise AccountError("wrong_password")
+        raise Refused("account.wrong_password", field="current_password")
     set_password_hash(user, new_password)
     db.session.commit()
     _notify_password_changed(user)
@@ -42,10 +42,10 @@ def set_first_password(user: User, new_password: str) -> None:
     confirmed that it is the owner (by a fresh sign-in at the provider: there is no current password).
     Ends the user's other sessions and tells them by mail.
 
-    Raises AccountError("has_password") (change_password() is the way then) or a password_problem() code.
+    Refuses "account.has_password" (change_password() is the way then) or a password_problem() code.
     """
     if user.password_hash:
-        raise AccountError("has_password")
+        raise Refused("account.has_password")
     set_password_hash(user, new_password)
     db.session.commit()
     security_log.info("first password set: user=%s", user.id)
@@ -98,7 +98,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     """Sets a new password through a reset link; None when the link is invalid, used or expired.
 
     The link proves the person reads the account's mailbox, so it also confirms the address.
-    Raises a password_problem() code as AccountError.
+    Refuses with a password_problem() code.
     """
     user = user_for_reset_token(token)
     if user is None:

@@ -11,9 +11,9 @@ from ...forms import normalise_name
 from ...i18n import DEFAULT_LANGUAGE
 from ...models import RespondentType, Role, User
 from ..mail import send_email
+from ..refusals import Refused
 from .rules import (
     NAME_MAX_LENGTH,
-    AccountError,
     find_user_by_email,
     hash_password,
     is_valid_email,
@@ -43,9 +43,9 @@ def register_user(display_name: str, email: str, password: str, respondent_type:
         respondent_type = RespondentType.CITIZEN
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise Refused(problem, field="password")
     if not is_valid_email(email):
-        raise AccountError("invalid_email")
+        raise Refused("account.invalid_email", field="email")
     password_hash = hash_password(password)  # hashed in both branches: same time either way
     if find_user_by_email(email) is None:
         now = utcnow()
@@ -99,23 +99,24 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
                 language: str = DEFAULT_LANGUAGE, respondent_type: str = RespondentType.CITIZEN) -> User:
     """A confirmed account made by an administrator (the first admin comes from here).
 
-    Raises AccountError: "invalid_email", "bad_role", "exists", "bad_name" or a password_problem() code.
+    Refuses "account.invalid_email", "account.bad_role", "account.bad_respondent_type", "account.bad_name",
+    "account.exists" or a password_problem() code.
     """
     email = normalise_email(email)
     if not is_valid_email(email):
-        raise AccountError("invalid_email")
+        raise Refused("account.invalid_email", field="email")
     if role not in Role.ALL:
-        raise AccountError("bad_role")
+        raise Refused("account.bad_role", field="role")
     if respondent_type not in RespondentType.ALL:
-        raise AccountError("bad_respondent_type")
+        raise Refused("account.bad_respondent_type", field="respondent_type")
     name = normalise_name(display_name) if display_name else email.split("@", 1)[0]
     if not name or len(name) > NAME_MAX_LENGTH or "\x00" in name:
-        raise AccountError("bad_name")
+        raise Refused("account.bad_name", field="display_name")
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise Refused(problem, field="password")
     if find_user_by_email(email) is not None:
-        raise AccountError("exists")
+        raise Refused("account.exists", field="email")
     now = utcnow()
     user = User(email=email, display_name=name, password_hash=hash_password(password), role=role,
                 respondent_type=respondent_type, language=language_for(language), email_confirmed_at=now,
@@ -125,5 +126,5 @@ def create_user(email: str, role: str, password: str, display_name: str | None =
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise AccountError("exists") from None
+        raise Refused("account.exists", field="email") from None
     return user

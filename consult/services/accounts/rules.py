@@ -17,6 +17,7 @@ from ...extensions import db
 from ...i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ...models import User
 from ..mail import site_address
+from ..refusals import Refused
 
 # Two-step verification: RFC 6238 codes, as every authenticator app makes them by default.
 TOTP_DIGITS = 6
@@ -38,14 +39,6 @@ security_log = logging.getLogger("consult.security")
 # A valid scrypt hash of a random password: checked against when the address is
 # unknown, so a wrong address takes as long to refuse as a wrong password.
 _TIMING_HASH: str | None = None
-
-
-class AccountError(Exception):
-    """The rules refuse the request; `code` says which rule (the caller words the message)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def normalise_email(value: str | None) -> str:
@@ -85,14 +78,15 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused: "too_short", "too_long", "common" — or None if it is fine."""
+    """Why a new password is refused, as its refusal code: "account.too_short", "account.too_long",
+    "account.common" — or None if it is fine."""
     password = normalise_password(password)
     if len(password) < PASSWORD_MIN_LENGTH:
-        return "too_short"
+        return "account.too_short"
     if len(password) > PASSWORD_MAX_LENGTH:
-        return "too_long"
+        return "account.too_long"
     if password.lower() in common_passwords():
-        return "common"
+        return "account.common"
     return None
 
 
@@ -118,7 +112,7 @@ def spend_hashing_time(password: str) -> None:
 def set_password_hash(user: User, password: str) -> None:
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise Refused(problem, field="password")
     user.password_hash = hash_password(password)
     user.end_other_sessions()
 

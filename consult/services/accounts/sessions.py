@@ -57,7 +57,7 @@ def user_for_staff_link(user_id, session_token) -> User | None:
 def check_sign_in_code(user: User, code: str) -> bool:
     """Finishes a two-step sign-in: records it when the code (or an unused recovery code) is right.
 
-    Returns True when a recovery code was used. Raises AccountError("bad_code") or AccountError("used_code").
+    Returns True when a recovery code was used. Refuses "account.bad_code" or "account.used_code".
     """
     used_recovery = accept_code(user, code, recovery=True)
     user.last_login_at = utcnow()

@@ -17,6 +17,7 @@ from ...clock import utcnow
 from ...extensions import db
 from ...models import RecoveryCode, User
 from ..mail import send_email
+from ..refusals import Refused
 from .rules import (
     RECOVERY_CODES,
     RECOVERY_DIGITS,
@@ -24,7 +25,6 @@ from .rules import (
     TOTP_INTERVAL,
     TOTP_ISSUER,
     TOTP_WINDOW,
-    AccountError,
     check_password,
     find_user_by_email,
     language_for,
@@ -83,12 +83,12 @@ def recovery_codes_left(user: User) -> int:
 def regenerate_recovery_codes(user: User, password: str) -> list[str]:
     """A new set of recovery codes (the old ones stop working); needs the password.
 
-    Raises AccountError("not_on") or AccountError("wrong_password").
+    Refuses "account.not_on" or "account.wrong_password".
     """
     if not user.has_two_step:
-        raise AccountError("not_on")
+        raise Refused("account.not_on")
     if not check_password(user, password):
-        raise AccountError("wrong_password")
+        raise Refused("account.wrong_password", field="password")
     return replace_recovery_codes(user)
 
 
@@ -96,10 +96,10 @@ def replace_recovery_codes(user: User) -> list[str]:
     """regenerate_recovery_codes() once the caller has confirmed that it is the owner: with the password,
     or, for an account that has none, by a fresh sign-in at its identity provider.
 
-    Raises AccountError("not_on").
+    Refuses "account.not_on".
     """
     if not user.has_two_step:
-        raise AccountError("not_on")
+        raise Refused("account.not_on")
     codes = _new_recovery_codes(user)
     db.session.commit()
     security_log.info("recovery codes replaced: user=%s", user.id)
@@ -121,27 +121,27 @@ def accept_code(user: User, code: str, recovery: bool = False) -> bool:
     The step is stored with a conditional UPDATE, so two requests racing with the same
     code cannot both succeed. With `recovery`, an unused recovery code is accepted instead
     (and then True is returned). Joins the caller's transaction (the caller commits).
-    Raises AccountError("bad_code") or AccountError("used_code").
+    Refuses "account.bad_code" or "account.used_code".
     """
     code = normalise_code(code)
     if recovery and user.has_two_step and is_recovery_code_format(code):
         if not _use_recovery_code(user, code):
             db.session.rollback()
-            raise AccountError("bad_code")
+            raise Refused("account.bad_code", field="code")
         security_log.info("recovery code used: user=%s", user.id)
         return True
     if not user.totp_secret or not is_code_format(code):
-        raise AccountError("bad_code")
+        raise Refused("account.bad_code", field="code")
     step = _matching_step(user.totp_secret, code)
     if step is None:
-        raise AccountError("bad_code")
+        raise Refused("account.bad_code", field="code")
     claimed = db.session.execute(
         update(User).where(User.id == user.id,
                            or_(User.totp_last_step.is_(None), User.totp_last_step < step))
         .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount
     if not claimed:
         db.session.rollback()
-        raise AccountError("used_code")
+        raise Refused("account.used_code", field="code")
     user.totp_last_step = step
     return False
 
@@ -149,10 +149,10 @@ def accept_code(user: User, code: str, recovery: bool = False) -> bool:
 def start_two_step(user: User) -> None:
     """Makes a new secret for setting up; it counts only after enable_two_step() accepts a code.
 
-    Starting again replaces a secret that was never confirmed. Raises AccountError("already_on").
+    Starting again replaces a secret that was never confirmed. Refuses "account.already_on".
     """
     if user.has_two_step:
-        raise AccountError("already_on")
+        raise Refused("account.already_on")
     user.totp_secret = pyotp.random_base32()
     user.totp_enabled_at = None
     user.totp_last_step = None
@@ -180,12 +180,12 @@ def enable_two_step(user: User, code: str) -> list[str]:
     recovery codes, to be shown once.
 
     Ends the user's other sessions and tells them by mail.
-    Raises AccountError: "already_on", "not_started", "bad_code" or "used_code".
+    Refuses "account.already_on", "account.not_started", "account.bad_code" or "account.used_code".
     """
     if user.has_two_step:
-        raise AccountError("already_on")
+        raise Refused("account.already_on")
     if not user.totp_secret:
-        raise AccountError("not_started")
+        raise Refused("account.not_started")
     accept_code(user, code)
     user.totp_enabled_at = utcnow()
     user.end_other_sessions()
@@ -201,20 +201,21 @@ def disable_two_step(user: User, password: str, code: str, required: bool = Fals
 
     `required`: the site requires it of staff, so a staff member may not turn it off.
     Ends the user's other sessions and tells them by mail.
-    Raises AccountError: "not_on", "required", "wrong_password", "bad_code" or "used_code".
+    Refuses "account.not_on", "account.required", "account.wrong_password", "account.bad_code" or
+    "account.used_code".
     """
     _may_turn_off(user, required)
     if not check_password(user, password):
-        raise AccountError("wrong_password")
+        raise Refused("account.wrong_password", field="password")
     accept_code(user, code, recovery=True)
     turn_off_two_step(user, required=required)
 
 
 def _may_turn_off(user: User, required: bool) -> None:
     if not user.has_two_step:
-        raise AccountError("not_on")
+        raise Refused("account.not_on")
     if required and user.is_staff:
-        raise AccountError("required")
+        raise Refused("account.required")
 
 
 def check_code_to_turn_off(user: User, code: str, required: bool = False) -> None:
@@ -222,7 +223,7 @@ def check_code_to_turn_off(user: User, code: str, required: bool = False) -> Non
     code (spent now, so it works once); the caller then has the owner confirm at the identity provider,
     and only then calls turn_off_two_step().
 
-    Raises AccountError: "not_on", "required", "bad_code" or "used_code".
+    Refuses "account.not_on", "account.required", "account.bad_code" or "account.used_code".
     """
     _may_turn_off(user, required)
     accept_code(user, code, recovery=True)
@@ -233,7 +234,7 @@ def turn_off_two_step(user: User, required: bool = False) -> None:
     """disable_two_step() once the caller has checked a code and confirmed that it is the owner (the
     password, or a fresh sign-in at the identity provider). Ends the other sessions, tells them by mail.
 
-    Raises AccountError: "not_on" or "required".
+    Refuses "account.not_on" or "account.required".
     """
     _may_turn_off(user, required)
     _clear_two_step(user)
@@ -253,13 +254,13 @@ def _clear_two_step(user: User) -> None:
 def reset_two_step(email: str) -> User:
     """For an administrator at the command line, when someone has lost their authenticator app.
 
-    Raises AccountError("not_found") or AccountError("not_on").
+    Refuses "account.not_found" or "account.not_on".
     """
     user = find_user_by_email(email)
     if user is None or user.deleted_at is not None:
-        raise AccountError("not_found")
+        raise Refused("account.not_found")
     if not user.has_two_step and not user.totp_secret:
-        raise AccountError("not_on")
+        raise Refused("account.not_on")
     _clear_two_step(user)
     _notify_two_step(user, enabled=False)
     db.session.commit()

@@ -14,13 +14,13 @@ respondent type (a position shows its organisation, and who signed it, when it a
 from __future__ import annotations
 
 from .cells import clean_text, date_text, neutralise, riga_moment, riga_time  # noqa: F401
-from .rows import COLUMNS, CSV_COLUMNS, Exporter, Labels, column_headers, make_labels  # noqa: F401
+from .columns import COLUMNS, CSV_COLUMNS, Labels, column_headers, make_labels  # noqa: F401
+from .rows import Exporter  # noqa: F401
 from .scope import (  # noqa: F401
     BATCH,
     DELIMITERS,
     FORMATS,
     MIMETYPES,
-    ExportRefused,
     Scope,
     check_delimiter,
     check_format,

@@ -6,7 +6,8 @@ import io
 from collections.abc import Iterator
 
 from .cells import neutralise
-from .rows import CSV_COLUMNS, Exporter
+from .columns import CSV_COLUMNS
+from .rows import Exporter
 from .scope import FORMULA_STARTS, Progress, check_delimiter
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from ...clock import utcnow
-from .rows import COL, Exporter
+from .columns import COL
+from .rows import Exporter
 from .scope import RIGA, UTC, Progress
 
 # The JSON export's fields are listed in README.md ("Export JSON"); raise this when one changes meaning.

@@ -12,15 +12,9 @@ from sqlalchemy import select
 
 from ...clock import utcnow
 from ...extensions import db
-from ...models import (
-    Consultation,
-    Decision,
-    Section,
-    Stance,
-    Status,
-    Subgroup,
-)
+from ...models import Consultation, Decision, Section, Stance, Status, Subgroup
 from .. import feedback
+from ..refusals import Refused
 
 if TYPE_CHECKING:
     from ..campaigns import Campaign
@@ -42,15 +36,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 Progress = Callable[[int], None] | None
-
-
-class ExportRefused(Exception):
-    """Bad export parameters: `field` names the input, `code` the problem."""
-
-    def __init__(self, field: str, code: str):
-        super().__init__(f"{field}: {code}")
-        self.field = field
-        self.code = code
 
 
 # Scope -----------------------------------------------------------------------------------------
@@ -99,11 +84,11 @@ def parse_since(raw) -> date | None:
         return raw
     text = str(raw).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ExportRefused("since", "format")
+        raise Refused("export.since", field="since")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ExportRefused("since", "format") from None
+        raise Refused("export.since", field="since") from None
 
 
 def _positive_int(raw, field_name: str) -> int | None:
@@ -111,13 +96,13 @@ def _positive_int(raw, field_name: str) -> int | None:
         return None
     text = str(raw).strip()
     if not text.isdigit() or len(text) > 9 or int(text) == 0:
-        raise ExportRefused(field_name, "unknown")
+        raise Refused(f"export.{field_name}", field=field_name)
     return int(text)
 
 
 def make_scope(consultation: Consultation, section=None, subgroup=None, since=None,
                all_statuses: bool = False, stance=None, decision=None, campaign=None) -> Scope:
-    """Checks the scope against the consultation; raises ExportRefused naming the bad input.
+    """Checks the scope against the consultation; refuses ("export.<input>") naming the bad input.
 
     Unlike the table's filter form, which quietly ignores a value it does not know, an
     export refuses it: a file that silently holds everything instead of what was asked
@@ -128,12 +113,12 @@ def make_scope(consultation: Consultation, section=None, subgroup=None, since=No
         scope.section = db.session.scalar(select(Section).where(Section.consultation_id == consultation.id,
                                                                 Section.number == number))
         if scope.section is None:
-            raise ExportRefused("section", "unknown")
+            raise Refused("export.section", field="section")
     subgroup_id = _positive_int(subgroup, "subgroup")
     if subgroup_id is not None:
         scope.subgroup = feedback.subgroup(consultation, subgroup_id)
         if scope.subgroup is None:
-            raise ExportRefused("subgroup", "unknown")
+            raise Refused("export.subgroup", field="subgroup")
     scope.since = parse_since(since)
     scope.stance = _one_of(stance, Stance.ALL, "stance")
     scope.decision = _one_of(decision, (*Decision.ALL, feedback.NOT_ANSWERED), "decision")
@@ -142,7 +127,7 @@ def make_scope(consultation: Consultation, section=None, subgroup=None, since=No
         from ..summary import analyse_texts
         scope.campaign = next((c for c in analyse_texts(consultation).campaigns if c.id == campaign_id), None)
         if scope.campaign is None:
-            raise ExportRefused("campaign", "unknown")
+            raise Refused("export.campaign", field="campaign")
     return scope
 
 
@@ -151,7 +136,7 @@ def _one_of(raw, codes, field_name: str) -> str | None:
         return None
     text = str(raw).strip()
     if text not in codes:
-        raise ExportRefused(field_name, "unknown")
+        raise Refused(f"export.{field_name}", field=field_name)
     return text
 
 
@@ -161,13 +146,13 @@ def check_delimiter(delimiter: str | None) -> str:
     if delimiter in (None, ""):
         return ","
     if delimiter not in DELIMITERS:
-        raise ExportRefused("delimiter", "unknown")
+        raise Refused("export.delimiter", field="delimiter")
     return delimiter
 
 
 def check_format(fmt: str | None) -> str:
     if fmt not in FORMATS:
-        raise ExportRefused("format", "unknown")
+        raise Refused("export.format", field="format")
     return fmt
 
 

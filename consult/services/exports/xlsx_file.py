@@ -6,7 +6,8 @@ from datetime import datetime
 
 from ...clock import utcnow
 from .cells import neutralise, riga_moment
-from .rows import COL, COMMENT_SHEET, POSITION_SHEET, Exporter
+from .columns import COL, COMMENT_SHEET, POSITION_SHEET
+from .rows import Exporter
 from .scope import FORMULA_STARTS, Progress
 
 # Column widths in characters of the default font: numbers and codes narrow, texts wide. Every

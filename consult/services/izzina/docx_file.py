@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import format_decimal, ngettext
+from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 
-from .izzina import DECISION_ORDER, NOT_ANSWERED, WHOLE_DRAFT, Group, Record, Row, decision_words
-from .izzina_text import Block, text_length
+from ..exports import Scope
+from .reading import build_record
+from .record import DECISION_ORDER, NOT_ANSWERED, WHOLE_DRAFT, Group, Progress, Record, Row, decision_words
+from .text import Block, text_length
 
 CM = 567                      # twentieths of a point (twips) in a centimetre
 PAGE_CM = (29.7, 21.0)        # A4 landscape
@@ -287,3 +289,11 @@ def izzina_document(record: Record):
     footer_paragraph.addprevious(parse_xml(_page_number_xml()))
     footer_paragraph.getparent().remove(footer_paragraph)
     return document
+
+
+def write_izzina(scope: Scope, lang: str, target, progress: Progress = None, supports_as_rows: bool = False) -> None:
+    """Writes the izziņa of the scope as DOCX to a binary file object."""
+    record = build_record(scope, lang, supports_as_rows, progress)
+    with force_locale(record.lang):
+        document = izzina_document(record)
+    document.save(target)

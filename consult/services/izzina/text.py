@@ -109,7 +109,7 @@ def marked_changes(old: list[Block], new: list[Block]) -> list[Block]:
     """The new wording with the words added since the old one in bold and underlined ("bu"),
     paragraph by paragraph. Formatted text (bold, lists …) is shown as it is, unmarked: marks
     inside it would be ambiguous."""
-    from .diffing import INSERT, word_diff
+    from ..diffing import INSERT, word_diff
     plain = all(style == "" for block in old + new for _text, style in block)
     if not plain or len(old) != len(new):
         return new

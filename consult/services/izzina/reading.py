@@ -1,36 +1,21 @@
-"""The izziņa: the official record of a consultation's proposals and the institution's answers.
-
-A Latvian institution sends it to the government with the draft. The layout is the one
-institutions use: A4 landscape; a title block (institution, consultation, period and
-the counts); then one table grouped by section and point, with the columns
-
-    No. | the point as it stood in the version commented on | the proposal or objection
-    and who made it | the institution's answer with its justification | the final wording
-
-A campaign (the same text from many people, consult.services.campaigns) is one row
-with its number of copies, so thirty copies do not repeat one justification thirty
-times. Supporting comments without a proposal are one count per point, unless the
-caller asks for them as rows. The draft and final wordings are one merged cell per
-point, so a point's text is printed once however many proposals it drew.
-
-`build_record` reads the data (no request, no DOCX); `write_izzina` writes the file.
-"""
+"""Reading the record of a scope: its comments and positions in batches, campaigns as one row, the answers, grouped
+by section and point."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from ..clock import utcnow
-from ..dates import date_text
-from ..extensions import db
-from ..labels import NAMELESS_ORGANISATIONS, RESPONDENT_TYPES, SIGNATURE_STATUSES, STATUSES
-from ..models import (
+from ...clock import utcnow
+from ...dates import date_text
+from ...extensions import db
+from ...labels import NAMELESS_ORGANISATIONS, RESPONDENT_TYPES, SIGNATURE_STATUSES, STATUSES
+from ...models import (
     Comment,
     Organisation,
     Paragraph,
@@ -44,116 +29,26 @@ from ..models import (
     User,
     Version,
 )
-from ..models.organisation import position_sections
-from ..models.workgroup import Decision, response_comments, response_positions
-from . import feedback, publication
-from .exports import BATCH, Scope, clean_text
-from .exports import date_text as riga_time_text
-from .izzina_text import Block, Span, lead, markdown_blocks, marked_changes, plain_blocks
+from ...models.organisation import position_sections
+from ...models.workgroup import response_comments, response_positions
+from .. import feedback, publication
+from ..exports import BATCH, Scope, clean_text
+from ..exports import date_text as riga_time_text
+from .record import (
+    DECISION_ORDER,
+    LABELS_LISTED,
+    NOT_ANSWERED,
+    WHOLE_DRAFT,
+    Answer,
+    Group,
+    Progress,
+    Record,
+    Row,
+    SectionBlock,
+)
+from .text import Block, lead, plain_blocks
+from .wording import _Wording
 
-Progress = Callable[[int], None] | None
-NOT_ANSWERED = "none"
-# The order of the answers in the title block and in a campaign's cell.
-DECISION_ORDER = (Decision.ACCEPTED, Decision.PARTLY_ACCEPTED, Decision.NOT_ACCEPTED, Decision.EXPLAINED)
-WHOLE_DRAFT = 0     # the "section number" of the group of positions on the whole draft
-LABELS_LISTED = 8   # points named in "copies on …" and "changed points …" before an ellipsis
-
-
-def decision_words() -> dict[str, str]:
-    """The answers in the words of the Latvian izziņa (the site's decisions map onto them one to one)."""
-    return {
-        # i18n: the answer column of the izziņa: "Ņemts vērā"
-        Decision.ACCEPTED: _("Taken into account"),
-        # i18n: the answer column of the izziņa: "Daļēji ņemts vērā"
-        Decision.PARTLY_ACCEPTED: _("Partly taken into account"),
-        # i18n: the answer column of the izziņa: "Nav ņemts vērā"
-        Decision.NOT_ACCEPTED: _("Not taken into account"),
-        # i18n: the answer column of the izziņa for an explanation or a question: "Pieņemts zināšanai"
-        Decision.EXPLAINED: _("Noted"),
-    }
-
-
-# The record ------------------------------------------------------------------------------------
-
-@dataclass
-class Answer:
-    decision: str               # a Decision, or NOT_ANSWERED
-    justification: str = ""
-    changed_id: int | None = None   # the paragraph of a newer version the response says changed
-    changed_label: str = ""     # its label, "3.2"
-    changed_version: int | None = None
-    copies: int = 1             # how many of a campaign's copies it answers
-
-
-@dataclass
-class Row:
-    """One numbered row: a comment, a position, or a campaign (once, with its copies)."""
-    who: str
-    text: list[Block]
-    answers: list[Answer]
-    copies: int = 1             # > 1 for a campaign
-    campaign_id: int | None = None
-    kind: str = "comment"       # comment, position, campaign
-
-    @property
-    def decision(self) -> str:
-        """The answer that covers most of the row (a campaign may be answered in parts)."""
-        best = max(self.answers, key=lambda a: (a.copies, a.decision != NOT_ANSWERED))
-        return best.decision
-
-
-@dataclass
-class Group:
-    """The rows on one point (or on a section as a whole, or on the whole draft)."""
-    section: int                 # WHOLE_DRAFT for the whole draft
-    paragraph: int | None        # None: the section (or the draft) as a whole
-    version: int | None          # the version commented on
-    draft: list[Block] = field(default_factory=list)
-    final: list[Block] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
-    supports: int = 0            # supporting comments without a proposal, counted not listed
-
-    @property
-    def key(self) -> tuple:
-        return (self.section, self.paragraph is not None, self.paragraph or 0, self.version or 0)
-
-    @property
-    def label(self) -> str:
-        """"2.1" for a point, "2" for a section as a whole, "" for the whole draft."""
-        if self.section == WHOLE_DRAFT:
-            return ""
-        return f"{self.section}.{self.paragraph}" if self.paragraph is not None else str(self.section)
-
-
-@dataclass
-class SectionBlock:
-    number: int
-    title: str
-    groups: list[Group] = field(default_factory=list)
-
-
-@dataclass
-class Record:
-    lang: str
-    title: str
-    institution: str
-    period: str
-    versions: str                # the versions commented on: "1" or "1, 2"
-    final_version: str           # "final wording from version 2, published …", or "" when none is newer
-    scope: str                   # "" for everything
-    generated: str
-    sections: list[SectionBlock]
-    received: int = 0            # comments and positions in the scope
-    proposals: int = 0           # of them, not plain supports
-    rows: int = 0
-    supports: int = 0
-    supports_as_rows: bool = False
-    campaigns: int = 0
-    campaign_copies: int = 0
-    by_decision: dict[str, int] = field(default_factory=dict)
-
-
-# Reading ---------------------------------------------------------------------------------------
 
 @dataclass
 class _Item:
@@ -323,8 +218,8 @@ class _Reader:
 def _campaigns(scope: Scope) -> tuple[dict[int, int], dict[int, str]]:
     """Comment id → its campaign's id, and campaign id → its model text (the one its copies are
     closest to), among the approved comments, as the feedback table finds them."""
-    from .campaigns import campaign_of
-    from .summary import analyse_texts
+    from ..campaigns import campaign_of
+    from ..summary import analyse_texts
     found = analyse_texts(scope.consultation).campaigns
     return ({item_id: campaign.id for item_id, campaign in campaign_of(found).items()},
             {campaign.id: campaign.text for campaign in found})
@@ -455,7 +350,7 @@ def _scope_text(scope: Scope, lang: str) -> str:
     """"" for the whole consultation, otherwise what the export was limited to."""
     if not (scope.section or scope.subgroup or scope.since or scope.all_statuses):
         return ""
-    from .exports import Exporter
+    from ..exports import Exporter
     text = Exporter(scope, lang).scope_text()
     if scope.all_statuses:
         text += "; " + _("also items that are not published")
@@ -473,85 +368,3 @@ def _sections(scope: Scope, groups: Iterable[Group], lang: str) -> list[SectionB
             blocks[group.section] = SectionBlock(group.section, title)
         blocks[group.section].groups.append(group)
     return list(blocks.values())
-
-
-class _Wording:
-    """The draft's wording of a point in the version commented on, and its final wording."""
-
-    def __init__(self, reader: _Reader, newest: Version | None, commented: set[int]):
-        self.reader = reader
-        self.newest = newest.number if newest is not None else None
-        # Only when people commented on more than one version does a point say which one.
-        self.multiple = len(commented) > 1
-
-    def _version_note(self, version: int | None, before_text: bool = False) -> Span:
-        if not (self.multiple and version):
-            return ("", "")
-        note = "(" + _("version %(number)s", number=version) + ")"
-        return (note + " ", "i") if before_text else (" " + note, "i")
-
-    def _section_texts(self, version: int | None, section: int | None) -> dict[tuple[int, int], str]:
-        return {(s, n): " ".join(t.split()) for s, n, v, t in self.reader.paragraphs.values()
-                if v == version and (section is None or s == section)}
-
-    def fill(self, group: Group, key: tuple, lang: str) -> None:
-        paragraph_id = key[1]
-        if paragraph_id is not None:
-            section, number, version, text = self.reader.paragraphs[paragraph_id]
-            label = f"{section}.{number}."
-            group.draft = lead(markdown_blocks(self.reader.text(text)),
-                                [(label + " ", "b"), self._version_note(version, before_text=True)])
-            group.final = self._final_point(group, section, number, version, text)
-            return
-        if group.section == WHOLE_DRAFT:
-            group.draft = [[(_("The draft as a whole"), "i"), self._version_note(group.version)]]
-        else:
-            group.draft = [[(_("The section as a whole"), "i"), self._version_note(group.version)]]
-        group.final = self._final_many(None if group.section == WHOLE_DRAFT else group.section, group.version)
-
-    def _unchanged(self) -> list[Block]:
-        return [[(_("Unchanged"), "i")]]
-
-    def _final_point(self, group: Group, section: int, number: int, version: int, text: str) -> list[Block]:
-        """The newest published version's wording of the point: the points the answers name as changed,
-        otherwise the point with the same number."""
-        if self.newest is None or version is None or self.newest <= version:
-            return self._unchanged()
-        paragraphs = self.reader.paragraphs
-        named = [answer.changed_id for row in group.rows for answer in row.answers if answer.changed_id]
-        targets = list(dict.fromkeys(pid for pid in named if paragraphs[pid][2] == self.newest))
-        if not targets:
-            same = self.reader.by_place.get((self.newest, section, number))
-            if same is None:
-                return [[(_("The point was removed in version %(number)s.", number=self.newest), "i")]]
-            if " ".join(paragraphs[same][3].split()) == " ".join(text.split()):
-                return self._unchanged()
-            targets = [same]
-        blocks: list[Block] = []
-        for pid in targets:
-            s, n, _v, new_text = paragraphs[pid]
-            new_blocks = marked_changes(markdown_blocks(self.reader.text(text)),
-                                        markdown_blocks(self.reader.text(new_text)))
-            blocks += lead(new_blocks, [(f"{s}.{n}. ", "b")])
-        return blocks
-
-    def _final_many(self, section: int | None, version: int | None) -> list[Block]:
-        """For a section (or the draft) as a whole: unchanged, or which points changed."""
-        if self.newest is None or version is None or self.newest <= version:
-            return self._unchanged()
-        before, after = self._section_texts(version, section), self._section_texts(self.newest, section)
-        changed = sorted(place for place in before.keys() | after.keys() if before.get(place) != after.get(place))
-        if not changed:
-            return self._unchanged()
-        labels = [f"{s}.{n}" for s, n in changed]
-        listed = ", ".join(labels[:LABELS_LISTED]) + (" …" if len(labels) > LABELS_LISTED else "")
-        return [[(_("Changed in version %(number)s: points %(points)s", number=self.newest, points=listed), "i")]]
-
-
-def write_izzina(scope: Scope, lang: str, target, progress: Progress = None, supports_as_rows: bool = False) -> None:
-    """Writes the izziņa of the scope as DOCX to a binary file object."""
-    from .izzina_docx import izzina_document
-    record = build_record(scope, lang, supports_as_rows, progress)
-    with force_locale(record.lang):
-        document = izzina_document(record)
-    document.save(target)
