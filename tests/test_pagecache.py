@@ -247,9 +247,10 @@ def test_each_signed_in_reader_gets_their_own_token_and_key_in_the_shared_page(c
     first, second = (login(cached_app.test_client(), make_user()) for _ in range(2))
     # One rendering serves both readers while the content stays the same; a change made meanwhile by
     # anything else in the process (it bumps the generation) rightly renders again, so try once more then.
+    rendered = []
+    record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
     for _attempt in range(3):
-        rendered = []
-        record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
+        rendered.clear()
         before = pagecache.generation(cached_app)
         pages = [first.get(SECTION).get_data(as_text=True)]
         template_rendered.connect(record, cached_app)
