@@ -218,10 +218,21 @@ def _from_json(data: dict) -> TextAnalysis:
                         {section: count for section, count in data["distinct"]})
 
 
-def _stored(consultation: Consultation) -> tuple[Job | None, TextAnalysis | None]:
+def _stored(consultation: Consultation) -> tuple[Job | None, TextAnalysis | None, tuple | None]:
+    """The newest finished job, its analysis and the signature of the comments it read. A finished
+    job's result never changes, so it is parsed once per process, not on every request (at a million
+    comments that JSON lists every campaign's member ids)."""
     job = jobs.latest(consultation, jobs.TEXTS, status=JobStatus.DONE)
-    data = jobs.result_of(job)
-    return job, (_from_json(data) if data else None)
+    if job is None:
+        return None, None, None
+    key = ("job", job.id, hash(job.result))   # ids come back after a database is emptied; results differ
+    with _cache_lock:
+        kept = _cache.get(key)
+    if kept is None:
+        data = jobs.result_of(job)
+        kept = (_from_json(data), tuple(data["signature"])) if data else (None, None)
+        _remember(key, kept)
+    return job, *kept
 
 
 # Approved comments up to which the analysis may be worked out where it is asked for (about a second);
@@ -240,13 +251,13 @@ def analyse_texts(consultation: Consultation, wait: bool = False) -> TextAnalysi
         if signature in _cache:
             _cache.move_to_end(signature)
             return _cache[signature]
-    job, stored = _stored(consultation)
-    if stored is not None and tuple(jobs.result_of(job)["signature"]) == signature:
+    job, stored, read = _stored(consultation)
+    if stored is not None and read == signature:
         analysis = stored
     elif wait or int(signature[1]) <= INLINE_LIMIT:
         analysis = _compute_texts(consultation)
     else:
-        state = text_state(consultation)
+        state = text_state(consultation, stored=(job, stored, read))
         if state.current:   # the inline runner has just worked it out
             analysis = state.analysis
         else:
@@ -282,12 +293,14 @@ class TextState:
     failed: bool                    # the last attempt failed
 
 
-def text_state(consultation: Consultation, user_id: int | None = None, start: bool = True) -> TextState:
+def text_state(consultation: Consultation, user_id: int | None = None, start: bool = True,
+               stored: tuple | None = None) -> TextState:
     """The last campaigns and keywords; when the comments changed since, a job is started to work
-    them out again (unless one runs, or the last attempt on these comments failed)."""
-    signature = list(_text_signature(consultation))
-    done, analysis = _stored(consultation)
-    current = done is not None and jobs.result_of(done)["signature"] == signature
+    them out again (unless one runs, or the last attempt on these comments failed). `stored` is what
+    _stored() gave, when the caller has just read it."""
+    signature = _text_signature(consultation)
+    done, analysis, read = stored or _stored(consultation)
+    current = done is not None and read == signature
     running = jobs.active(consultation, jobs.TEXTS)
     last = jobs.latest(consultation, jobs.TEXTS)
     failed = last is not None and last.status == JobStatus.FAILED

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from ..clock import utcnow
 from ..extensions import db
@@ -174,12 +174,7 @@ def assign(consultation: Consultation, raw_refs, assignee_id: int | None, actor:
     assignee = feedback.member(consultation, assignee_id) if assignee_id is not None else None
     if assignee_id is not None and assignee is None:
         raise Refused("workflow.assignee", field="assignee")
-    if comment_ids:
-        db.session.execute(update(Comment).where(Comment.id.in_(comment_ids)).values(assignee_id=assignee_id)
-                           .execution_options(synchronize_session=False))
-    if position_ids:
-        db.session.execute(update(Position).where(Position.id.in_(position_ids)).values(assignee_id=assignee_id)
-                           .execution_options(synchronize_session=False))
+    feedback.set_on_items(comment_ids, position_ids, assignee_id=assignee_id)
     now = utcnow()
     note = assignee.user.display_name if assignee is not None else ""
     action = "assign" if assignee is not None else "unassign"

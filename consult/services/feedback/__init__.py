@@ -17,6 +17,7 @@ from .bulk import (  # noqa: F401
     assign_subgroup,
     get_or_create_tag,
     normalise_tag,
+    set_on_items,
     tag_items,
     tags,
     untag_items,

@@ -92,6 +92,14 @@ def untag_items(consultation: Consultation, raw_refs, name: str) -> int:
     return len(comment_ids) + len(position_ids)
 
 
+def set_on_items(comment_ids, position_ids, **values) -> None:
+    """The same column values on these comments and positions: one UPDATE for each kind."""
+    for model, ids in ((Comment, comment_ids), (Position, position_ids)):
+        if ids:
+            db.session.execute(update(model).where(model.id.in_(ids)).values(**values)
+                               .execution_options(synchronize_session=False))
+
+
 def assign_subgroup(consultation: Consultation, raw_refs, subgroup_id: int | None) -> int:
     """Assigns the items to a subgroup of this consultation (None: takes the assignment away)."""
     comment_ids, position_ids = _own_ids(consultation, *split_refs(raw_refs))
@@ -99,11 +107,6 @@ def assign_subgroup(consultation: Consultation, raw_refs, subgroup_id: int | Non
         raise Refused("feedback.no_items", field="items")
     if subgroup_id is not None and subgroup(consultation, subgroup_id) is None:
         raise Refused("feedback.subgroup", field="subgroup")
-    if comment_ids:
-        db.session.execute(update(Comment).where(Comment.id.in_(comment_ids)).values(subgroup_id=subgroup_id)
-                           .execution_options(synchronize_session=False))
-    if position_ids:
-        db.session.execute(update(Position).where(Position.id.in_(position_ids)).values(subgroup_id=subgroup_id)
-                           .execution_options(synchronize_session=False))
+    set_on_items(comment_ids, position_ids, subgroup_id=subgroup_id)
     db.session.commit()
     return len(comment_ids) + len(position_ids)
