@@ -60,6 +60,9 @@ def app(tmp_path_factory):
 def _empty_database(request, app):
     """Every test starts from an empty database and an empty outbox."""
     yield
+    # A background job a test left to the in-process thread finishes here, not during the next test.
+    from consult.services import jobs
+    jobs.wait_idle(app)
     from consult.extensions import db
     with app.app_context():
         db.session.remove()
