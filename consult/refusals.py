@@ -114,8 +114,8 @@ MESSAGES = {
     "workflow.justification": _l("Write the justification in Latvian."),
     # The working group's members and the feedback table's tags and subgroups.
     "feedback.no_user": _l("There is no account with this e-mail address. The person must have an account first."),
-    "feedback.role": _l("This person does not have the working-group role. Give them the role on the “Users and "
-                        "roles” page first."),
+    "feedback.role": _l("This person has neither the working-group nor the editor role. Give them one on the "
+                        "“Users and roles” page first."),
     "feedback.already_member": _l("This person is already in this working group."),
     "feedback.no_items": _l("Select at least one item in the table."),
     "feedback.tag": _l("A tag name has 1 to 60 characters."),

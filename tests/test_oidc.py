@@ -401,6 +401,55 @@ def test_account_pages_let_their_forms_lead_to_the_provider_and_no_other_page_do
     assert "form-action 'self';" in client.get("/en/").headers["Content-Security-Policy"]
 
 
+def test_a_provider_signing_in_on_another_host_is_allowed_from_the_first_page(oidc_app, client, oidc_provider,
+                                                                             monkeypatch):
+    """The discovery document is read before the first sign-in page goes out, so its form may lead to
+    an authorization endpoint on another host at once, not only after a first failed click."""
+    from authlib.integrations.flask_client import OAuth
+    state = oidc_app.extensions["consult.oidc"]     # no discovery document read yet: as after a restart
+    monkeypatch.setitem(state, "clients", {})
+    monkeypatch.setitem(state, "oauth", OAuth(oidc_app))
+    discovery = f"{oidc_provider}/.well-known/openid-configuration"
+    original_send = requests.Session.send
+
+    def send(self, request, **kwargs):
+        response = original_send(self, request, **kwargs)
+        if request.url == discovery and response.ok:
+            body = response.json()
+            body["authorization_endpoint"] = "https://login.example.test/authorize"
+            response._content = json.dumps(body).encode()
+        return response
+
+    monkeypatch.setattr(requests.Session, "send", send)
+    policy = client.get("/en/account/login/").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_provider} https://login.example.test;" in policy
+    response = client.post("/en/account/oidc/start/",
+                           data={"csrf_token": csrf_token_from(client.get("/en/account/login/").get_data(as_text=True))})
+    assert response.headers["Location"].startswith("https://login.example.test/authorize?")
+
+
+def test_an_unreachable_provider_is_asked_again_only_after_a_while(oidc_app, client, monkeypatch):
+    from consult.account import oidc
+    monkeypatch.setitem(oidc_app.config, "OIDC_ISSUER", "http://127.0.0.1:9")   # nothing listens there
+    monkeypatch.setitem(oidc_app.extensions["consult.oidc"], "discovery_failed", {})
+    asked = []
+    original_send = requests.Session.send
+
+    def send(self, request, **kwargs):
+        asked.append(request.url)
+        return original_send(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "send", send)
+    for _ in range(2):
+        response = client.get("/en/account/login/")
+        assert response.status_code == 200
+        assert "form-action 'self' http://127.0.0.1:9;" in response.headers["Content-Security-Policy"]
+    assert asked == ["http://127.0.0.1:9/.well-known/openid-configuration"]
+    monkeypatch.setattr(oidc, "DISCOVERY_RETRY", -1)
+    client.get("/en/account/login/")
+    assert len(asked) == 2
+
+
 def test_without_settings_the_policy_is_unchanged(client):
     assert "form-action 'self';" in client.get("/en/account/login/").headers["Content-Security-Policy"]
 

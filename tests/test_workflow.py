@@ -447,3 +447,37 @@ def test_an_admin_marks_a_subgroup_lead_and_others_may_not(app, demo, make_user,
     with app.app_context():
         assert feedback.lead_ids_by_member(_consultation(app)) == {member_id: {first}}
     assert "lead of Institutional care" in admin.get(page).get_data(as_text=True)
+
+
+def test_an_editor_in_the_working_group_approves_any_response_and_one_outside_it_is_refused(
+        app, people, make_user, login):
+    from consult.extensions import db
+    from consult.models import Consultation, WorkgroupMember
+    mine = add_comment(app, make_user(), section=ONLY_SUBGROUP_0)
+    theirs = add_comment(app, make_user(), section=NOT_SUBGROUP_0)
+    _draft(people["member"], [f"c{mine}"])
+    _draft(people["member"], [f"c{theirs}"])
+    (mine_id, *_), (theirs_id, *_) = _responses(app)
+    outsider = login(app.test_client(), make_user(role="editor"))
+    assert outsider.get(TABLE_EN).status_code == 403
+    assert outsider.post(f"{TABLE}responses/{mine_id}/approve/", data={"csrf_token": "x"}).status_code in (400, 403)
+    # An admin puts an editor in the group through the admin page; no subgroup, no lead mark needed.
+    admin = people["admin"]
+    with app.app_context():
+        cid = db.session.query(Consultation).filter_by(slug=DEMO).one().id
+    editor_id = make_user(role="editor", email="redaktore@example.test", display_name="Redaktore Ilze")
+    assert form_post(admin, f"/en/admin/workgroups/{cid}/", {"email": "redaktore@example.test"}).status_code == 303
+    assert "approves every response" in admin.get(f"/en/admin/workgroups/{cid}/").get_data(as_text=True)
+    editor = login(app.test_client(), editor_id)
+    assert f'href="/en/workgroup/"' in editor.get("/en/").get_data(as_text=True)
+    page = editor.get(f"{TABLE_EN}responses/{theirs_id}/").get_data(as_text=True)
+    assert "Approve the response" in page
+    for response_id in (mine_id, theirs_id):
+        assert form_post(editor, f"{TABLE}responses/{response_id}/approve/", {},
+                         page_url=f"{TABLE}responses/{response_id}/").status_code == 303
+    assert [r[1] for r in _responses(app)] == ["approved", "approved"]
+    with app.app_context():
+        member_id = db.session.query(WorkgroupMember).filter_by(user_id=editor_id).one().id
+        actors = {e[3] for e in _events(app, "response_approve")}
+        assert actors == {editor_id} and member_id
+    assert _events(app, "response_approve")[0][:3] == ("response_approve", "response", mine_id)

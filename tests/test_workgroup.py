@@ -148,7 +148,7 @@ def _snapshot(app):
                 for table in db.metadata.sorted_tables if table.name != "moderation_events"}
 
 
-@pytest.mark.parametrize("role", ["workgroup", "admin"])
+@pytest.mark.parametrize("role", ["workgroup", "editor", "admin"])
 def test_non_members_get_403_on_every_workgroup_route_and_nothing_changes(app, demo, make_user, login, role):
     author = make_user()
     comment_id = add_comment(app, author)
@@ -167,7 +167,7 @@ def test_non_members_get_403_on_every_workgroup_route_and_nothing_changes(app, d
     assert outbox_messages(app) == []
 
 
-@pytest.mark.parametrize("role", ["citizen", "organisation", "moderator", "editor"])
+@pytest.mark.parametrize("role", ["citizen", "organisation", "moderator"])
 def test_other_roles_get_403_and_anonymous_visitors_the_login_page(app, demo, make_user, login, role):
     client = app.test_client()
     for method, url in _workgroup_urls(app) + [("GET", "/lv/workgroup/"), ("GET", "/lv/admin/workgroups/")]:
@@ -275,7 +275,7 @@ def test_adding_a_member_refuses_unknown_people_and_the_wrong_role_with_a_messag
         cid = db.session.query(Consultation).filter_by(slug=DEMO).one().id
     url = f"/en/admin/workgroups/{cid}/"
     for email, message in (("nav.tada@example.test", "There is no account"),
-                           ("pilsonis@example.test", "working-group role"), ("", "Enter the member")):
+                           ("pilsonis@example.test", "neither the working-group nor the editor role"), ("", "Enter the member")):
         response = form_post(client, url, {"email": email})
         html = response.get_data(as_text=True)
         assert response.status_code == 400 and message in html and 'class="error-summary"' in html

@@ -51,6 +51,7 @@ callback_bp = Blueprint("oidc", __name__, url_prefix="/oidc")
 FLOW = "oidc_flow"            # what the started flow is for, in which language, and where to go after
 FLOW_SECONDS = 10 * 60        # an abandoned flow is void after this long
 HTTP_TIMEOUT = 10             # seconds for each request to the provider
+DISCOVERY_RETRY = 60          # seconds before an unanswered discovery document is asked for again
 LEEWAY = 60                   # seconds of clock difference allowed for the ID token's times
 
 
@@ -394,16 +395,27 @@ def _origin(url) -> str | None:
 
 
 def provider_origins() -> list[str]:
-    """Where the sign-in buttons lead: the issuer's origin and, once the provider's discovery document
-    has been read, its authorization endpoint's. Never fetched here, so a provider that does not
-    answer cannot slow down the pages."""
-    metadata = _client().server_metadata
+    """Where the sign-in buttons lead: the issuer's origin and its authorization endpoint's, which may
+    be another host. The discovery document is read once, the first time a page with a button is
+    served, so that its very first click is allowed too; a provider that does not answer is asked
+    again only after DISCOVERY_RETRY seconds, so it slows down one page a minute at most."""
+    client = _client()
+    metadata = client.server_metadata
+    if not metadata.get("authorization_endpoint"):
+        state = current_app.extensions["consult.oidc"]
+        failed_at = state["discovery_failed"].get(issuer())
+        if failed_at is None or time.monotonic() - failed_at > DISCOVERY_RETRY:
+            try:
+                metadata = client.load_server_metadata()
+            except (requests.RequestException, ValueError):
+                state["discovery_failed"][issuer()] = time.monotonic()
+                security_log.warning("identity provider unreachable: issuer=%s", issuer())
     origins = [_origin(issuer()), _origin(metadata.get("authorization_endpoint"))]
     return sorted({origin for origin in origins if origin})
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["consult.oidc"] = {"oauth": OAuth(app), "clients": {}}
+    app.extensions["consult.oidc"] = {"oauth": OAuth(app), "clients": {}, "discovery_failed": {}}
     app.register_blueprint(callback_bp)
 
     @app.after_request

@@ -21,6 +21,12 @@ class Role:
     ADMIN = "admin"
     ALL = (CITIZEN, ORGANISATION, MODERATOR, WORKGROUP, EDITOR, ADMIN)
     STAFF = (MODERATOR, WORKGROUP, EDITOR, ADMIN)
+    # Who may be a member of a consultation's working group (admins too, as everywhere): the
+    # editors who wrote the draft sit in it beside the policy experts.
+    WORKING_GROUP = (WORKGROUP, EDITOR)
+    # Members with these roles approve any response of their working group; others only as a
+    # subgroup's lead.
+    APPROVE_ANY = (EDITOR, ADMIN)
 
 
 class RespondentType:

@@ -2,7 +2,8 @@
 assigning items to a member, and answering a whole set of items at once.
 
 A response is written as a draft by any member. It becomes the public answer when a lead
-of the subgroup the proposals belong to approves it, or an admin does. A proposal belongs
+of the subgroup the proposals belong to approves it, or a member who is an editor or an
+admin does. A proposal belongs
 to the subgroup it was assigned to, or else to every subgroup that covers its section (a
 position on the whole draft: to every subgroup), as in the table's subgroup filter. Every
 step goes into the audit log (ModerationEvent), so the record shows who wrote, changed,
@@ -51,10 +52,10 @@ def lead_subgroup_ids(member: WorkgroupMember) -> set[int]:
 
 
 def is_approver(member: WorkgroupMember | None) -> bool:
-    """Whether the member may approve anything at all (an admin, or a lead of some subgroup)."""
+    """Whether the member may approve anything at all (an editor or admin, or a lead of some subgroup)."""
     if member is None:
         return False
-    return member.user.role == Role.ADMIN or bool(lead_subgroup_ids(member))
+    return member.user.role in Role.APPROVE_ANY or bool(lead_subgroup_ids(member))
 
 
 def item_subgroups(consultation: Consultation, raw_refs) -> dict[str, set[int]]:
@@ -92,10 +93,10 @@ def item_subgroups(consultation: Consultation, raw_refs) -> dict[str, set[int]]:
 
 
 def may_approve(consultation: Consultation, member: WorkgroupMember | None, raw_refs) -> bool:
-    """An admin may approve any answer; a lead only one whose every proposal is in a subgroup they lead."""
+    """An editor or admin may approve any answer; a lead only one whose every proposal is in a subgroup they lead."""
     if member is None or member.consultation_id != consultation.id:
         return False
-    if member.user.role == Role.ADMIN:
+    if member.user.role in Role.APPROVE_ANY:
         return True
     leads = lead_subgroup_ids(member)
     if not leads:

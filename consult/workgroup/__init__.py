@@ -35,7 +35,7 @@ def _decision_labels():
 def member_view(view):
     """Passes the consultation (by slug) and the signed-in member; 404 for no such slug, 403 for non-members.
 
-    Put it under @require_role(Role.WORKGROUP), which deals with anonymous visitors and wrong roles.
+    Put it under @require_role(*Role.WORKING_GROUP), which deals with anonymous visitors and wrong roles.
     """
     @wraps(view)
     def wrapped(slug: str, *args, **kwargs):

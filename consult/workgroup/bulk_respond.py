@@ -31,7 +31,7 @@ def _answered_count(consultation, refs: list[str]) -> int:
 
 
 @bp.route("/<slug>/responses/bulk/", methods=["GET", "POST"])
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def bulk_respond(consultation, member):
     query = _filter_args()

@@ -22,7 +22,7 @@ def _form(consultation, formdata=None, **defaults) -> ExportForm:
 
 
 @bp.get("/<slug>/export/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def export(consultation, member):
     """Without parameters: the form. With them: the file, or the form with a message beside the bad field."""

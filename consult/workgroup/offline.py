@@ -48,14 +48,14 @@ def _page(consultation, one: SubmissionForm | None = None, upload: SubmissionsFi
 
 
 @bp.get("/<slug>/submissions/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def submissions(consultation, member):
     return _page(consultation)
 
 
 @bp.post("/<slug>/submissions/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def add_submission(consultation, member):
     form = SubmissionForm()
@@ -80,7 +80,7 @@ def add_submission(consultation, member):
 
 
 @bp.post("/<slug>/submissions/import/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def import_submissions(consultation, member):
     form = SubmissionsFileForm()

@@ -112,7 +112,7 @@ def _respond(consultation, member, form: ResponseForm, chosen: list[str], respon
 
 
 @bp.route("/<slug>/responses/new/", methods=["GET", "POST"])
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def new_response(consultation, member):
     chosen = request.args.getlist("items")[:500]
@@ -135,7 +135,7 @@ def _response_or_404(consultation, response_id: int):
 
 
 @bp.route("/<slug>/responses/<id:response_id>/", methods=["GET", "POST"])
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def edit_response(consultation, member, response_id: int):
     response = _response_or_404(consultation, response_id)
@@ -156,7 +156,7 @@ def _edit_url(consultation, response) -> str:
 
 
 @bp.post("/<slug>/responses/<id:response_id>/approve/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def approve_response(consultation, member, response_id: int):
     """A lead of the proposals' subgroup (or an admin) makes the draft the public answer; others get 403."""
@@ -177,7 +177,7 @@ def approve_response(consultation, member, response_id: int):
 
 
 @bp.post("/<slug>/responses/<id:response_id>/send-back/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def send_back_response(consultation, member, response_id: int):
     """A lead returns the response as a draft, with a note for its writer."""
@@ -205,7 +205,7 @@ def send_back_response(consultation, member, response_id: int):
 
 
 @bp.route("/<slug>/responses/<id:response_id>/delete/", methods=["GET", "POST"])
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def delete_response(consultation, member, response_id: int):
     """GET asks first (which proposals lose their answer, Confirm or Cancel); the POST deletes."""
@@ -232,7 +232,7 @@ def delete_response(consultation, member, response_id: int):
 
 
 @bp.route("/<slug>/publish/", methods=["GET", "POST"])
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def publish(consultation, member):
     """Publishing the outcome: the introduction and a confirmation, then concluded + e-mails to the authors."""

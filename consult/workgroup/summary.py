@@ -37,7 +37,7 @@ def chart_rows(summary) -> dict[str, list[tuple[str, int]]]:
 
 
 @bp.get("/<slug>/summary/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def summary(consultation, member):
     # Campaigns and keywords as last worked out in the background (a new run starts when comments changed).
@@ -63,7 +63,7 @@ def summary(consultation, member):
 
 
 @bp.post("/<slug>/summary/recompute/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def recompute_texts(consultation, member):
     """Works out the campaigns and frequent words again, in the background."""
@@ -80,7 +80,7 @@ CAMPAIGN_COPIES_SHOWN = 200
 
 
 @bp.get("/<slug>/campaigns/<id:campaign_id>/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def campaign(consultation, member, campaign_id: int):
     """One campaign: its model text, its size, and each copy's word-level differences from the model."""

@@ -31,7 +31,7 @@ def _filter_args() -> dict[str, str]:
 
 
 @bp.get("/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 def index():
     return render_template("workgroup/index.html", consultations=feedback.member_consultations(current_user),
                            assigned=workflow.assigned_counts(current_user))
@@ -90,14 +90,14 @@ def render_table(consultation, member, bulk_form: BulkForm | None = None, status
 
 
 @bp.get("/<slug>/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def table(consultation, member):
     return render_table(consultation, member)
 
 
 @bp.post("/<slug>/bulk/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def bulk(consultation, member):
     """Tags, untags or assigns the checked rows, or opens the response form for them."""

@@ -50,7 +50,7 @@ def _summary_url(consultation, section=None) -> str:
 
 
 @bp.post("/<slug>/themes/recompute/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def recompute_themes(consultation, member):
     form = RecomputeThemesForm()
@@ -110,14 +110,14 @@ def render_theme(consultation, theme, rename_form=None, merge_form=None, move_fo
 
 
 @bp.get("/<slug>/themes/<id:theme_id>/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def theme(consultation, member, theme_id: int):
     return render_theme(consultation, _theme_or_404(consultation, theme_id))
 
 
 @bp.post("/<slug>/themes/<id:theme_id>/rename/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def rename_theme(consultation, member, theme_id: int):
     found = _theme_or_404(consultation, theme_id)
@@ -134,7 +134,7 @@ def rename_theme(consultation, member, theme_id: int):
 
 
 @bp.post("/<slug>/themes/<id:theme_id>/merge/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def merge_theme(consultation, member, theme_id: int):
     found = _theme_or_404(consultation, theme_id)
@@ -153,7 +153,7 @@ def merge_theme(consultation, member, theme_id: int):
 
 
 @bp.post("/<slug>/themes/<id:theme_id>/move/")
-@require_role(Role.WORKGROUP)
+@require_role(*Role.WORKING_GROUP)
 @member_view
 def move_to_theme(consultation, member, theme_id: int):
     found = _theme_or_404(consultation, theme_id)

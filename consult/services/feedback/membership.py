@@ -55,11 +55,11 @@ def member_counts() -> dict[int, int]:
 
 
 def add_member(consultation: Consultation, email: str, subgroup_ids: list[int]) -> WorkgroupMember:
-    """Adds the person with this e-mail address; they must have the working-group (or admin) role."""
+    """Adds the person with this e-mail address; they must have the working-group, editor (or admin) role."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
     if user is None or user.deleted_at is not None:
         raise Refused("feedback.no_user", field="email")
-    if user.role not in (Role.WORKGROUP, Role.ADMIN):
+    if not user.has_role(*Role.WORKING_GROUP):
         raise Refused("feedback.role", field="email")
     if membership(consultation, user) is not None:
         raise Refused("feedback.already_member", field="email")
