@@ -356,3 +356,30 @@ def test_stop_words_in_a_query_are_left_out_unless_nothing_else_is_there(app, cl
     assert query_words("un") == ["un"]
     wanted = add_comment(app, "Pelikāni lido pār ezeru")
     assert any(link.endswith(f"#comment-{wanted}") for link in result_links(search(client, "lūdzu pelikāns")))
+
+
+def test_a_common_word_is_counted_up_to_a_limit_and_only_the_newest_matches_are_ranked(app, client, demo,
+                                                                                      monkeypatch):
+    from consult.services.search import querying
+    monkeypatch.setattr(querying, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(querying, "RANK_LIMIT", 3)
+    exact = add_comment(app, "Kurmis rok dārzā")              # the oldest, and the best match
+    newer = [add_comment(app, f"Kurmju pulks numur {number}") for number in range(5)]
+    html = search(client, "kurmis", lang="en")
+    assert "More than 4 results for “kurmis”" in html
+    assert "(more than 4)" in html
+    assert "Only the 3 newest matches of each type are listed." in html
+    links = [link for link in result_links(html) if "#comment-" in link]
+    # The three newest are ranked; the best match is older than them and is not listed.
+    assert sorted(int(link.rsplit("-", 1)[1]) for link in links) == sorted(newer[-3:])
+    assert not any(link.endswith(f"#comment-{exact}") for link in links)
+    latvian = search(client, "kurmis")
+    assert "Vairāk nekā 4 rezultāti pēc vaicājuma „kurmis”" in latvian and "(vairāk nekā 4)" in latvian
+    assert "Sarakstā ir tikai katra veida 3 jaunākie atrastie ieraksti." in latvian
+    # Below the limits nothing changes: every match counted exactly and ranked.
+    monkeypatch.setattr(querying, "COUNT_LIMIT", 100)
+    monkeypatch.setattr(querying, "RANK_LIMIT", 100)
+    html = search(client, "kurmis", lang="en")
+    assert "6 results for “kurmis”" in html and "more than" not in html.lower().replace("more than 100", "")
+    links = [link for link in result_links(html) if "#comment-" in link]
+    assert links[0].endswith(f"#comment-{exact}") and len(links) == 6

@@ -64,7 +64,11 @@ class Comment(db.Model):
         Index("ix_comments_section_status", "section_id", "status"),
         Index("ix_comments_author_fingerprint", "author_id", "fingerprint"),
         # For a million comments (migration c5d2a8e41f07): each in the order its query reads.
-        Index("ix_comments_consultation_status_created", "consultation_id", "status", "created_at", "id"),
+        # On PostgreSQL it also carries the columns the working group's filters read, which are
+        # then checked in the index alone.
+        Index("ix_comments_consultation_status_created", "consultation_id", "status", "created_at", "id",
+              postgresql_include=["stance", "channel", "sender_type", "author_id", "section_id", "paragraph_id",
+                                  "subgroup_id", "assignee_id"]),
         Index("ix_comments_consultation_status_id", "consultation_id", "status", "id"),
         Index("ix_comments_section_threads", "section_id", "status", "parent_id", "created_at", "id"),
     )

@@ -39,9 +39,11 @@ from .plain_text import (  # noqa: F401
     markdown_text,
 )
 from .querying import (  # noqa: F401
+    COUNT_LIMIT,
     MAX_QUERY_CHARS,
     MAX_QUERY_WORDS,
     PER_PAGE,
+    RANK_LIMIT,
     SNIPPET_CHARS,
     Hit,
     Results,

@@ -29,6 +29,9 @@ from .plain_text import _pick, _plain, indexed_text, markdown_text
 # The FTS5 table and its shadow tables all start with this; Alembic must leave them alone.
 FTS_PREFIX = "search_fts"
 PG_INDEX = "ix_search_entries_folded_tsv"
+# Made by migrations for PostgreSQL alone (GIN indexes, a generated column), not by the models.
+POSTGRESQL_ONLY = {"index": {PG_INDEX, "ix_comments_body_trgm", "ix_positions_body_trgm", "ix_positions_title_trgm"},
+                   "column": {"folded_tsv"}}
 _BATCH = 500
 
 
@@ -212,9 +215,8 @@ def reindex_all(connection: Connection) -> int:
 
 
 def include_name(name, type_, _parent_names) -> bool:
-    """For Alembic: the FTS5 table, its shadow tables and the tsvector index are made by hand, not by models."""
+    """For Alembic: the FTS5 table, its shadow tables and PostgreSQL's search and trigram indexes are made
+    by hand, not by models."""
     if type_ == "table" and name and name.startswith(FTS_PREFIX):
         return False
-    if type_ == "index" and name == PG_INDEX:
-        return False
-    return True
+    return name not in POSTGRESQL_ONLY.get(type_, ())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, column, func, literal_column, or_, select, table, text
+from sqlalchemy import String, and_, case, column, func, literal, literal_column, or_, select, table, text, union_all
 from sqlalchemy.orm import joinedload
 
 from ...clock import utcnow
@@ -23,6 +23,9 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 PER_PAGE = 20
 SNIPPET_CHARS = 240
+# Each kind's matches are counted up to COUNT_LIMIT, and its RANK_LIMIT newest are ranked and listed.
+COUNT_LIMIT = 1000
+RANK_LIMIT = 500
 
 
 def query_words(query: str) -> list[str]:
@@ -60,6 +63,8 @@ class Results:
     total: int
     page: int
     pages: int
+    more_than: set[str] = field(default_factory=set)   # kinds with more than COUNT_LIMIT matches
+    cut: int = 0            # RANK_LIMIT when some kind lists only that many of its newest matches
 
     def groups(self) -> list[tuple[str, list[Hit]]]:
         grouped = defaultdict(list)
@@ -95,10 +100,10 @@ def _matching(statement, dialect: str, words: list[str]):
             text(f"{FTS_PREFIX} MATCH :fts_query").bindparams(fts_query=_fts5_query(words)))
         return statement, fts.c.rank
     if dialect == "postgresql":
-        # The same expression as the GIN index of the migration, so the index is used.
-        config = literal_column("'simple'::regconfig")
-        vector = func.to_tsvector(config, SearchEntry.folded)
-        tsquery = func.to_tsquery(config, _tsquery(words))
+        # The vector is stored beside the text (a generated column, with its GIN index), so ranking
+        # reads it instead of computing it again per row.
+        vector = literal_column("search_entries.folded_tsv")
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), _tsquery(words))
         return statement.where(vector.op("@@")(tsquery)), -func.ts_rank(vector, tsquery)
     # Any other database: a plain substring search of the folded text.
     return statement.where(*[SearchEntry.folded.contains(word, autoescape=True) for word in words]), None
@@ -113,7 +118,9 @@ def search(query: str, lang: str, kind: str | None = None, consultation_id: int 
            per_page: int = PER_PAGE, now: datetime | None = None) -> Results:
     """Published content matching every word of the query, in the page's language, grouped by kind.
 
-    Three queries whatever the number of results, plus one per kind of object shown.
+    Each kind is counted up to COUNT_LIMIT ("more than" past it), and only its RANK_LIMIT newest
+    matches are ranked and listed, so a common word among a million comments costs no more than a
+    rare one. Three queries whatever the number of results, plus one per kind of object shown.
     """
     words = query_words(query)
     if not words:
@@ -123,25 +130,38 @@ def search(query: str, lang: str, kind: str | None = None, consultation_id: int 
     conditions = [_visible(now), or_(SearchEntry.lang == lang, SearchEntry.kind.in_(SearchKind.ONE_LANGUAGE))]
     if consultation_id is not None:
         conditions.append(SearchEntry.consultation_id == consultation_id)
-    counting, _score = _matching(select(SearchEntry.kind, func.count()).select_from(SearchEntry), dialect, words)
-    counts = dict(db.session.execute(counting.where(*conditions).group_by(SearchEntry.kind)).all())
-    if kind in SearchKind.ALL:
-        conditions.append(SearchEntry.kind == kind)
-        total = counts.get(kind, 0)
-    else:
-        total = sum(counts.values())
-    pages = max(1, -(-total // per_page))
+
+    def newest(each_kind: str, limit: int):
+        matching, _score = _matching(select(SearchEntry.id), dialect, words)
+        return matching.where(*conditions, SearchEntry.kind == each_kind) \
+            .order_by(SearchEntry.id.desc()).limit(limit).subquery()
+
+    counting = [select(literal(each_kind, String).label("kind"), func.count().label("found"))
+                .select_from(newest(each_kind, COUNT_LIMIT + 1)) for each_kind in SearchKind.ALL]
+    found = {row.kind: row.found for row in db.session.execute(union_all(*counting)) if row.found}
+    more_than = {each_kind for each_kind, number in found.items() if number > COUNT_LIMIT}
+    counts = {each_kind: min(number, COUNT_LIMIT) for each_kind, number in found.items()}
+    kinds = [kind] if kind in SearchKind.ALL else list(SearchKind.ALL)
+    total = sum(counts.get(each_kind, 0) for each_kind in kinds)
+    listed = sum(min(counts.get(each_kind, 0), RANK_LIMIT) for each_kind in kinds)
+    pages = max(1, -(-listed // per_page))
     page = min(max(page, 1), pages)
-    listing, score = _matching(select(SearchEntry), dialect, words)
-    order = [case({k: i for i, k in enumerate(SearchKind.ALL)}, value=SearchEntry.kind, else_=len(SearchKind.ALL))]
-    if score is not None:
-        order.append(score)
-    order.append(SearchEntry.id)
-    entries = list(db.session.scalars(listing.where(*conditions).order_by(*order)
-                                      .limit(per_page).offset((page - 1) * per_page)))
+    candidates = union_all(*[select(newest(each_kind, RANK_LIMIT)) for each_kind in kinds
+                             if counts.get(each_kind)]) if listed else None
+    entries = []
+    if candidates is not None:
+        listing, score = _matching(select(SearchEntry), dialect, words)
+        order = [case({k: i for i, k in enumerate(SearchKind.ALL)}, value=SearchEntry.kind,
+                      else_=len(SearchKind.ALL))]
+        if score is not None:
+            order.append(score)
+        order.append(SearchEntry.id)
+        entries = list(db.session.scalars(listing.where(SearchEntry.id.in_(candidates)).order_by(*order)
+                                          .limit(per_page).offset((page - 1) * per_page)))
     hits = [_hit(entry, words) for entry in entries]
     _attach(hits)
-    return Results(words, hits, counts, total, page, pages)
+    return Results(words, hits, counts, total, page, pages, more_than=more_than,
+                   cut=RANK_LIMIT if any(counts.get(each_kind, 0) > RANK_LIMIT for each_kind in kinds) else 0)
 
 
 def _attach(hits: list[Hit]) -> None:
