@@ -423,8 +423,8 @@ def test_a_provider_signing_in_on_another_host_is_allowed_from_the_first_page(oi
     monkeypatch.setattr(requests.Session, "send", send)
     policy = client.get("/en/account/login/").headers["Content-Security-Policy"]
     assert f"form-action 'self' {oidc_provider} https://login.example.test;" in policy
-    response = client.post("/en/account/oidc/start/",
-                           data={"csrf_token": csrf_token_from(client.get("/en/account/login/").get_data(as_text=True))})
+    token = csrf_token_from(client.get("/en/account/login/").get_data(as_text=True))
+    response = client.post("/en/account/oidc/start/", data={"csrf_token": token})
     assert response.headers["Location"].startswith("https://login.example.test/authorize?")
 
 
