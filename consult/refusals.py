@@ -151,6 +151,31 @@ MESSAGES = {
     # Synthetic comments for load tests (the demo command).
     "synthetic.no_consultation": _l("There is no open consultation: load the demo first (%(command)s)."),
     "synthetic.no_section": _l("The open consultation has no published section."),
+    # Importing a draft from a Markdown file or a Word document.
+    "importing.too_large": _l("The file is larger than %(size)s MB."),
+    "importing.format": _l("Choose a Markdown file (.md) or a Word document (.docx)."),
+    "importing.empty": _l("The file is empty."),
+    "importing.nul": _l("The file contains a character that cannot be stored (NUL)."),
+    "importing.not_markdown": _l("This is not a Markdown text file. Choose a .md file saved as UTF-8 text, "
+                                 "or a Word document (.docx)."),
+    "importing.not_utf8": _l("The file is not UTF-8 text. Save it as UTF-8 and try again."),
+    "importing.empty_heading": _l("Line %(line)d is a heading with no text (only “#” marks). Write the heading "
+                                  "after the marks, or remove the line."),
+    "importing.not_docx": _l("This is not a Word document (.docx). Save the file in Word as "
+                             "“Word Document (.docx)” and try again."),
+    "importing.docx_too_large": _l("The document is too large to import."),
+    "importing.unreadable_docx": _l("This Word document could not be read. Open it in Word, save it again as "
+                                    ".docx and try again."),
+    "importing.no_headings": _l("The file has no headings, so it cannot be split into sections. "
+                                "Start each section with a heading (“# Title” in Markdown, the "
+                                "“Heading 1” style in Word)."),
+    "importing.title_long": _l("The heading of section %(number)d is longer than %(limit)d characters."),
+    "importing.text_before": _l("There is text before the first section heading (it begins “%(start)s”). "
+                                "Every paragraph must be under a section heading."),
+    "importing.too_many_sections": _l("The file has more than %(limit)d sections."),
+    "importing.empty_section": _l("Section %(number)d (“%(title)s”) has no text under its heading."),
+    "importing.too_many_paragraphs": _l("Section %(number)d has more than %(limit)d paragraphs."),
+    "importing.paragraph_long": _l("Paragraph %(label)s is longer than %(limit)d characters."),
     # Offline submissions: a file as a whole, then each line's cells (or the page's form fields).
     "submission.problems": _l("Nothing was imported: the file has problems on the lines listed below."),
     "submission.too_large": _l("The file is larger than %(limit)s MB, the most that can be imported at once. "
@@ -226,12 +251,16 @@ def _shown(name: str, value) -> str:
     return text[:SHOWN_VALUE_CHARS - 1] + "…"
 
 
+# Refusals whose limit is a file's size in bytes; it reads as megabytes in the page's language.
+SIZE_LIMITS = {"upload.too_large", "importing.too_large"}
+
+
 def _details(refused: Refused) -> dict:
     details = dict(refused.details)
     if refused.code.startswith("submission."):
         return {name: _shown(name, value) for name, value in details.items()
                 if name not in ("line", "heading", "problems")}
-    if "limit" in details:  # a size in bytes reads as megabytes in the page's language
+    if refused.code in SIZE_LIMITS and "limit" in details:
         details.setdefault("size", megabytes(details.pop("limit")))
     return details
 

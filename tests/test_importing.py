@@ -6,8 +6,9 @@ import zipfile
 
 import pytest
 
+from consult import refusals
 from consult.services import importing
-from consult.services.importing import ImportProblem
+from consult.services.refusals import Refused
 from consult.services.sanitize import render_markdown
 
 from .conftest import csrf_token_from
@@ -103,9 +104,10 @@ def test_markdown_code_fences_with_blank_lines_stay_one_paragraph(request_contex
     (b"%PDF-1.4 not markdown", "This is not a Markdown text file"),
 ])
 def test_bad_markdown_gets_a_clear_message(request_context, data, message):
-    with pytest.raises(ImportProblem) as problem:
+    with pytest.raises(Refused) as problem:
         importing.parse_markdown(data)
-    assert message in str(problem.value)
+    assert problem.value.code.startswith("importing.")
+    assert message in refusals.message(problem.value)
 
 
 # ---------------------------------------------------------------------------
@@ -264,9 +266,9 @@ def _zip(entries: dict[str, bytes]) -> bytes:
      "could not be read"),
 ])
 def test_garbage_docx_gets_a_clear_message(request_context, data, message):
-    with pytest.raises(ImportProblem) as problem:
+    with pytest.raises(Refused) as problem:
         importing.parse_docx(data)
-    assert message in str(problem.value)
+    assert message in refusals.message(problem.value)
 
 
 def test_docx_without_headings_gets_a_clear_message(request_context):
@@ -275,15 +277,18 @@ def test_docx_without_headings_gets_a_clear_message(request_context):
     document.add_paragraph("Tikai teksts.")
     out = io.BytesIO()
     document.save(out)
-    with pytest.raises(ImportProblem, match="no headings"):
+    with pytest.raises(Refused) as problem:
         importing.parse_docx(out.getvalue())
+    assert "no headings" in refusals.message(problem.value)
 
 
 def test_the_file_name_decides_the_format(request_context):
-    with pytest.raises(ImportProblem, match="Choose a Markdown file"):
+    with pytest.raises(Refused) as problem:
         importing.parse_file(b"# A\n\ntext", "draft.pdf")
-    with pytest.raises(ImportProblem, match="not a Word document"):
+    assert "Choose a Markdown file" in refusals.message(problem.value)
+    with pytest.raises(Refused) as problem:
         importing.parse_file(b"# A\n\ntext", "draft.docx")
+    assert "not a Word document" in refusals.message(problem.value)
     assert importing.parse_file(b"# A\n\ntext", "draft.MD")[0].title == "A"
 
 
@@ -392,8 +397,10 @@ def test_misaligned_files_are_refused_with_a_message_saying_where(app, client, e
 ])
 def test_a_markdown_heading_with_no_text_is_refused_saying_which_line(request_context, text, line):
     assert importing.empty_heading_line(text) == line
-    with pytest.raises(ImportProblem, match=f"Line {line} is a heading with no text"):
+    with pytest.raises(Refused) as problem:
         importing.parse_markdown(text.encode())
+    assert problem.value.details == {"line": line}
+    assert f"Line {line} is a heading with no text" in refusals.message(problem.value)
 
 
 def test_an_empty_heading_is_refused_in_the_preview_and_nothing_is_saved(app, client, empty_consultation):

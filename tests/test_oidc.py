@@ -423,8 +423,8 @@ def test_a_provider_signing_in_on_another_host_is_allowed_from_the_first_page(oi
     monkeypatch.setattr(requests.Session, "send", send)
     policy = client.get("/en/account/login/").headers["Content-Security-Policy"]
     assert f"form-action 'self' {oidc_provider} https://login.example.test;" in policy
-    response = client.post("/en/account/oidc/start/",
-                           data={"csrf_token": csrf_token_from(client.get("/en/account/login/").get_data(as_text=True))})
+    token = csrf_token_from(client.get("/en/account/login/").get_data(as_text=True))
+    response = client.post("/en/account/oidc/start/", data={"csrf_token": token})
     assert response.headers["Location"].startswith("https://login.example.test/authorize?")
 
 
@@ -545,7 +545,7 @@ def test_setting_a_password_without_a_fresh_sign_in_changes_nothing(oidc_app, cl
 
 
 def test_a_confirmation_to_set_a_password_expires(oidc_app, client):
-    from consult.account.routes import PASSWORD_CONFIRMED, PASSWORD_CONFIRMED_SECONDS
+    from consult.account.passwords import PASSWORD_CONFIRMED, PASSWORD_CONFIRMED_SECONDS
     browser = signed_in_through_provider(client, "anna")
     confirm_at_provider(client, browser, "/en/account/password/", {})
     with client.session_transaction() as session:
@@ -569,7 +569,7 @@ def test_without_the_provider_the_password_page_offers_the_link_by_e_mail(oidc_a
 
 
 def test_account_with_a_password_still_needs_it_to_change_it(oidc_app, client, make_user, login):
-    from consult.account.routes import PASSWORD_CONFIRMED
+    from consult.account.passwords import PASSWORD_CONFIRMED
     user_id = make_user(email="liga@example.test")
     login(client, user_id)
     before = the_user(oidc_app).password_hash

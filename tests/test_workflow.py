@@ -469,7 +469,7 @@ def test_an_editor_in_the_working_group_approves_any_response_and_one_outside_it
     assert form_post(admin, f"/en/admin/workgroups/{cid}/", {"email": "redaktore@example.test"}).status_code == 303
     assert "approves every response" in admin.get(f"/en/admin/workgroups/{cid}/").get_data(as_text=True)
     editor = login(app.test_client(), editor_id)
-    assert f'href="/en/workgroup/"' in editor.get("/en/").get_data(as_text=True)
+    assert 'href="/en/workgroup/"' in editor.get("/en/").get_data(as_text=True)
     page = editor.get(f"{TABLE_EN}responses/{theirs_id}/").get_data(as_text=True)
     assert "Approve the response" in page
     for response_id in (mine_id, theirs_id):

@@ -275,7 +275,8 @@ def test_adding_a_member_refuses_unknown_people_and_the_wrong_role_with_a_messag
         cid = db.session.query(Consultation).filter_by(slug=DEMO).one().id
     url = f"/en/admin/workgroups/{cid}/"
     for email, message in (("nav.tada@example.test", "There is no account"),
-                           ("pilsonis@example.test", "neither the working-group nor the editor role"), ("", "Enter the member")):
+                           ("pilsonis@example.test", "neither the working-group nor the editor role"),
+                           ("", "Enter the member")):
         response = form_post(client, url, {"email": email})
         html = response.get_data(as_text=True)
         assert response.status_code == 400 and message in html and 'class="error-summary"' in html

@@ -41,6 +41,7 @@ from ..services import identities
 from ..services.refusals import Refused
 from ..textsize import safe_next
 from . import bp
+from .common import PENDING_SIGN_IN
 from .forms import ButtonForm
 
 security_log = logging.getLogger("consult.security")
@@ -231,7 +232,6 @@ def _flow() -> dict | None:
 
 def _signed_in(user, next_url: str):
     """Finishes a sign-in: a new session; staff with two-step verification still owe a code."""
-    from .routes import PENDING_SIGN_IN
     session.clear()
     if user.has_two_step:
         session[PENDING_SIGN_IN] = {"u": user.id, "t": user.session_token, "at": int(time.time()),
@@ -293,7 +293,7 @@ def callback():
 def _confirmed(flow: dict, claims: dict):
     """Carries out what the owner of an account without a password confirmed at the provider: only for
     the same signed-in session that asked, the person linked to it, and a sign-in made just now."""
-    from . import routes
+    from . import email_address, own_data, passwords, two_step
     user = current_user._get_current_object() if current_user.is_authenticated else None
     if user is None or user.id != flow.get("u") or user.session_token != flow.get("t") or user.password_hash:
         return _refuse("timeout")
@@ -306,15 +306,15 @@ def _confirmed(flow: dict, claims: dict):
                              issuer())
         return _refuse("not_fresh", flow)
     if flow.get("action") == "delete":
-        return routes.delete_confirmed(user)
+        return own_data.delete_confirmed(user)
     if flow.get("action") == "email" and isinstance(flow.get("email"), str):
-        return routes.email_change_confirmed(user, flow["email"])
+        return email_address.email_change_confirmed(user, flow["email"])
     if flow.get("action") == "password":
-        return routes.password_confirmed(user)
+        return passwords.password_confirmed(user)
     if flow.get("action") == "two_step_off" and user.has_two_step:
-        return routes.two_step_off_confirmed(user)
+        return two_step.two_step_off_confirmed(user)
     if flow.get("action") == "recovery_codes" and user.has_two_step:
-        return routes.recovery_codes_confirmed(user)
+        return two_step.recovery_codes_confirmed(user)
     return _refuse("timeout")
 
 

@@ -228,8 +228,9 @@ def _read_upload(field) -> tuple[bytes, str] | None:
     return storage.stream.read(importing.MAX_FILE_BYTES + 1), storage.filename
 
 
-def _parse_field(field, required: bool):
+def _parse_field(form, name: str, required: bool):
     """The sections in one uploaded file, or None with a message beside the field."""
+    field = getattr(form, name)
     upload = _read_upload(field)
     if upload is None:
         if required:
@@ -238,8 +239,8 @@ def _parse_field(field, required: bool):
     data, filename = upload
     try:
         return importing.parse_file(data, filename)
-    except importing.ImportProblem as problem:
-        field.errors.append(problem.message)
+    except Refused as refused:
+        refusals.show(refused, form, default=name)
         return None
 
 
@@ -255,8 +256,8 @@ def import_draft(consultation_id: int):
         return render_template("admin/import.html", consultation=item, plan=plan, form=form), 400
     form.file_lv.errors = list(form.file_lv.errors)
     form.file_en.errors = list(form.file_en.errors)
-    lv = _parse_field(form.file_lv, required=True)
-    en = _parse_field(form.file_en, required=False)
+    lv = _parse_field(form, "file_lv", required=True)
+    en = _parse_field(form, "file_en", required=False)
     if lv is not None and en is not None:
         for problem in importing.alignment_problems(lv, en):
             form.file_en.errors.append(problem)

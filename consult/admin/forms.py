@@ -11,6 +11,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import refusals
 from ..clock import utcnow
 from ..forms import BaseForm, max_chars, no_nul, normalise_name, normalise_text
 from ..labels import ROLES
@@ -197,8 +198,7 @@ def no_empty_heading(form, field):
     """Markdown text must not have a heading without words ("## " alone)."""
     line = empty_heading_line(field.data or "")
     if line is not None:
-        raise ValidationError(_l("Line %(line)d is a heading with no text (only “#” marks). Write the heading "
-                                 "after the marks, or remove the line.", line=line))
+        raise ValidationError(refusals.message("importing.empty_heading", line=line))
 
 
 class ParagraphForm(BaseForm):

@@ -70,7 +70,8 @@ def _members_page(consultation, form, status=200):
         _set_choices(member_form, subgroups)
         forms[member.id] = member_form
     return render_template("admin/workgroups/consultation.html", consultation=consultation, form=form,
-                           members=members, member_forms=forms, subgroups=subgroups, leads=leads, APPROVE_ANY=Role.APPROVE_ANY), status
+                           members=members, member_forms=forms, subgroups=subgroups, leads=leads,
+                           APPROVE_ANY=Role.APPROVE_ANY), status
 
 
 @bp.route("/<id:consultation_id>/", methods=["GET", "POST"])

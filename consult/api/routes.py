@@ -9,28 +9,15 @@ from datetime import datetime
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import HTTPException
 
 from ..clock import utcnow
-from ..extensions import db
 from ..i18n import LANGUAGES
-from ..models import (
-    Comment,
-    Consultation,
-    ConsultationStatus,
-    NewsItem,
-    Paragraph,
-    Poll,
-    Position,
-    Section,
-    Status,
-    Vote,
-)
-from ..models.poll import vote_choices
+from ..models import Comment, Consultation, ConsultationStatus, NewsItem, Paragraph, Poll, Position, Section
+from ..services import comments as comment_service
 from ..services import ids, publication
 from ..services import polls as poll_service
+from ..services import positions as position_service
 from ..urls import public_url
 from . import bp
 from .openapi import document
@@ -202,33 +189,20 @@ def _news(item: NewsItem) -> dict:
     }
 
 
-def _poll_results(polls: list[Poll]) -> dict[int, dict]:
-    """Votes per option and voters per poll for all these polls, in two queries."""
-    ids = [p.id for p in polls]
-    if not ids:
-        return {}
-    per_option = dict(db.session.execute(
-        select(vote_choices.c.option_id, func.count()).join(Vote, Vote.id == vote_choices.c.vote_id)
-        .where(Vote.poll_id.in_(ids)).group_by(vote_choices.c.option_id)).all())
-    voters = dict(db.session.execute(select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(ids))
-                                     .group_by(Vote.poll_id)).all())
-    results = {}
-    for poll in polls:
-        total = voters.get(poll.id, 0)
-        results[poll.id] = {"voters": total, "options": [
-            {"id": o.id, "votes": per_option.get(o.id, 0),
-             "share": round(per_option.get(o.id, 0) / total, 4) if total else 0.0} for o in poll.options]}
-    return results
+def _poll_result(result: poll_service.PollResult) -> dict:
+    return {"voters": result.voters, "options": [
+        {"id": o.option.id, "votes": o.votes, "share": round(o.share, 4)}
+        for o in result.options]}
 
 
-def _poll(poll: Poll, results: dict[int, dict]) -> dict:
+def _poll(poll: Poll, results: dict[int, poll_service.PollResult]) -> dict:
     visible = poll_service.results_visible(poll, voted=False)
     return {
         "id": poll.id, "question": _both(poll, "question"), "multiple": poll.multiple,
         "opens_at": _iso(poll.opens_at), "closes_at": _iso(poll.closes_at),
         "consultation": poll.consultation.slug if poll.consultation else None,
         "options": [{"id": o.id, "label": _both(o, "label")} for o in poll.options],
-        "results": results.get(poll.id) if visible else None,
+        "results": _poll_result(results[poll.id]) if visible else None,
         "links": {"self": public_url(".poll", poll_id=poll.id),
                   "html": _html_links("participation.poll", poll_id=poll.id)},
     }
@@ -241,14 +215,6 @@ def _consultation_or_404(slug: str) -> Consultation:
     if consultation is None:
         raise ApiError(404, "not_found", "No published consultation has this slug.")
     return consultation
-
-
-def _visible_polls():
-    now = utcnow()
-    return (select(Poll).outerjoin(Consultation, Consultation.id == Poll.consultation_id)
-            .where((Poll.opens_at.is_(None)) | (Poll.opens_at <= now),
-                   publication.site_wide_or_public(Poll.consultation_id))
-            .options(selectinload(Poll.options), joinedload(Poll.consultation)))
 
 
 # --- Routes ----------------------------------------------------------------------------------
@@ -280,9 +246,7 @@ def consultations():
     if status is not None and status not in ConsultationStatus.PUBLIC:
         raise ApiError(400, "bad_status", "status must be one of: " + ", ".join(ConsultationStatus.PUBLIC) + ".")
     after, limit = _paging()
-    query = select(Consultation).where(Consultation.status.in_((status,) if status else ConsultationStatus.PUBLIC),
-                                       Consultation.id > after).order_by(Consultation.id).limit(limit + 1)
-    return json_response(_page(list(db.session.scalars(query)), limit, _consultation))
+    return json_response(_page(publication.public_consultations_after(after, limit + 1, status), limit, _consultation))
 
 
 @bp.get("/v1/consultations/<slug>")
@@ -291,10 +255,7 @@ def consultation(slug: str):
     now = utcnow()
     versions = publication.published_versions(consultation, now)
     sections = publication.published_sections(consultation, now)
-    counts = dict(db.session.execute(
-        select(Comment.section_id, func.count()).where(Comment.consultation_id == consultation.id,
-                                                        Comment.status == Status.APPROVED)
-        .group_by(Comment.section_id)).all())
+    counts = comment_service.section_counts(consultation)
     data = _consultation(consultation)
     data["current_version"] = versions[-1].number if versions else None
     data["versions"] = [{"number": v.number, "published_at": _iso(v.published_at),
@@ -329,51 +290,35 @@ def comments(slug: str):
     consultation = _consultation_or_404(slug)
     section_number = _int_arg("section")
     after, limit = _paging()
-    query = (select(Comment).join(Section, Section.id == Comment.section_id)
-             .where(Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED,
-                    Section.is_published(), Comment.id > after)
-             .options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
-                      joinedload(Comment.version))
-             .order_by(Comment.id).limit(limit + 1))
-    if section_number is not None:
-        query = query.where(Section.number == section_number)
-    return json_response(_page(list(db.session.scalars(query)), limit, lambda c: _comment(c, consultation)))
+    found = comment_service.published_comments_after(consultation, after, limit + 1, section_number)
+    return json_response(_page(found, limit, lambda c: _comment(c, consultation)))
 
 
 @bp.get("/v1/consultations/<slug>/positions")
 def positions(slug: str):
     consultation = _consultation_or_404(slug)
     after, limit = _paging()
-    query = (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED,
-                                    Position.id > after)
-             .options(joinedload(Position.organisation), selectinload(Position.sections),
-                      selectinload(Position.signatures))
-             .order_by(Position.id).limit(limit + 1))
-    return json_response(_page(list(db.session.scalars(query)), limit, lambda p: _position(p, consultation)))
+    found = position_service.public_positions_after(consultation, after, limit + 1)
+    return json_response(_page(found, limit, lambda p: _position(p, consultation)))
 
 
 @bp.get("/v1/consultations/<slug>/polls")
 def consultation_polls(slug: str):
     consultation = _consultation_or_404(slug)
-    polls = list(db.session.scalars(_visible_polls().where(Poll.consultation_id == consultation.id)
-                                    .order_by(Poll.id)))
-    results = _poll_results(polls)
+    polls = poll_service.consultation_polls(consultation)
+    results = poll_service.results_of(polls)
     return json_response({"items": [_poll(p, results) for p in polls]})
 
 
 @bp.get("/v1/polls/<id:poll_id>")
 def poll(poll_id: int):
-    if not ids.in_range(poll_id):
-        raise ApiError(404, "not_found", "No published poll has this id.")
-    found = db.session.scalar(_visible_polls().where(Poll.id == poll_id))
+    found = poll_service.opened_poll(poll_id)
     if found is None:
         raise ApiError(404, "not_found", "No published poll has this id.")
-    return json_response(_poll(found, _poll_results([found])))
+    return json_response(_poll(found, poll_service.results_of([found])))
 
 
 @bp.get("/v1/news")
 def news():
     after, limit = _paging()
-    query = (publication.visible_news().where(NewsItem.id > after)
-             .options(joinedload(NewsItem.consultation)).order_by(NewsItem.id).limit(limit + 1))
-    return json_response(_page(list(db.session.scalars(query)), limit, _news))
+    return json_response(_page(publication.news_after(after, limit + 1), limit, _news))

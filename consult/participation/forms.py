@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import InputRequired, Optional
 
 from ..forms import BaseForm, choices, max_chars, no_nul, normalise_text
 from ..models import Reason
-from ..services.comments import MAX_COMMENT_CHARS
-from ..site.comment_form import PUBLICATION_CHOICES, STANCE_CHOICES, language_field
+from ..site.comment_form import CommentFields
 
 REPORT_REASONS = [
     (Reason.OFFENSIVE, _l("Offensive or hateful")),
@@ -19,15 +18,8 @@ REPORT_REASONS = [
 ]
 
 
-class EditCommentForm(BaseForm):
-    stance = RadioField(_l("Your view"), choices=choices(STANCE_CHOICES),
-                        validators=[InputRequired(message=_l("Choose your view."))])
-    body = TextAreaField(_l("Your comment"), filters=[normalise_text],
-                         validators=[DataRequired(message=_l("Write your comment.")), no_nul,
-                                     max_chars(MAX_COMMENT_CHARS)])
-    language = language_field()
-    publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES),
-                             validators=[InputRequired(message=_l("Choose how your comment is signed."))])
+class EditCommentForm(CommentFields):
+    """A comment's author changes what it says and how it is signed; where it goes stays."""
 
 
 class ReportForm(BaseForm):

@@ -230,6 +230,21 @@ def section_counts(consultation: Consultation) -> dict[int, int]:
     return {section_id: count for section_id, count in rows}
 
 
+def published_comments_after(consultation: Consultation, after: int, count: int,
+                             section_number: int | None = None) -> list[Comment]:
+    """At most `count` approved comments on the consultation's published sections (or on the one numbered
+    `section_number`) with an id above `after`, by id, with their author, section, paragraph and version."""
+    query = (select(Comment).join(Section, Section.id == Comment.section_id)
+             .where(Comment.consultation_id == consultation.id, Comment.status == Status.APPROVED,
+                    Section.is_published(), Comment.id > after)
+             .options(joinedload(Comment.author), joinedload(Comment.section), joinedload(Comment.paragraph),
+                      joinedload(Comment.version))
+             .order_by(Comment.id).limit(count))
+    if section_number is not None:
+        query = query.where(Section.number == section_number)
+    return list(db.session.scalars(query))
+
+
 @dataclass(frozen=True)
 class ParagraphComments:
     """Comments per paragraph of the version shown, counting those made on the same text earlier."""

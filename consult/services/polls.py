@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Poll, PollOption, PollResults, Vote
+from ..models import Consultation, Poll, PollOption, PollResults, Vote
 from ..models.poll import vote_choices
-from . import ids
+from . import ids, publication
 from .refusals import Refused
 
 
@@ -24,18 +24,32 @@ def get_poll(poll_id: int) -> Poll | None:
     return poll
 
 
+def _has_opened():
+    now = utcnow()
+    return (Poll.opens_at.is_(None)) | (Poll.opens_at <= now)
+
+
+def opened_poll(poll_id: int) -> Poll | None:
+    """A poll that has opened, site-wide or of a public consultation (the open data's poll)."""
+    if not ids.in_range(poll_id):
+        return None
+    return db.session.scalar(
+        select(Poll).outerjoin(Consultation, Consultation.id == Poll.consultation_id)
+        .where(Poll.id == poll_id, _has_opened(), publication.site_wide_or_public(Poll.consultation_id))
+        .options(selectinload(Poll.options), joinedload(Poll.consultation)))
+
+
 def home_poll() -> Poll | None:
     """The newest poll marked for the home page that has opened."""
-    now = utcnow()
     return db.session.scalar(
-        select(Poll).where(Poll.on_home.is_(True), (Poll.opens_at.is_(None)) | (Poll.opens_at <= now))
+        select(Poll).where(Poll.on_home.is_(True), _has_opened())
         .options(selectinload(Poll.options)).order_by(Poll.created_at.desc(), Poll.id.desc()).limit(1))
 
 
 def consultation_polls(consultation) -> list[Poll]:
-    now = utcnow()
+    """The consultation's polls that have opened, oldest first."""
     return list(db.session.scalars(
-        select(Poll).where(Poll.consultation_id == consultation.id, (Poll.opens_at.is_(None)) | (Poll.opens_at <= now))
+        select(Poll).where(Poll.consultation_id == consultation.id, _has_opened())
         .options(selectinload(Poll.options)).order_by(Poll.id)))
 
 
@@ -81,13 +95,26 @@ class PollResult:
 
 
 def results(poll: Poll) -> PollResult:
+    return results_of([poll])[poll.id]
+
+
+def results_of(polls: list[Poll]) -> dict[int, PollResult]:
+    """Each poll's result by its id: votes per option and voters per poll, in two queries for all of them."""
+    poll_ids = [poll.id for poll in polls]
+    if not poll_ids:
+        return {}
     counts = dict(db.session.execute(
         select(vote_choices.c.option_id, func.count()).join(Vote, Vote.id == vote_choices.c.vote_id)
-        .where(Vote.poll_id == poll.id).group_by(vote_choices.c.option_id)).all())
-    voters = db.session.scalar(select(func.count(Vote.id)).where(Vote.poll_id == poll.id)) or 0
-    return PollResult(voters, [OptionResult(option, counts.get(option.id, 0),
-                                            counts.get(option.id, 0) / voters if voters else 0.0)
-                               for option in poll.options])
+        .where(Vote.poll_id.in_(poll_ids)).group_by(vote_choices.c.option_id)).all())
+    voters = dict(db.session.execute(select(Vote.poll_id, func.count()).where(Vote.poll_id.in_(poll_ids))
+                                     .group_by(Vote.poll_id)).all())
+    found = {}
+    for poll in polls:
+        total = voters.get(poll.id, 0)
+        found[poll.id] = PollResult(total, [OptionResult(option, counts.get(option.id, 0),
+                                                         counts.get(option.id, 0) / total if total else 0.0)
+                                            for option in poll.options])
+    return found
 
 
 def results_visible(poll: Poll, voted: bool) -> bool:

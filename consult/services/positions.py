@@ -264,14 +264,24 @@ def submit_position(consultation: Consultation, author: User, data: NewPosition)
     return position
 
 
+def _published(consultation: Consultation):
+    """The query of the consultation's approved positions, with what the public sees of each loaded."""
+    return (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
+            .options(joinedload(Position.organisation), selectinload(Position.sections),
+                     selectinload(Position.signatures)))
+
+
 def public_positions(consultation: Consultation, section: Section | None = None) -> list[Position]:
-    query = (select(Position).where(Position.consultation_id == consultation.id, Position.status == Status.APPROVED)
-             .options(joinedload(Position.organisation), selectinload(Position.sections),
-                      selectinload(Position.signatures))
-             .order_by(Position.created_at.desc(), Position.id.desc()))
+    query = _published(consultation).order_by(Position.created_at.desc(), Position.id.desc())
     if section is not None:
         query = query.where(Position.whole_draft.is_(True) | Position.sections.any(Section.id == section.id))
     return list(db.session.scalars(query))
+
+
+def public_positions_after(consultation: Consultation, after: int, count: int) -> list[Position]:
+    """At most `count` approved positions on the consultation with an id above `after`, by id."""
+    return list(db.session.scalars(_published(consultation).where(Position.id > after)
+                                   .order_by(Position.id).limit(count)))
 
 
 def count_public(consultation: Consultation) -> int:

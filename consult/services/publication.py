@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -33,6 +33,15 @@ def public_consultations(status: str | None = None) -> list[Consultation]:
     query = (select(Consultation).where(Consultation.status.in_(statuses))
              .order_by(Consultation.opens_at.desc().nulls_last(), Consultation.id.desc()))
     return list(db.session.scalars(query))
+
+
+def public_consultations_after(after: int, count: int, status: str | None = None) -> list[Consultation]:
+    """At most `count` public consultations (of one public status, if given) with an id above `after`, by id:
+    a page of the open data's list."""
+    statuses = (status,) if status in ConsultationStatus.PUBLIC else ConsultationStatus.PUBLIC
+    return list(db.session.scalars(select(Consultation).where(Consultation.status.in_(statuses),
+                                                              Consultation.id > after)
+                                   .order_by(Consultation.id).limit(count)))
 
 
 def public_consultation(slug: str) -> Consultation | None:
@@ -207,6 +216,12 @@ def latest_news(limit: int = 10, offset: int = 0, consultation: Consultation | N
         query = query.where(NewsItem.consultation_id == consultation.id)
     query = query.order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).limit(limit).offset(offset)
     return list(db.session.scalars(query))
+
+
+def news_after(after: int, count: int) -> list[NewsItem]:
+    """At most `count` visible news items with an id above `after`, by id: a page of the open data's list."""
+    return list(db.session.scalars(visible_news().where(NewsItem.id > after).options(joinedload(NewsItem.consultation))
+                                   .order_by(NewsItem.id).limit(count)))
 
 
 def count_news() -> int:

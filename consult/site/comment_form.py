@@ -1,7 +1,7 @@
 """What a reader fills in on a section page: the comment form, its choices and its language field.
 
-The form belongs to the page that shows it (site); participation handles what it sends and reuses
-its choices for editing a comment."""
+The form belongs to the page that shows it (site); participation handles what it sends, and its
+form for editing a comment is CommentFields, the fields the two forms share."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -36,9 +36,15 @@ def language_field() -> RadioField:
                       validators=[DataRequired(message=message)], invalid_choice_message=message)
 
 
-class CommentForm(BaseForm):
+class _CommentPlace(BaseForm):
+    """Where a new comment goes: a paragraph, or a reply to a comment. Defined before CommentFields so
+    that the comment form lists (and its error summary names) these fields first."""
     paragraph = SelectField(_l("What are you commenting on?"), validators=[Optional()], validate_choice=True)
     parent = HiddenField()
+
+
+class CommentFields(BaseForm):
+    """What a comment says and how it is signed: the fields of a new comment that its author may edit."""
     stance = RadioField(_l("Your view"), choices=choices(STANCE_CHOICES),
                         validators=[InputRequired(message=_l("Choose your view."))])
     body = TextAreaField(_l("Your comment"), filters=[normalise_text],
@@ -46,10 +52,16 @@ class CommentForm(BaseForm):
                                      max_chars(MAX_COMMENT_CHARS)])
     language = language_field()
     publication = RadioField(_l("How should your comment be signed?"), choices=choices(PUBLICATION_CHOICES),
-                             default="name",
                              validators=[InputRequired(message=_l("Choose how your comment is signed."))])
+
+
+class CommentForm(_CommentPlace, CommentFields):
     website = HoneypotField(_l("Leave this field empty"))
     idempotency_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("publication", "name")  # a new comment shows its author's name unless they choose
+        super().__init__(*args, **kwargs)
 
     def set_paragraphs(self, section, paragraph_numbers, whole_label: str) -> None:
         self.paragraph.choices = choices([("", whole_label)] + [

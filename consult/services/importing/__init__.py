@@ -15,7 +15,10 @@ by section and paragraph by paragraph; `alignment_problems` says where they do n
 Between preview and confirmation the parsed draft travels in a signed, compressed
 token (`encode_preview` / `decode_preview`), so nothing is stored before confirm.
 
-The package: blocks (headings and blocks into numbered sections, the limits, ImportProblem),
+A file that cannot be imported is refused as `Refused("importing.<reason>", **details)`; consult/refusals.py
+words each reason.
+
+The package: blocks (headings and blocks into numbered sections, the limits),
 markdown_file and docx_file (each format into blocks), preview (the file by its name, the two
 languages side by side, and the signed preview token).
 """
@@ -28,7 +31,6 @@ from .blocks import (  # noqa: F401
     MAX_SECTIONS,
     MAX_TITLE_CHARS,
     ImportedSection,
-    ImportProblem,
 )
 from .docx_file import (  # noqa: F401
     parse_docx,

@@ -1,13 +1,14 @@
 """Blocks into sections, shared by both formats: headings start sections, the blocks under them become numbered
-paragraphs; the limits, and the problem a file cannot be imported for."""
+paragraphs; and the limits. A file that cannot be imported is refused as `Refused("importing.<reason>")`."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
+
+from ..refusals import Refused
 
 MAX_FILE_BYTES = 12 * 1024 * 1024
 MAX_SECTIONS = 300
@@ -17,17 +18,6 @@ MAX_PARAGRAPH_CHARS = 50_000
 
 
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-class ImportProblem(Exception):
-    """The file cannot be imported; str(problem) is a message for the editor."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 @dataclass
@@ -56,9 +46,7 @@ def _clean_title(text: str, number: int) -> str:
 def _sections_from_blocks(blocks: list) -> list[ImportedSection]:
     headings = [b for b in blocks if isinstance(b, _Heading) and b.level <= 2 and b.text.strip()]
     if not headings:
-        raise ImportProblem(_l("The file has no headings, so it cannot be split into sections. "
-                               "Start each section with a heading (“# Title” in Markdown, the "
-                               "“Heading 1” style in Word)."))
+        raise Refused("importing.no_headings")
     top = [h for h in headings if h.level == 1]
     second = [h for h in headings if h.level == 2]
     title_heading = None
@@ -81,8 +69,7 @@ def _sections_from_blocks(blocks: list) -> list[ImportedSection]:
                 number = len(sections) + 1
                 title = _clean_title(block.text, number)
                 if len(title) > MAX_TITLE_CHARS:
-                    raise ImportProblem(_l("The heading of section %(number)d is longer than %(limit)d "
-                                           "characters.", number=number, limit=MAX_TITLE_CHARS))
+                    raise Refused("importing.title_long", number=number, limit=MAX_TITLE_CHARS)
                 sections.append(ImportedSection(number=number, title=title))
                 continue
             marks = "###" if block.level <= level + 1 else "####"
@@ -102,22 +89,18 @@ def _sections_from_blocks(blocks: list) -> list[ImportedSection]:
     if pending_subheading and sections:
         sections[-1].paragraphs.append(pending_subheading)
     if before_first:
-        raise ImportProblem(_l("There is text before the first section heading (it begins “%(start)s”). "
-                               "Every paragraph must be under a section heading.",
-                               start=_start_of(before_first[0])))
+        raise Refused("importing.text_before", start=_start_of(before_first[0]))
     if len(sections) > MAX_SECTIONS:
-        raise ImportProblem(_l("The file has more than %(limit)d sections.", limit=MAX_SECTIONS))
+        raise Refused("importing.too_many_sections", limit=MAX_SECTIONS)
     for section in sections:
         if not section.paragraphs:
-            raise ImportProblem(_l("Section %(number)d (“%(title)s”) has no text under its heading.",
-                                   number=section.number, title=section.title))
+            raise Refused("importing.empty_section", number=section.number, title=section.title)
         if len(section.paragraphs) > MAX_PARAGRAPHS:
-            raise ImportProblem(_l("Section %(number)d has more than %(limit)d paragraphs.",
-                                   number=section.number, limit=MAX_PARAGRAPHS))
+            raise Refused("importing.too_many_paragraphs", number=section.number, limit=MAX_PARAGRAPHS)
         for index, text in enumerate(section.paragraphs, start=1):
             if len(text) > MAX_PARAGRAPH_CHARS:
-                raise ImportProblem(_l("Paragraph %(label)s is longer than %(limit)d characters.",
-                                       label=f"{section.number}.{index}", limit=MAX_PARAGRAPH_CHARS))
+                raise Refused("importing.paragraph_long", label=f"{section.number}.{index}",
+                              limit=MAX_PARAGRAPH_CHARS)
     return sections
 
 

@@ -7,9 +7,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
-from .blocks import ImportedSection, ImportProblem, _escape_inline, _Heading, _normalise, _sections_from_blocks
+from ..refusals import Refused
+from .blocks import ImportedSection, _escape_inline, _Heading, _normalise, _sections_from_blocks
 
 _MAX_XML_BYTES = 64 * 1024 * 1024
 
@@ -243,8 +242,7 @@ def _heading_level(paragraph) -> int | None:
 
 
 def _check_docx_container(data: bytes) -> None:
-    not_docx = ImportProblem(_l("This is not a Word document (.docx). Save the file in Word as "
-                                "“Word Document (.docx)” and try again."))
+    not_docx = Refused("importing.not_docx")
     if not data.startswith(b"PK\x03\x04"):
         raise not_docx
     try:
@@ -257,13 +255,13 @@ def _check_docx_container(data: bytes) -> None:
     if b"wordprocessingml.document.main+xml" not in types:
         raise not_docx
     if xml_size > _MAX_XML_BYTES:
-        raise ImportProblem(_l("The document is too large to import."))
+        raise Refused("importing.docx_too_large")
 
 
 def parse_docx(data: bytes) -> list[ImportedSection]:
     """Sections and paragraphs of a Word document: Heading 1/Heading 2 start sections."""
     if not data:
-        raise ImportProblem(_l("The file is empty."))
+        raise Refused("importing.empty")
     _check_docx_container(data)
     try:
         import docx
@@ -306,11 +304,10 @@ def parse_docx(data: bytes) -> list[ImportedSection]:
             flush_list()
             blocks.append(text)
         flush_list()
-    except ImportProblem:
+    except Refused:
         raise
     except Exception:  # a damaged or hostile file: python-docx and lxml raise many kinds
-        raise ImportProblem(_l("This Word document could not be read. Open it in Word, save it again as "
-                               ".docx and try again.")) from None
+        raise Refused("importing.unreadable_docx") from None
     if "\x00" in "".join(b if isinstance(b, str) else b.text for b in blocks):
-        raise ImportProblem(_l("The file contains a character that cannot be stored (NUL)."))
+        raise Refused("importing.nul")
     return _sections_from_blocks(blocks)

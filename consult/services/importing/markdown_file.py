@@ -1,9 +1,8 @@
 """A Markdown draft into blocks: `#` (or `##`) headings and the blocks under them."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
-from .blocks import ImportedSection, ImportProblem, _Heading, _markdown, _normalise, _sections_from_blocks
+from ..refusals import Refused
+from .blocks import ImportedSection, _Heading, _markdown, _normalise, _sections_from_blocks
 
 
 def empty_heading_line(text: str) -> int | None:
@@ -21,33 +20,27 @@ def empty_heading_line(text: str) -> int | None:
     return None
 
 
-def _empty_heading_problem(line: int) -> ImportProblem:
-    return ImportProblem(_l("Line %(line)d is a heading with no text (only “#” marks). Write the heading "
-                            "after the marks, or remove the line.", line=line))
-
-
 def parse_markdown(data: bytes | str) -> list[ImportedSection]:
     """Sections and paragraphs of a Markdown file (UTF-8)."""
     if isinstance(data, bytes):
         if not data.strip():
-            raise ImportProblem(_l("The file is empty."))
+            raise Refused("importing.empty")
         if b"\x00" in data[:8192] or data.startswith(b"PK\x03\x04") or data.startswith(b"%PDF"):
-            raise ImportProblem(_l("This is not a Markdown text file. Choose a .md file saved as UTF-8 text, "
-                                   "or a Word document (.docx)."))
+            raise Refused("importing.not_markdown")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportProblem(_l("The file is not UTF-8 text. Save it as UTF-8 and try again.")) from None
+            raise Refused("importing.not_utf8") from None
     else:
         text = data
     text = _normalise(text)
     if "\x00" in text:
-        raise ImportProblem(_l("The file contains a character that cannot be stored (NUL)."))
+        raise Refused("importing.nul")
     if not text.strip():
-        raise ImportProblem(_l("The file is empty."))
+        raise Refused("importing.empty")
     empty_heading = empty_heading_line(text)
     if empty_heading is not None:
-        raise _empty_heading_problem(empty_heading)
+        raise Refused("importing.empty_heading", line=empty_heading)
     lines = text.split("\n")
     blocks: list = []
     tokens = _markdown.parse(text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from .blocks import MAX_FILE_BYTES, ImportedSection, ImportProblem
+from ..refusals import Refused
+from .blocks import MAX_FILE_BYTES, ImportedSection
 from .docx_file import parse_docx
 from .markdown_file import parse_markdown
 
@@ -20,13 +20,12 @@ def parse_file(data: bytes, filename: str) -> list[ImportedSection]:
     """Markdown (.md, .markdown, .txt) or DOCX, by the file's name; the content must agree."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     if len(data) > MAX_FILE_BYTES:
-        from ...uploads_limit import megabytes
-        raise ImportProblem(_l("The file is larger than %(size)s MB.", size=megabytes(MAX_FILE_BYTES)))
+        raise Refused("importing.too_large", limit=MAX_FILE_BYTES)
     if extension == "docx":
         return parse_docx(data)
     if extension in ("md", "markdown", "txt"):
         return parse_markdown(data)
-    raise ImportProblem(_l("Choose a Markdown file (.md) or a Word document (.docx)."))
+    raise Refused("importing.format")
 
 
 def alignment_problems(lv: list[ImportedSection], en: list[ImportedSection]) -> list[str]:
