@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -175,15 +175,23 @@ class ThreadPage:
 
 
 def section_threads(section: Section, page: int = 1, per_page: int = THREADS_PER_PAGE) -> ThreadPage:
-    """One page of a section's public comment threads (oldest first) with their replies: three queries."""
+    """One page of a section's public comment threads (oldest first) with their replies: four queries."""
     top_level = (Comment.section_id == section.id, Comment.status.in_(PUBLIC_STATUSES), Comment.parent_id.is_(None))
     total = db.session.scalar(select(func.count(Comment.id)).where(*top_level)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
+    # One ordered part per status, merged: each reads the section's index in order and stops at the
+    # page, where "status IN (…)" would sort all of a section's comments (tens of thousands) first.
+    parts = [select(Comment.id, Comment.created_at).where(
+        Comment.section_id == section.id, Comment.status == status, Comment.parent_id.is_(None))
+        for status in PUBLIC_STATUSES]
+    ordered = union_all(*parts).subquery()
+    page_ids = list(db.session.scalars(select(ordered.c.id).order_by(ordered.c.created_at, ordered.c.id)
+                                       .limit(per_page).offset((page - 1) * per_page)))
     parents = db.session.scalars(
-        select(Comment).where(*top_level)
+        select(Comment).where(Comment.id.in_(page_ids))
         .options(joinedload(Comment.author), joinedload(Comment.paragraph), joinedload(Comment.version))
-        .order_by(Comment.created_at, Comment.id).limit(per_page).offset((page - 1) * per_page)).all()
+        .order_by(Comment.created_at, Comment.id)).all() if page_ids else []
     threads = {comment.id: Thread(comment) for comment in parents}
     if threads:
         replies = db.session.scalars(
