@@ -36,13 +36,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash, MinHashLSH
-from datasketch.hashfunc import sha1_hash32
 from rapidfuzz.distance import Indel
 
 from . import textlayer
 from .diffing import Segment, word_diff
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SHINGLE = 2               # words per shingle
 NUM_PERM = 64             # MinHash permutations
@@ -55,7 +57,14 @@ SEEDS_PER_CAMPAIGN = 24   # members of one campaign kept in the LSH index (enoug
 MODEL_SAMPLE = 60         # distinct texts compared to choose a campaign's model text
 _NON_WORD = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1).permutations
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    """datasketch is imported when campaigns are first looked for, not with the app: it brings SciPy,
+    some 60 MB in every web worker that never computes one."""
+    from datasketch import MinHash
+    return MinHash(num_perm=NUM_PERM, seed=1).permutations
 
 
 def normalise(text: str) -> str:
@@ -81,11 +90,13 @@ def shingles(keys) -> set[bytes]:
 @lru_cache(maxsize=1 << 18)
 def _shingle_hash(data: bytes) -> int:
     """datasketch's own 32-bit hash, remembered: the same shingles come back in text after text."""
+    from datasketch.hashfunc import sha1_hash32
     return sha1_hash32(data)
 
 
 def signature(keys) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme="affine32",
+    from datasketch import MinHash
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme="affine32",
                       hashfunc=_shingle_hash)
     minhash.update_batch(shingles(keys))
     return minhash
@@ -189,6 +200,7 @@ def _join_near_copies(keys: list[tuple], sections: list, duplicates_of: list[int
     buckets stay small. A text that found no group may resemble only members left out of it (a copy
     with an unusual mix of edits), so at the end the lone texts are looked up once more among those.
     """
+    from datasketch import MinHashLSH
     indexes: dict[Hashable, MinHashLSH] = {}
     seeds: Counter[int] = Counter()   # campaign root → members in the index
     left_out: dict[Hashable, list[tuple[int, MinHash]]] = defaultdict(list)

@@ -36,11 +36,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from . import textlayer
 from .campaigns import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MIN_TERMS = 2          # fewer different meaningful words: "other"
 MIN_WORD = 3           # letters a word needs to count (drops "a", "un"-like leftovers)
@@ -201,6 +203,7 @@ def _choose_count(matrix) -> int:
     smallest count within TOLERANCE of the best score is taken: one subject split in two is
     then rarer, and the working group can still merge what belongs together.
     """
+    import numpy as np  # imported where themes are worked out, not in every web worker
     from sklearn.metrics import silhouette_score
     rows = matrix.shape[0]
     if rows > SAMPLE:
@@ -222,6 +225,7 @@ def _choose_count(matrix) -> int:
 def _distinctive(matrix, total, rows: list[int]):
     """How much more each term weighs in these rows than in the others: words every theme uses
     ("pārāk", "nevar", a closing thanks) score low, so the key phrases say what sets a theme apart."""
+    import numpy as np
     inside = np.asarray(matrix[rows].sum(axis=0)).ravel()
     outside_count = matrix.shape[0] - len(rows)
     outside = (total - inside) / outside_count if outside_count else 0.0
@@ -231,6 +235,7 @@ def _distinctive(matrix, total, rows: list[int]):
 def _phrases(centroid, terms: np.ndarray, reader: _Reader) -> list[str]:
     """The strongest terms of a theme as phrases; a pair of words replaces its single words, and
     pairs that share a word are not both shown."""
+    import numpy as np
     chosen: list[str] = []
     for index in np.argsort(-centroid, kind="stable")[:PHRASES * 4]:
         if centroid[index] <= 0 or len(chosen) >= PHRASES:
@@ -271,6 +276,7 @@ def _quotes(members: list[tuple[Hashable, float]], texts: dict, word_counts: dic
 
 def _vectorise(documents: list[list[str]]):
     """TF-IDF of the documents' terms (each a list), with the terms; a term must be in two documents."""
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     vectorizer = TfidfVectorizer(analyzer=_identity, min_df=2, max_df=1.0 if len(documents) < 20 else 0.95,
                                  sublinear_tf=True, max_features=MAX_TERMS, dtype=np.float32)
@@ -284,6 +290,7 @@ def _vectorise(documents: list[list[str]]):
 def find_themes(texts: Iterable[Text], progress: Callable[[float], None] | None = None) -> ThemeResult:
     """Groups the texts into themes and an "other" group; the same input always gives the same result.
     `progress`, when given, is told the share of the work done (0–1) now and then."""
+    import numpy as np
     report = progress or (lambda share: None)
     total = len(texts) if hasattr(texts, "__len__") else 0
     reader = _Reader()
