@@ -121,6 +121,7 @@ def count_queries(app):
 
         def __enter__(self):
             self.count = 0
+            self.statements = []
             event.listen(engine, "before_cursor_execute", self._record)
             return self
 
