@@ -325,6 +325,21 @@ def test_the_filters_narrow_the_table(app, member_client, make_user):
         assert shown == expected, (query, shown)
 
 
+def test_the_text_filter_takes_wildcards_and_its_escape_character_literally(app, member_client, make_user):
+    author = make_user()
+    bodies = {"slash": "Likmes a/b sadalījums", "percent": "Likmes a%b sadalījums",
+              "underscore": "Likmes a_b sadalījums", "plain": "Likmes axb sadalījums",
+              "double": "Likmes a//b sadalījums"}
+    ids = {name: add_comment(app, author, body=body) for name, body in bodies.items()}
+    cases = {"a/b": {"slash"}, "a%25b": {"percent"}, "a_b": {"underscore"}, "a//b": {"double"},
+             "/": {"slash", "double"}, "a/%25b": set(), "LIKMES A": set(bodies), "%25": {"percent"},
+             "_": {"underscore"}}
+    for query, expected in cases.items():
+        html = member_client.get(TABLE + f"?q={query}").get_data(as_text=True)
+        shown = {int(m) for m in re.findall(r'id="row-c(\d+)"', html)}
+        assert shown == {ids[name] for name in expected}, query
+
+
 def test_the_campaign_filter_shows_the_members_of_one_campaign(app, member_client, make_user):
     import random
 
