@@ -120,7 +120,8 @@ def search(query: str, lang: str, kind: str | None = None, consultation_id: int 
 
     Each kind is counted up to COUNT_LIMIT ("more than" past it), and only its RANK_LIMIT newest
     matches are ranked and listed, so a common word among a million comments costs no more than a
-    rare one. Three queries whatever the number of results, plus one per kind of object shown.
+    rare one. Two queries whatever the number of results (the counts, the page), plus one per kind of
+    object shown.
     """
     words = query_words(query)
     if not words:
