@@ -30,12 +30,17 @@ GENERATION_KEY = "consult:content-generation"
 
 
 def _redis(app: Flask):
-    client = app.extensions.get("consult_redis")
-    if client is None and app.config.get("REDIS_URL"):
+    """The Redis client of CONSULT_REDIS_URL, made once per URL: an app whose setting changes (as the
+    tests of the job runners do) stops using the old server at once, rather than keeping its client."""
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    kept = app.extensions.get("consult_redis")
+    if kept is None or kept[0] != url:
         import redis
-        client = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=0.5, socket_connect_timeout=0.5)
-        app.extensions["consult_redis"] = client
-    return client
+        kept = app.extensions["consult_redis"] = (url, redis.Redis.from_url(url, socket_timeout=0.5,
+                                                                            socket_connect_timeout=0.5))
+    return kept[1]
 
 
 def _generation_file(app: Flask) -> str:

@@ -383,3 +383,30 @@ def test_the_position_form_is_shared_by_people_of_the_same_organisations(cached_
     assert _hidden(first, "csrf_token") == _hidden(again, "csrf_token")
     stranger = login(cached_app.test_client(), make_user()).get(NEW).get_data(as_text=True)
     assert "Biedrība “Tilts”" not in stranger
+
+
+def test_the_content_generation_follows_the_configured_redis_and_leaves_it_when_the_setting_goes(app, monkeypatch):
+    """The generation is read where the setting says now: an app that was once given a Redis server (as the
+    job runners' tests do) and then none keeps no client to it, so it never shares another site's counter."""
+    import uuid
+
+    from consult import pagecache
+    saved = app.config.get("REDIS_URL")
+    key = f"consult-test:generation:{uuid.uuid4().hex}"   # our own key in the shared Redis
+    monkeypatch.setattr(pagecache, "GENERATION_KEY", key)
+    try:
+        app.config["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+        client = pagecache._redis(app)
+        try:
+            client.set(key, "from-redis-" + uuid.uuid4().hex)
+            assert pagecache.generation(app).startswith("from-redis-")
+            app.config["REDIS_URL"] = None
+            with app.app_context():
+                pagecache.bump(app)
+            from_file = pagecache.generation(app)
+            assert not from_file.startswith("from-redis-") and from_file not in ("", "0")
+            assert client.get(key).decode().startswith("from-redis-"), "the bump went to the file, not to Redis"
+        finally:
+            client.delete(key)
+    finally:
+        app.config["REDIS_URL"] = saved
