@@ -702,3 +702,21 @@ def test_send_digests_mails_what_is_new_in_the_members_subgroups_once(app, demo,
     assert "Vēl negaidīts" not in grouped_text
     again = runner.invoke(args=["send-digests"])
     assert "0 sent" in again.output and len(outbox_messages(app)) == 2
+
+
+def test_on_postgresql_the_text_filter_is_read_from_the_trigram_index_of_joined_spaces(app):
+    """The condition must be written exactly as the index's expression (migration e3a9c4f7b210), or the
+    planner reads every comment of the consultation instead."""
+    from sqlalchemy import select, text
+
+    from consult.extensions import db
+    from consult.models import Comment
+    from consult.services.feedback.filters import text_contains
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the trigram index is PostgreSQL's")
+        compiled = select(Comment.id).where(text_contains(Comment.body, "Ludzas novada")).compile(db.engine)
+        with db.engine.connect() as connection:
+            connection.execute(text("SET enable_seqscan = off"))   # the table is empty: any index beats none
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+        assert "ix_comments_joined_body_trgm" in plan, plan

@@ -30,7 +30,8 @@ from .plain_text import _pick, _plain, indexed_text, markdown_text
 FTS_PREFIX = "search_fts"
 PG_INDEX = "ix_search_entries_folded_tsv"
 # Made by migrations for PostgreSQL alone (GIN indexes, a generated column), not by the models.
-POSTGRESQL_ONLY = {"index": {PG_INDEX, "ix_comments_body_trgm", "ix_positions_body_trgm", "ix_positions_title_trgm"},
+POSTGRESQL_ONLY = {"index": {PG_INDEX, "ix_comments_body_trgm", "ix_comments_joined_body_trgm",
+                             "ix_positions_body_trgm", "ix_positions_title_trgm"},
                    "column": {"folded_tsv"}}
 _BATCH = 500
 
