@@ -20,9 +20,11 @@ with the Flask test client, on the demo consultation (a third of the comments):
   --child) so its peak resident memory is its own.
 
 The summary page and the table use the text analysis (campaigns, keywords), which takes
-minutes at this size and is to be computed apart from the pages: it is left out (an empty
-analysis stands in) unless --with-analysis, which computes it once before the timing (it is
-then kept per process until the comments change) and prints its time.
+minutes at this size and is worked out by a background job: the bench runs that job once
+first (inline, only when the comments changed since its stored result) and prints its time,
+so no job starts during the timing and the exports' campaign column reads the stored result.
+The pages are then measured with an empty analysis standing in, unless --with-analysis, which
+gives them the stored one (it is then kept per process until the comments change).
 
 Goals: every page p99 under 300 ms, a constant number of queries per page, exports under 200 MB.
 """
@@ -93,6 +95,7 @@ def prepare(app, with_analysis: bool = False):
     from consult.extensions import db
     from consult.models import Comment, Consultation, Role, Section, Subgroup, Tag, User, WorkgroupMember
     from consult.models.workgroup import comment_tags
+    from consult.services import summary
     from consult.services.summary import analyse_texts
     with app.app_context():
         # What autovacuum does soon after a load: statistics, and the visibility map index-only scans need.
@@ -124,6 +127,15 @@ def prepare(app, with_analysis: bool = False):
                                         .order_by(Subgroup.position))
         section = db.session.scalar(select(Section).where(Section.consultation_id == consultation.id)
                                     .order_by(Section.number).offset(1).limit(1))
+        # The background job's stored analysis, as a running site has it (worked out here, once, when the
+        # comments changed since): without it the summary page would start the job in a thread of this
+        # process during the timing, and each export's process would start its own.
+        started = time.perf_counter()
+        runner = app.config.get("JOBS_RUNNER")
+        app.config["JOBS_RUNNER"] = "inline"
+        summary.text_state(consultation)
+        app.config["JOBS_RUNNER"] = runner
+        job_seconds = time.perf_counter() - started
         started = time.perf_counter()
         analysis = analyse_texts(consultation) if with_analysis else exclude_analysis()
         analysis_seconds = time.perf_counter() - started
@@ -135,6 +147,7 @@ def prepare(app, with_analysis: bool = False):
         return {"member": member.get_id(), "reader": reader.get_id(), "tag": tag_id, "subgroup": subgroup_id,
                 "section": section.number, "campaign": campaign.id if campaign else None,
                 "campaign_size": campaign.size if campaign else 0, "analysis_seconds": analysis_seconds,
+                "job_seconds": job_seconds,
                 "comments": total, "day": day.isoformat(), "consultation_id": consultation.id}
 
 
@@ -242,7 +255,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=40, help="timed requests per page")
     parser.add_argument("--reuse", action="store_true", help=f"measure the {DATABASE} database as it is")
     parser.add_argument("--database", default=DATABASE, help=argparse.SUPPRESS)
-    parser.add_argument("--with-analysis", action="store_true", help="compute the text analysis (minutes)")
+    parser.add_argument("--with-analysis", action="store_true", help="give the pages the stored text analysis")
     parser.add_argument("--no-exports", action="store_true", help="pages only")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
@@ -265,7 +278,8 @@ def main() -> int:
     facts = prepare(app, args.with_analysis)
     analysis = (f"text analysis {facts['analysis_seconds']:.0f} s once, then kept; largest campaign "
                 f"{facts['campaign_size']} copies" if args.with_analysis else "text analysis left out")
-    print(f"demo consultation: {facts['comments']} comments; {analysis}", flush=True)
+    print(f"demo consultation: {facts['comments']} comments; the stored text analysis (the background job) "
+          f"{facts['job_seconds']:.0f} s; {analysis}", flush=True)
     clients = {"anonymous": app.test_client(), "reader": signed_in(app, facts["reader"]),
                "member": signed_in(app, facts["member"])}
     with app.app_context():
