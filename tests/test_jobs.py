@@ -326,3 +326,32 @@ def test_past_the_inline_limit_pages_and_exports_leave_the_campaigns_to_the_back
     assert member.get(BASE).status_code == 200
     assert worked_out_in and all(name.startswith("consult-job") for name in worked_out_in)
     assert first in (set(), {str(ids[0])})  # the job may already have finished when the file is written
+
+
+def test_an_export_reads_the_campaign_members_from_the_stored_result_without_its_texts(app, member, make_user,
+                                                                                         monkeypatch):
+    """A process that keeps no analysis (a new worker, the export command) reads the job's stored result for
+    the campaign column, members only: neither worked out again nor parsed into campaigns with their texts."""
+    from consult.services import summary
+
+    from .test_workgroup import add_comment
+    citizen = make_user()
+    text = "Prasām dienas centrus visos novados, tas ir ļoti svarīgi sociālajiem darbiniekiem!"
+    ids = [add_comment(app, citizen, body=body, section=1) for body in (text, text, text + " Paldies.")]
+    alone = add_comment(app, citizen, body="Cits komentārs par sociālo darbinieku atalgojumu laukos.", section=2)
+    member.get(SUMMARY)
+    assert [row[:3] for row in _jobs(app)] == [("texts", "all", "done")]
+    summary._cache.clear()
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the stored result should have been enough")
+    monkeypatch.setattr(summary, "_compute_texts", refuse)
+    monkeypatch.setattr(summary, "_from_json", refuse)
+    with app.app_context():
+        members = summary.campaign_members(_consultation())
+    assert members == {i: ids[0] for i in ids} and alone not in members
+    monkeypatch.undo()
+    add_comment(app, citizen, body=text, section=1)       # the stored result is now out of date
+    summary._cache.clear()
+    with app.app_context():
+        assert len(summary.campaign_members(_consultation())) == 4

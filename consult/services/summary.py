@@ -7,6 +7,7 @@ kept with the job, and remembered per process until a comment is added or modera
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -264,6 +265,28 @@ def analyse_texts(consultation: Consultation, wait: bool = False) -> TextAnalysi
             return state.analysis or NOTHING_YET   # not remembered: the next request looks again
     _remember(signature, analysis)
     return analysis
+
+
+def campaign_members(consultation: Consultation) -> dict[int, int]:
+    """Comment id → the id of its campaign, for the exports. From the analysis this process keeps, or
+    else read from the background job's stored result without the campaigns' model texts (at a million
+    comments those are tens of MB that an export never shows), or else as analyse_texts gives it."""
+    signature = _text_signature(consultation)
+    with _cache_lock:
+        kept = _cache.get(signature)
+    found = kept.campaigns if kept is not None else None
+    if found is None:
+        result = db.session.scalar(select(Job.result).where(
+            Job.consultation_id == consultation.id, Job.kind == jobs.TEXTS, Job.scope == "all",
+            Job.status == JobStatus.DONE).order_by(Job.id.desc()).limit(1))
+        if result:
+            # Each campaign's object becomes its member ids as it is read, so its text is let go at once.
+            data = json.loads(result, object_hook=lambda value: value["ids"] if "ids" in value else value)
+            del result
+            if tuple(data["signature"]) == signature:
+                return {member: ids[0] for ids in data["campaigns"] for member in ids}
+        found = analyse_texts(consultation).campaigns
+    return {member: campaign.ids[0] for campaign in found for member in campaign.ids}
 
 
 def load_texts(campaign: campaign_service.Campaign, ids) -> None:

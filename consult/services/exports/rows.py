@@ -106,10 +106,8 @@ class Exporter:
 
     def campaigns(self) -> dict[int, int]:
         """Comment id → the id of its campaign (among the approved comments; see services.campaigns)."""
-        from .. import campaigns as campaign_service
-        from ..summary import analyse_texts
-        found = analyse_texts(self.scope.consultation).campaigns
-        return {item_id: campaign.id for item_id, campaign in campaign_service.campaign_of(found).items()}
+        from ..summary import campaign_members
+        return campaign_members(self.scope.consultation)
 
     # comments
     def comment_rows(self, progress: Progress = None) -> Iterator[tuple]:
