@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import cast, func, literal_column, select
+from sqlalchemy.dialects.postgresql import JSONB
 
 from .. import pagecache
 from ..extensions import db
@@ -267,6 +268,25 @@ def analyse_texts(consultation: Consultation, wait: bool = False) -> TextAnalysi
     return analysis
 
 
+def _stored_members(consultation: Consultation) -> tuple[tuple | None, list | None]:
+    """The signature and each campaign's member ids from the newest finished "texts" job's result."""
+    done = select(Job.result).where(Job.consultation_id == consultation.id, Job.kind == jobs.TEXTS,
+                                    Job.scope == "all", Job.status == JobStatus.DONE).order_by(Job.id.desc()).limit(1)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL picks the ids out, so the model texts never leave the database.
+        stored = done.subquery()
+        parsed = cast(stored.c.result, JSONB)
+        row = db.session.execute(select(parsed["signature"], func.jsonb_path_query_array(
+            parsed, literal_column("'$.campaigns[*].ids'::jsonpath"))).select_from(stored)).first()
+        return (tuple(row[0]), row[1]) if row is not None else (None, None)
+    result = db.session.scalar(done)
+    if not result:
+        return None, None
+    # Each campaign's object becomes its member ids as it is read, so its text is let go at once.
+    data = json.loads(result, object_hook=lambda value: value["ids"] if "ids" in value else value)
+    return tuple(data["signature"]), data["campaigns"]
+
+
 def campaign_members(consultation: Consultation) -> dict[int, int]:
     """Comment id → the id of its campaign, for the exports. From the analysis this process keeps, or
     else read from the background job's stored result without the campaigns' model texts (at a million
@@ -276,15 +296,9 @@ def campaign_members(consultation: Consultation) -> dict[int, int]:
         kept = _cache.get(signature)
     found = kept.campaigns if kept is not None else None
     if found is None:
-        result = db.session.scalar(select(Job.result).where(
-            Job.consultation_id == consultation.id, Job.kind == jobs.TEXTS, Job.scope == "all",
-            Job.status == JobStatus.DONE).order_by(Job.id.desc()).limit(1))
-        if result:
-            # Each campaign's object becomes its member ids as it is read, so its text is let go at once.
-            data = json.loads(result, object_hook=lambda value: value["ids"] if "ids" in value else value)
-            del result
-            if tuple(data["signature"]) == signature:
-                return {member: ids[0] for ids in data["campaigns"] for member in ids}
+        signature_read, members = _stored_members(consultation)
+        if members is not None and signature_read == signature:
+            return {member: ids[0] for ids in members for member in ids}
         found = analyse_texts(consultation).campaigns
     return {member: campaign.ids[0] for campaign in found for member in campaign.ids}
 
