@@ -290,14 +290,16 @@ def _stored_members(consultation: Consultation) -> tuple[tuple | None, list | No
 def campaign_members(consultation: Consultation) -> dict[int, int]:
     """Comment id → the id of its campaign, for the exports. From the analysis this process keeps, or
     else read from the background job's stored result without the campaigns' model texts (at a million
-    comments those are tens of MB that an export never shows), or else as analyse_texts gives it."""
+    comments those are tens of MB that an export never shows), or else as analyse_texts gives it.
+    Past INLINE_LIMIT an out-of-date result stands in, as in analyse_texts; the job that brings it up
+    to date is started by the pages that show campaigns (the export page among them)."""
     signature = _text_signature(consultation)
     with _cache_lock:
         kept = _cache.get(signature)
     found = kept.campaigns if kept is not None else None
     if found is None:
         signature_read, members = _stored_members(consultation)
-        if members is not None and signature_read == signature:
+        if members is not None and (signature_read == signature or int(signature[1]) > INLINE_LIMIT):
             return {member: ids[0] for ids in members for member in ids}
         found = analyse_texts(consultation).campaigns
     return {member: campaign.ids[0] for campaign in found for member in campaign.ids}
